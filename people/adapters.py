@@ -1,0 +1,26 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
+from django.db import transaction
+
+from .models import EmailDomain, StaffProfile
+
+
+class InstitutionAccountAdapter(DefaultAccountAdapter):
+    """New accounts join the institution that owns their e-mail domain; other domains are refused."""
+
+    def clean_email(self, email):
+        email = super().clean_email(email)
+        if EmailDomain.institution_for_email(email) is None:
+            raise forms.ValidationError(
+                "TechCareers does not serve this e-mail domain. Sign up with your work e-mail address "
+                "at a member institution, or ask your institution's administrator to add its domain."
+            )
+        return email.lower()
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        if commit:
+            with transaction.atomic():
+                user.save()
+                StaffProfile.objects.create(user=user, institution=EmailDomain.institution_for_email(user.email))
+        return user

@@ -1,0 +1,81 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+
+from .models import Division, Grade, JobFamily, StaffProfile
+from .orcid import normalise_orcid
+
+
+class SignupForm(AllauthSignupForm):
+    """Allauth's sign-up with the person's name; the adapter checks the e-mail domain."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+
+class OwnProfileForm(forms.ModelForm):
+    """What staff may change about themselves: not their grade, manager or HR record."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+
+    class Meta:
+        model = StaffProfile
+        fields = ["job_title", "orcid", "bio"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].initial = self.instance.user.first_name
+        self.fields["last_name"].initial = self.instance.user.last_name
+        self.order_fields(["first_name", "last_name", "job_title", "orcid", "bio"])
+
+    def clean_orcid(self):
+        return normalise_orcid(self.cleaned_data["orcid"])
+
+    def save_user(self):
+        user = self.instance.user
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
+
+
+class StaffRecordForm(forms.ModelForm):
+    """HR's view of a staff record; choices are limited to the institution's own data."""
+
+    class Meta:
+        model = StaffProfile
+        fields = [
+            "staff_number",
+            "job_title",
+            "division",
+            "job_family",
+            "grade",
+            "line_manager",
+            "start_date",
+            "leaving_date",
+            "orcid",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "leaving_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        institution = self.instance.institution
+        self.fields["division"].queryset = Division.objects.for_institution(institution)
+        self.fields["job_family"].queryset = JobFamily.objects.for_institution(institution)
+        self.fields["grade"].queryset = Grade.objects.for_institution(institution).select_related("job_family")
+        self.fields["line_manager"].queryset = (
+            StaffProfile.objects.for_institution(institution)
+            .current()
+            .exclude(pk=self.instance.pk)
+            .select_related("user")
+        )
+        self.fields["line_manager"].error_messages["invalid_choice"] = (
+            "Choose a line manager who works at this institution."
+        )
+
+    def clean_orcid(self):
+        return normalise_orcid(self.cleaned_data["orcid"])

@@ -1,0 +1,84 @@
+"""Roles. Technician and line manager follow from the staff data; the others are Django groups.
+
+A group grants a role only within the member's own institution: every view scopes its
+queries to `user.institution`, so an HR member of one institution sees nothing of another.
+"""
+
+from django.db import models
+
+PROGRAMME_MANAGER = "Programme manager"
+HR = "HR"
+INSTITUTION_ADMIN = "Institution administrator"
+MENTOR = "Mentor"
+
+GROUP_ROLES = (PROGRAMME_MANAGER, HR, INSTITUTION_ADMIN, MENTOR)
+# Staff who see staff data across the institution must use a second factor at sign-in.
+ROLES_REQUIRING_MFA = (HR, INSTITUTION_ADMIN)
+
+
+class Role(models.TextChoices):
+    TECHNICIAN = "technician", "Technician"
+    LINE_MANAGER = "line_manager", "Line manager"
+    MENTOR = "mentor", "Mentor"
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    HR = "hr", "HR"
+    INSTITUTION_ADMIN = "institution_admin", "Institution administrator"
+
+
+_GROUP_FOR_ROLE = {
+    Role.MENTOR: MENTOR,
+    Role.PROGRAMME_MANAGER: PROGRAMME_MANAGER,
+    Role.HR: HR,
+    Role.INSTITUTION_ADMIN: INSTITUTION_ADMIN,
+}
+
+
+def group_names(user):
+    """Return the names of the user's groups, cached on the user for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_group_names_cache", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._group_names_cache = cached
+    return cached
+
+
+def has_profile(user):
+    return user.is_authenticated and getattr(user, "profile", None) is not None
+
+
+def roles_of(user):
+    """Return the set of Role values the user holds; cached on the user for the request."""
+    cached = getattr(user, "_roles_cache", None)
+    if cached is not None:
+        return cached
+    roles = set()
+    if has_profile(user):
+        roles.add(Role.TECHNICIAN)
+        if user.profile.reports.exists():
+            roles.add(Role.LINE_MANAGER)
+        names = group_names(user)
+        roles.update(role for role, group in _GROUP_FOR_ROLE.items() if group in names)
+    user._roles_cache = frozenset(roles)
+    return user._roles_cache
+
+
+def has_role(user, *roles):
+    return bool(roles_of(user) & set(roles))
+
+
+def is_hr(user):
+    return has_role(user, Role.HR, Role.INSTITUTION_ADMIN)
+
+
+def is_programme_manager(user):
+    return has_role(user, Role.PROGRAMME_MANAGER, Role.INSTITUTION_ADMIN)
+
+
+def is_institution_admin(user):
+    return has_role(user, Role.INSTITUTION_ADMIN)
+
+
+def requires_mfa(user):
+    return bool(group_names(user) & set(ROLES_REQUIRING_MFA))

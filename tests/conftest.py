@@ -1,0 +1,216 @@
+"""The test people, defined once: a technician, their manager, a programme manager, HR, an
+institution administrator, a mentor, and an outsider from another institution."""
+
+import os
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.test import Client
+
+from people import roles
+from tests.factories import (
+    PASSWORD,
+    DivisionFactory,
+    GradeFactory,
+    InstitutionFactory,
+    JobFamilyFactory,
+    staff,
+)
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture
+def institution(db):
+    return InstitutionFactory(name="Institute of Cancer Research", short_name="ICR", slug="icr")
+
+
+@pytest.fixture
+def other_institution(db):
+    return InstitutionFactory(name="Francis Crick Institute", short_name="Crick", slug="crick")
+
+
+@pytest.fixture
+def so_family(institution):
+    family = JobFamilyFactory(institution=institution, name="Scientific Officer")
+    for level, (short, name) in enumerate(
+        [
+            ("APP", "Apprentice"),
+            ("SO", "Scientific Officer"),
+            ("HSO", "Higher Scientific Officer"),
+            ("SSO", "Senior Scientific Officer"),
+            ("PSO", "Principal Scientific Officer"),
+        ],
+        start=1,
+    ):
+        GradeFactory(job_family=family, level=level, short_name=short, name=name, welcome_new_starters=short == "SO")
+    return family
+
+
+@pytest.fixture
+def division(institution):
+    return DivisionFactory(institution=institution, name="Cancer Biology")
+
+
+@pytest.fixture
+def manager(institution, division, so_family):
+    return staff(institution, division=division, job_family=so_family, grade=so_family.grades.get(short_name="SSO"))
+
+
+@pytest.fixture
+def technician(institution, division, so_family, manager):
+    return staff(
+        institution,
+        division=division,
+        job_family=so_family,
+        grade=so_family.grades.get(short_name="HSO"),
+        line_manager=manager,
+    )
+
+
+@pytest.fixture
+def programme_manager(institution):
+    return staff(institution, groups=[roles.PROGRAMME_MANAGER], job_title="CPT programme manager")
+
+
+@pytest.fixture
+def hr(institution):
+    profile = staff(institution, groups=[roles.HR], job_title="HR business partner")
+    _with_totp(profile.user)
+    return profile
+
+
+@pytest.fixture
+def institution_admin(institution):
+    profile = staff(institution, groups=[roles.INSTITUTION_ADMIN], job_title="Portal administrator")
+    _with_totp(profile.user)
+    return profile
+
+
+@pytest.fixture
+def mentor(institution):
+    return staff(institution, groups=[roles.MENTOR], job_title="Senior scientific officer")
+
+
+@pytest.fixture
+def outsider(other_institution):
+    return staff(other_institution, job_title="Technician elsewhere")
+
+
+def _with_totp(user):
+    """Give the user a TOTP authenticator so the MFA requirement for their role is met."""
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+
+
+def client_for(profile_or_user):
+    """A test client signed in as this person (without going through MFA: tested separately)."""
+    user = getattr(profile_or_user, "user", profile_or_user)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+# --- Real services -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_on_redis(transactional_db, settings):
+    """Start a real Celery worker thread that consumes from the Redis broker.
+
+    Uses CELERY_BROKER_URL when it points at Redis, else redis://127.0.0.1:6379/0. Outside CI
+    the test is skipped when Redis is not reachable; in CI it fails, since CI must prove it.
+    Each test gets its own queue, so parallel test processes never take each other's tasks.
+    """
+    import uuid
+
+    import redis
+    from celery.contrib.testing.worker import start_worker
+
+    from techcareers.celery import app
+
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis"):
+        broker = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(broker, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        if IN_CI:
+            pytest.fail(f"Redis is not reachable at {broker}; CI needs it for the Celery tests.")
+        pytest.skip(f"Redis is not reachable at {broker}")
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    saved = {
+        key: app.conf[key]
+        for key in ("broker_url", "task_always_eager", "task_default_queue", "result_backend", "broker_pool_limit")
+    }
+    app.conf.update(
+        broker_url=broker,
+        task_always_eager=False,
+        task_default_queue=queue,
+        result_backend=None,
+        broker_pool_limit=None,
+    )
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.pool.force_close_all()
+    try:
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=4,
+            queues=[queue],
+            perform_ping_check=False,
+            shutdown_timeout=30,
+            loglevel="WARNING",
+        ):
+            yield app
+    finally:
+        app.conf.update(saved)
+        app.pool.force_close_all()
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A Playwright page in Debian's headless Chromium, pointed at the live test server.
+
+    Skipped outside CI when /usr/bin/chromium is missing; fails in CI, which installs it.
+    """
+    chromium = "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        if IN_CI:
+            pytest.fail("Chromium is missing at /usr/bin/chromium; .ci/run installs it.")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def sign_in(page, email, password=PASSWORD):
+    """Sign in through allauth's real login form."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
