@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "people",
     "notifications",
     "programmes",
+    "exchange",
     "development",
     "registration",
     "apprenticeships",

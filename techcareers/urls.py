@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/", include("people.urls")),
     path("notifications/", include("notifications.urls")),
     path("programmes/", include("programmes.urls")),
+    path("exchange/", include("exchange.urls")),
     path("development/", include("development.urls")),
     path("registration/", include("registration.urls")),
     path("apprenticeships/", include("apprenticeships.urls")),

@@ -12,7 +12,7 @@ from django.db import transaction
 from people import demo
 from people.tasks import send_welcome_messages
 
-DEMO_APPS = ["programmes", "development", "registration", "apprenticeships", "actionplan"]
+DEMO_APPS = ["programmes", "exchange", "development", "registration", "apprenticeships", "actionplan"]
 
 
 class Command(BaseCommand):
