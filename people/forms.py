@@ -14,6 +14,20 @@ class SignupForm(AllauthSignupForm):
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
 
+class OrcidField(forms.CharField):
+    """Accepts the iD as typed or pasted (with https://orcid.org/), stores the bare iD."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 60)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "ORCID iD")
+        kwargs.setdefault("help_text", StaffProfile._meta.get_field("orcid").help_text)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalise_orcid(super().to_python(value))
+
+
 class OwnProfileForm(forms.ModelForm):
     """What staff may change about themselves: not their grade, manager or HR record."""
 
@@ -23,15 +37,13 @@ class OwnProfileForm(forms.ModelForm):
     class Meta:
         model = StaffProfile
         fields = ["job_title", "orcid", "bio"]
+        field_classes = {"orcid": OrcidField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].initial = self.instance.user.first_name
         self.fields["last_name"].initial = self.instance.user.last_name
         self.order_fields(["first_name", "last_name", "job_title", "orcid", "bio"])
-
-    def clean_orcid(self):
-        return normalise_orcid(self.cleaned_data["orcid"])
 
     def save_user(self):
         user = self.instance.user
@@ -56,6 +68,7 @@ class StaffRecordForm(forms.ModelForm):
             "leaving_date",
             "orcid",
         ]
+        field_classes = {"orcid": OrcidField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "leaving_date": forms.DateInput(attrs={"type": "date"}),
@@ -76,6 +89,3 @@ class StaffRecordForm(forms.ModelForm):
         self.fields["line_manager"].error_messages["invalid_choice"] = (
             "Choose a line manager who works at this institution."
         )
-
-    def clean_orcid(self):
-        return normalise_orcid(self.cleaned_data["orcid"])

@@ -20,6 +20,12 @@ from tests.factories import (
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 takes a quarter of a second per user; tests make hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def institution(db):
     return InstitutionFactory(name="Institute of Cancer Research", short_name="ICR", slug="icr")
