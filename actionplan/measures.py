@@ -1,0 +1,130 @@
+"""How a success measure's value and status are worked out.
+
+`measure_status` is a pure function of numbers and dates, so the rules are tested on their own.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from . import metrics
+
+MET = "met"
+ON_TRACK = "on_track"
+BEHIND = "behind"
+NO_DATA = "no_data"
+STATUS_LABELS = {MET: "Met", ON_TRACK: "On track", BEHIND: "Behind", NO_DATA: "No data"}
+
+
+def measure_status(*, value, target, direction, start, due, today, cumulative=True, achieved=None):
+    """Return met / on_track / behind / no_data.
+
+    - No value (and no achieved flag): no data.
+    - A measure without a numeric target is met when marked achieved; otherwise on track until
+      its due date, behind after it.
+    - "At most" targets: met while the value is at or below the target, else behind.
+    - "At least" targets: met at or above the target. Past the due date, anything less is behind.
+      Before it, a count that accumulates (people, events) is on track when it has reached the
+      share of the target that the elapsed share of the period calls for; a rate (a %) has no
+      such trajectory, so below the target it is behind.
+    """
+    if target is None:
+        if achieved:
+            return MET
+        if achieved is None and value is None:
+            return NO_DATA
+        return BEHIND if due and today > due else ON_TRACK
+    if value is None:
+        return NO_DATA
+    value, target = Decimal(value), Decimal(target)
+    if direction == "at_most":
+        return MET if value <= target else BEHIND
+    if value >= target:
+        return MET
+    if due is None or today > due or not cumulative:
+        return BEHIND
+    span = (due - start).days
+    elapsed = min(max((today - start).days, 0), span)
+    expected = target * Decimal(elapsed) / Decimal(span) if span > 0 else target
+    return ON_TRACK if value >= expected else BEHIND
+
+
+@dataclass
+class Evaluation:
+    """A measure's value as of one day, with how it was computed."""
+
+    value: Decimal | None
+    status: str
+    detail: str
+    how: str
+    computed: bool
+    as_of: date
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+
+def _window(measure, as_of):
+    plan = measure.item.plan
+    end = min(as_of, plan.end)
+    if measure.window == "year":
+        return max(plan.start, end - timedelta(days=365)), end
+    return plan.start, end
+
+
+def not_computed_text(measure):
+    thing = measure.missing_data or "the data this measure needs"
+    return f"Not computed yet: TechCareers does not record {thing} yet."
+
+
+def measure_evaluate(measure, *, as_of, start=None, end=None):
+    """Compute (or read, for hand-recorded measures) the measure's value and status as of a day.
+
+    Runs the metric's queries for computed measures; `measure.item.plan` must be loaded.
+    `start`/`end` override the counting window (a report for a date range).
+    """
+    plan = measure.item.plan
+    due = measure.due_date or plan.end
+    window_start, window_end = _window(measure, as_of)
+    start, end = start or window_start, end or window_end
+    cumulative = measure.unit != "%" and measure.window == "plan"
+    if measure.metric_key:
+        try:
+            metric = metrics.get(measure.metric_key)
+        except LookupError:
+            metric = None
+        result = metric(institution=plan.institution, start=start, end=end) if metric else None
+        if result is None:
+            how = metric.how if metric else ""
+            return Evaluation(None, NO_DATA, not_computed_text(measure), how, True, as_of)
+        value = Decimal(str(result.value)).quantize(Decimal("0.01"))
+        status = measure_status(
+            value=value,
+            target=measure.target,
+            direction=measure.direction,
+            start=plan.start,
+            due=due,
+            today=as_of,
+            cumulative=cumulative,
+        )
+        how = f"{metric.how} Counted from {start:%d %b %Y} to {end:%d %b %Y}."
+        return Evaluation(value, status, result.detail, how, True, as_of)
+    status = measure_status(
+        value=measure.recorded_value,
+        target=measure.target,
+        direction=measure.direction,
+        start=plan.start,
+        due=due,
+        today=as_of,
+        cumulative=cumulative,
+        achieved=measure.achieved,
+    )
+    if measure.recorded_on:
+        who = f" by {measure.recorded_by}" if measure.recorded_by_id else ""
+        how = f"Recorded by hand on {measure.recorded_on:%d %b %Y}{who}."
+        if measure.evidence_note or measure.evidence_link:
+            how += f" Evidence: {measure.evidence_note} {measure.evidence_link}".rstrip()
+    else:
+        how = "Recorded by hand; nothing recorded yet."
+    return Evaluation(measure.recorded_value, status, measure.evidence_note, how, False, as_of)

@@ -1,0 +1,305 @@
+"""The success-measure report and the Technician Commitment submission, as PDF, XLSX and CSV.
+
+Every file is built from the same rows (`report_rows`), which read the measures' snapshots,
+the numbers the dashboard shows, so the files and the page always agree.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from . import selectors
+from .measures import STATUS_LABELS
+from .models import ActionItem, Aim, ProgressUpdate, ReportRun
+
+MEASURE_COLUMNS = [
+    "Pillar",
+    "Action",
+    "Success measure",
+    "Target",
+    "Unit",
+    "Value",
+    "Status",
+    "Figures",
+    "How it was computed",
+    "Value as of",
+]
+
+
+def fmt_number(value):
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
+
+
+@dataclass
+class MeasureRow:
+    pillar: str
+    code: str
+    wording: str
+    target: str
+    unit: str
+    value: str
+    status: str
+    detail: str
+    how: str
+    as_of: str
+    evidence: str
+
+    def cells(self):
+        return [
+            self.pillar,
+            self.code,
+            self.wording,
+            self.target,
+            self.unit,
+            self.value,
+            self.status,
+            self.detail,
+            self.how,
+            self.as_of,
+        ]
+
+
+def measure_rows(plan, *, end=None, start=None):
+    """One row per measure: its latest snapshot up to `end`, and how that number was computed."""
+    rows = []
+    for measure in selectors.measures_with_latest(plan, end=end):
+        latest = measure.latest
+        evidence = " ".join(filter(None, [measure.evidence_note, measure.evidence_link]))
+        rows.append(
+            MeasureRow(
+                pillar=measure.item.pillar.get_aim_display(),
+                code=measure.item.code,
+                wording=measure.wording,
+                target=fmt_number(measure.target),
+                unit=measure.unit,
+                value=fmt_number(latest.value) if latest else "",
+                status=STATUS_LABELS.get(latest.status, latest.status) if latest else "No data",
+                detail=latest.detail if latest else "",
+                how=latest.how if latest else "No value has been recorded yet.",
+                as_of=f"{latest.date:%Y-%m-%d}" if latest else "",
+                evidence=evidence,
+            )
+        )
+    return rows
+
+
+def build(run, on_progress=lambda p: None):
+    """Return (ContentFile, filename) for the run; records today's snapshots first if the range reaches today."""
+    from .services import snapshots_record
+
+    today = timezone.localdate()
+    if run.end >= today:
+        snapshots_record(plan=run.plan, on=today)
+    on_progress(40)
+    rows = measure_rows(run.plan, end=run.end)
+    on_progress(60)
+    stamp = f"{run.plan.institution.short_name}-action-plan-{run.start:%Y%m%d}-{run.end:%Y%m%d}"
+    if run.format == ReportRun.Format.CSV:
+        content, name = _csv(run, rows), f"{stamp}.csv"
+    elif run.format == ReportRun.Format.XLSX:
+        content, name = _xlsx(run, rows), f"{stamp}.xlsx"
+    elif run.format == ReportRun.Format.PDF:
+        content, name = _pdf(run, rows), f"{stamp}.pdf"
+    else:
+        content, name = _submission_xlsx(run, rows), f"{stamp}-tc-submission.xlsx"
+    on_progress(95)
+    return ContentFile(content), name
+
+
+def _heading(run):
+    generated = timezone.localtime()
+    return [
+        f"{run.plan.institution.name}: {run.plan.title}",
+        f"Success measures from {run.start:%d %b %Y} to {run.end:%d %b %Y}; generated {generated:%d %b %Y %H:%M}.",
+        "Each value is the measure's latest recorded value up to the end of the range; "
+        "'How it was computed' says how and 'Value as of' when.",
+    ]
+
+
+def _csv(run, rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for line in _heading(run):
+        writer.writerow([line])
+    writer.writerow(MEASURE_COLUMNS)
+    for row in rows:
+        writer.writerow(row.cells())
+    return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the accents right
+
+
+def _xlsx(run, rows):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Success measures"
+    for line in _heading(run):
+        sheet.append([line])
+    sheet.append(MEASURE_COLUMNS)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        cells = row.cells()
+        # Numbers as numbers, so the sheet can chart and sum them.
+        cells[3] = float(row.target) if row.target else None
+        cells[5] = float(row.value) if row.value else None
+        sheet.append(cells)
+    for column, width in zip("ABCDEFGHIJ", (18, 8, 60, 8, 10, 8, 10, 40, 60, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    for line in sheet.iter_rows(min_row=5):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _updates_sheet(book, run)
+    return _save(book)
+
+
+def _updates_sheet(book, run):
+    sheet = book.create_sheet("Progress updates")
+    sheet.append(["Action", "Date", "Status", "Progress", "Evidence", "Author"])
+    updates = (
+        ProgressUpdate.objects.filter(item__plan=run.plan, date__gte=run.start, date__lte=run.end)
+        .select_related("item", "author")
+        .order_by("item__position", "-date")
+    )
+    for update in updates:
+        evidence = update.evidence_link or (update.evidence_file.name if update.evidence_file else "")
+        sheet.append(
+            [update.item.code, update.date, update.get_status_display(), update.narrative, evidence, str(update.author)]
+        )
+
+
+def _save(book):
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _pdf(run, rows):
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=7.5, leading=9)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm, title=run.plan.title)
+    story = [Paragraph(_heading(run)[0], styles["Title"])]
+    story += [Paragraph(line, styles["BodyText"]) for line in _heading(run)[1:]]
+    story.append(Spacer(1, 6 * mm))
+    columns = ["Action", "Success measure", "Target", "Value", "Status", "How it was computed", "As of"]
+    data = [columns]
+    for row in rows:
+        target = f"{row.target} {row.unit}".strip() if row.target else "—"
+        value = f"{row.value} {row.unit}".strip() if row.value else "—"
+        how = row.how + (f" ({row.detail})" if row.detail else "")
+        data.append(
+            [
+                row.code,
+                Paragraph(row.wording, small),
+                target,
+                value,
+                row.status,
+                Paragraph(how, small),
+                row.as_of,
+            ]
+        )
+    table = Table(data, colWidths=[14 * mm, 80 * mm, 22 * mm, 22 * mm, 18 * mm, 95 * mm, 20 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde5f0")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story.append(table)
+    doc.build(story)
+    return out.getvalue()
+
+
+def submission_sections(plan, rows=None):
+    """The plan arranged by the four TC aims: each item under every aim it serves.
+
+    An item tagged with two aims appears under both, as the TC submission asks what was done
+    for each aim; its measures and evidence come with it.
+    """
+    rows = rows if rows is not None else measure_rows(plan)
+    by_code = {}
+    for row in rows:
+        by_code.setdefault(row.code, []).append(row)
+    items = list(
+        ActionItem.objects.filter(plan=plan)
+        .select_related("pillar")
+        .prefetch_related("aims", "owners", "mit_recommendations", "updates")
+    )
+    sections = []
+    for aim, label in Aim.choices:
+        entries = []
+        for item in items:
+            if aim not in {pillar.aim for pillar in item.aims.all()}:
+                continue
+            updates = list(item.updates.all())  # newest first (model ordering)
+            evidence = [u.evidence_link or u.evidence_file.name for u in updates if u.evidence_link or u.evidence_file]
+            evidence += [row.evidence for row in by_code.get(item.code, []) if row.evidence]
+            entries.append(
+                {
+                    "item": item,
+                    "owners": ", ".join(owner.short_name for owner in item.owners.all()),
+                    "mit": ", ".join(mit.code for mit in item.mit_recommendations.all()),
+                    "latest": updates[0] if updates else None,
+                    "measures": by_code.get(item.code, []),
+                    "evidence": evidence,
+                }
+            )
+        sections.append({"aim": aim, "label": label, "entries": entries})
+    return sections
+
+
+def _submission_xlsx(run, rows):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for section in submission_sections(run.plan, rows):
+        sheet = book.create_sheet(section["label"][:31])
+        sheet.append([f"{run.plan.title}: {section['label']}"])
+        sheet.append(["Action", "Title", "Owners", "MIT", "Status", "Latest progress", "Success measures", "Evidence"])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for entry in section["entries"]:
+            item, latest = entry["item"], entry["latest"]
+            measures = "\n".join(
+                f"{m.wording} Target {m.target or '—'} {m.unit}; value {m.value or 'no data'} ({m.status}). {m.how}"
+                for m in entry["measures"]
+            )
+            sheet.append(
+                [
+                    item.code,
+                    item.title,
+                    entry["owners"],
+                    entry["mit"],
+                    item.get_status_display(),
+                    f"{latest.date:%d %b %Y}: {latest.narrative}" if latest else "",
+                    measures,
+                    "\n".join(entry["evidence"]),
+                ]
+            )
+        for column, width in zip("ABCDEFGH", (8, 40, 20, 12, 12, 60, 70, 40), strict=True):
+            sheet.column_dimensions[column].width = width
+        for line in sheet.iter_rows(min_row=3):
+            for cell in line:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return _save(book)

@@ -1,0 +1,486 @@
+"""Writes to the action plan: import, progress updates, measures, snapshots, reports, reminders."""
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.services import notification_enqueue
+
+from . import selectors
+from .measures import STATUS_LABELS, measure_evaluate
+from .models import (
+    ActionItem,
+    ActionPlan,
+    Aim,
+    MeasureSnapshot,
+    MitRecommendation,
+    Owner,
+    Pillar,
+    ProgressUpdate,
+    ReportRun,
+    Status,
+    SuccessMeasure,
+)
+from .notifications import MONTHLY_DIGEST, QUARTERLY_REPORT, UPDATE_DUE
+
+# --- Importing a plan file -----------------------------------------------------------------
+
+
+class PlanFileError(ValueError):
+    """The plan file is malformed; the message names the item and the field."""
+
+
+@dataclass
+class ImportResult:
+    plan: ActionPlan
+    created: int  # rows created (0 when the same file is imported again)
+    changed: int  # rows whose values the file changed
+
+
+def _require(mapping, field, where, kind=str, allow_blank=False):
+    if field not in mapping:
+        raise PlanFileError(f"{where}: the field '{field}' is missing.")
+    value = mapping[field]
+    if not isinstance(value, kind):
+        raise PlanFileError(f"{where}: the field '{field}' must be a {kind.__name__}, not {value!r}.")
+    if kind is str and not allow_blank and not value.strip():
+        raise PlanFileError(f"{where}: the field '{field}' is blank.")
+    return value
+
+
+def _date(mapping, field, where, required=True):
+    raw = mapping.get(field)
+    if raw is None and not required:
+        return None
+    try:
+        return date.fromisoformat(_require(mapping, field, where))
+    except ValueError:
+        raise PlanFileError(f"{where}: the field '{field}' is not a date (YYYY-MM-DD): {raw!r}.") from None
+
+
+def plan_file_parse(text):
+    """Validate a plan file completely and return it as clean Python data; write nothing.
+
+    Every problem raises PlanFileError naming the item (by code) and the field.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PlanFileError(f"The file is not valid JSON: {error}.") from None
+    if not isinstance(data, dict):
+        raise PlanFileError("The file must hold one JSON object.")
+    plan = _require(data, "plan", "The file", dict)
+    clean = {
+        "title": _require(plan, "title", "The plan"),
+        "start": _date(plan, "start", "The plan"),
+        "end": _date(plan, "end", "The plan"),
+        "update_interval_days": plan.get("update_interval_days", 30),
+        "notes": plan.get("notes", ""),
+    }
+    if clean["end"] <= clean["start"]:
+        raise PlanFileError("The plan: the field 'end' must be after 'start'.")
+    aims = set(Aim.values)
+    pillars = {}
+    for n, pillar in enumerate(_require(data, "pillars", "The file", list), start=1):
+        where = f"Pillar {pillar.get('number', n)}"
+        number = _require(pillar, "number", where, int)
+        aim = _require(pillar, "aim", where)
+        if aim not in aims:
+            raise PlanFileError(f"{where}: the field 'aim' is {aim!r}; it must be one of {', '.join(sorted(aims))}.")
+        pillars[number] = {"aim": aim, "statement": pillar.get("statement", "")}
+    owners = {}
+    for owner in _require(data, "owners", "The file", list):
+        short = _require(owner, "short_name", "An owner")
+        owners[short] = _require(owner, "name", f"Owner {short}")
+    mits = {}
+    for mit in _require(data, "mit_recommendations", "The file", list):
+        code = _require(mit, "code", "An MIT recommendation")
+        mits[code] = _require(mit, "title", f"MIT recommendation {code}")
+    items, seen = [], set()
+    for n, item in enumerate(_require(data, "items", "The file", list), start=1):
+        if not isinstance(item, dict):
+            raise PlanFileError(f"Item number {n}: must be an object.")
+        code = item.get("code") or f"number {n}"
+        where = f"Item {code}"
+        code = _require(item, "code", where)
+        if code in seen:
+            raise PlanFileError(f"{where}: the field 'code' repeats an earlier item.")
+        seen.add(code)
+        pillar = _require(item, "pillar", where, int)
+        if pillar not in pillars:
+            raise PlanFileError(f"{where}: the field 'pillar' is {pillar}, which is not a pillar of the plan.")
+        for field, known, label in (("owners", owners, "owner"), ("mit", mits, "MIT recommendation")):
+            for value in _require(item, field, where, list):
+                if value not in known:
+                    raise PlanFileError(f"{where}: the field '{field}' names an unknown {label} {value!r}.")
+        item_aims = _require(item, "aims", where, list)
+        for aim in item_aims:
+            if aim not in aims:
+                raise PlanFileError(f"{where}: the field 'aims' names an unknown TC aim {aim!r}.")
+        if not item_aims:
+            raise PlanFileError(f"{where}: the field 'aims' is empty.")
+        measures = []
+        for m, measure in enumerate(_require(item, "measures", where, list), start=1):
+            mwhere = f"{where}, measure {m}"
+            target = measure.get("target")
+            if target is not None:
+                try:
+                    target = Decimal(str(target))
+                except InvalidOperation:
+                    raise PlanFileError(f"{mwhere}: the field 'target' is not a number: {target!r}.") from None
+            direction = measure.get("direction", SuccessMeasure.Direction.AT_LEAST)
+            if direction not in SuccessMeasure.Direction.values:
+                raise PlanFileError(f"{mwhere}: the field 'direction' must be at_least or at_most.")
+            window = measure.get("window", SuccessMeasure.Window.PLAN)
+            if window not in SuccessMeasure.Window.values:
+                raise PlanFileError(f"{mwhere}: the field 'window' must be plan or year.")
+            measures.append(
+                {
+                    "position": m,
+                    "wording": _require(measure, "wording", mwhere),
+                    "target": target,
+                    "unit": measure.get("unit", ""),
+                    "direction": direction,
+                    "window": window,
+                    "due_date": _date(measure, "due", mwhere, required=False),
+                    "metric_key": measure.get("metric", ""),
+                    "missing_data": measure.get("missing_data", ""),
+                }
+            )
+        items.append(
+            {
+                "code": code,
+                "pillar": pillar,
+                "title": _require(item, "title", where),
+                "description": _require(item, "description", where, allow_blank=True),
+                "owners": item["owners"],
+                "aims": item_aims,
+                "mit": item["mit"],
+                "risks": item.get("risks", ""),
+                "carried_over_from": item.get("carried_over_from", ""),
+                "notes": item.get("notes", ""),
+                "measures": measures,
+            }
+        )
+    return {"plan": clean, "pillars": pillars, "owners": owners, "mits": mits, "items": items}
+
+
+def _upsert(model, lookup, values):
+    """Create the row, or update it only where a value differs; return (row, "created" | "changed" | "")."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return model.objects.create(**lookup, **values), "created"
+    changed = [field for field, value in values.items() if getattr(row, field) != value]
+    for field in changed:
+        setattr(row, field, values[field])
+    if changed:
+        row.save(update_fields=changed)
+    return row, "changed" if changed else ""
+
+
+def plan_import(*, institution, text, source=""):
+    """Load a plan file into the institution, all or nothing; importing it again changes nothing.
+
+    Validates the whole file first (PlanFileError names the item and field), then writes inside
+    one transaction. Progress updates and hand-recorded values are never touched.
+    """
+    data = plan_file_parse(text)
+    tally = Counter()
+    with transaction.atomic():
+        plan_data = data["plan"]
+        plan, new = _upsert(
+            ActionPlan,
+            {"institution": institution, "title": plan_data["title"]},
+            {
+                "start": plan_data["start"],
+                "end": plan_data["end"],
+                "notes": plan_data["notes"],
+                "source": source,
+            },
+        )
+        tally[new] += 1
+        if new == "created":
+            plan.update_interval_days = plan_data["update_interval_days"]
+            plan.save(update_fields=["update_interval_days"])
+        pillars = {}
+        for number, values in data["pillars"].items():
+            pillars[number], new = _upsert(Pillar, {"plan": plan, "number": number}, values)
+            tally[new] += 1
+        by_aim = {pillar.aim: pillar for pillar in pillars.values()}
+        owners = {}
+        for short, name in data["owners"].items():
+            owners[short], new = _upsert(Owner, {"institution": institution, "short_name": short}, {"name": name})
+            tally[new] += 1
+        mits = {}
+        for code, title in data["mits"].items():
+            mits[code], new = _upsert(MitRecommendation, {"code": code}, {"title": title})
+            tally[new] += 1
+        for position, item_data in enumerate(data["items"], start=1):
+            item, new = _upsert(
+                ActionItem,
+                {"plan": plan, "code": item_data["code"]},
+                {
+                    "pillar": pillars[item_data["pillar"]],
+                    "title": item_data["title"],
+                    "description": item_data["description"],
+                    "risks": item_data["risks"],
+                    "carried_over_from": item_data["carried_over_from"],
+                    "notes": item_data["notes"],
+                    "position": position,
+                },
+            )
+            tally[new] += 1
+            item.owners.set([owners[short] for short in item_data["owners"]])
+            item.aims.set([by_aim[aim] for aim in item_data["aims"]])
+            item.mit_recommendations.set([mits[code] for code in item_data["mit"]])
+            for measure_data in item_data["measures"]:
+                position = measure_data.pop("position")
+                _, new = _upsert(SuccessMeasure, {"item": item, "position": position}, measure_data)
+                tally[new] += 1
+            item.measures.filter(position__gt=len(item_data["measures"])).delete()
+    return ImportResult(plan=plan, created=tally["created"], changed=tally["changed"])
+
+
+# --- Progress updates and hand-recorded measures --------------------------------------------
+
+
+def progress_update_add(*, item, author, date, narrative, status, evidence_file=None, evidence_link=""):
+    """Record a progress update and move the item's status and last-update date with it."""
+    with transaction.atomic():
+        update = ProgressUpdate.objects.create(
+            item=item,
+            author=author,
+            date=date,
+            narrative=narrative,
+            status=status,
+            evidence_file=evidence_file or "",
+            evidence_link=evidence_link,
+        )
+        latest = item.updates.order_by("-date", "-pk").first()
+        ActionItem.objects.filter(pk=item.pk).update(status=latest.status, last_update_on=latest.date)
+        item.status, item.last_update_on = latest.status, latest.date
+    return update
+
+
+def measure_record(*, measure, by, value, achieved, evidence_note, evidence_link, evidence_file=None, on=None):
+    """Record a hand-measured value or achievement with its evidence."""
+    if measure.metric_key:
+        raise ValueError("A computed measure cannot be recorded by hand.")
+    with transaction.atomic():
+        measure.recorded_value = value
+        measure.achieved = achieved
+        measure.evidence_note = evidence_note
+        measure.evidence_link = evidence_link
+        if evidence_file:
+            measure.evidence_file = evidence_file
+        measure.recorded_on = on or timezone.localdate()
+        measure.recorded_by = by
+        measure.save()
+    return measure
+
+
+# --- Snapshots -------------------------------------------------------------------------------
+
+
+def snapshots_record(*, plan, on=None):
+    """Record every measure's value on the day (again on the same day replaces it). Returns the count."""
+    on = on or timezone.localdate()
+    measures = SuccessMeasure.objects.filter(item__plan=plan).select_related("item__plan__institution", "recorded_by")
+    count = 0
+    with transaction.atomic():
+        for measure in measures:
+            evaluation = measure_evaluate(measure, as_of=on)
+            MeasureSnapshot.objects.update_or_create(
+                measure=measure,
+                date=on,
+                defaults={
+                    "value": evaluation.value,
+                    "status": evaluation.status,
+                    "detail": evaluation.detail,
+                    "how": evaluation.how,
+                },
+            )
+            count += 1
+    return count
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+def report_run_start(*, plan, by, start, end, format):
+    """Create a report run and queue its task once the row is committed."""
+    from .tasks import generate_report
+
+    with transaction.atomic():
+        run = ReportRun.objects.create(plan=plan, requested_by=by, start=start, end=end, format=format)
+        transaction.on_commit(lambda: generate_report.delay(run.pk))
+    return run
+
+
+def report_run_claim(run_id):
+    """Move a queued run to running; only one worker can win. Returns the run or None."""
+    claimed = ReportRun.objects.filter(pk=run_id, state=ReportRun.State.QUEUED).update(
+        state=ReportRun.State.RUNNING, started_at=timezone.now(), progress=1
+    )
+    return ReportRun.objects.select_related("plan__institution").get(pk=run_id) if claimed else None
+
+
+def report_run_progress(run, progress):
+    ReportRun.objects.filter(pk=run.pk).update(progress=progress)
+
+
+def report_run_generate(run_id):
+    """Build the run's file: record today's snapshots, then write the file from them."""
+    from . import reports
+
+    run = report_run_claim(run_id)
+    if run is None:
+        return None
+    try:
+        content, filename = reports.build(run, on_progress=lambda p: report_run_progress(run, p))
+        run.file.save(filename, content, save=False)
+        ReportRun.objects.filter(pk=run.pk).update(
+            file=run.file.name, state=ReportRun.State.DONE, progress=100, finished_at=timezone.now()
+        )
+    except Exception as error:
+        ReportRun.objects.filter(pk=run.pk).update(
+            state=ReportRun.State.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return run
+
+
+# --- Reminders, digest and the quarterly report ------------------------------------------------
+
+
+def _month(today):
+    return f"{today:%Y-%m}"
+
+
+def quarter_of(today):
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def update_reminders_send(*, today=None):
+    """Remind the holders of each owner role of an item with no update within the plan's interval.
+
+    One message per item, person and month (the outbox key), so running daily sends one a month.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    for item in selectors.items_needing_update(today=today):
+        since = item.last_update_on or item.plan.start
+        for owner in item.owners.all():
+            for holder in owner.holders.all():
+                if not holder.user.is_active or not holder.is_current(today):
+                    continue
+                notification = notification_enqueue(
+                    recipient=holder.user,
+                    institution=item.plan.institution,
+                    kind=UPDATE_DUE.key,
+                    idempotency_key=f"actionplan.update_due:{item.pk}:{holder.pk}:{_month(today)}",
+                    context={
+                        "code": item.code,
+                        "title": item.title,
+                        "plan": item.plan.title,
+                        "since": f"{since:%d %B %Y}",
+                        "owner": owner.name,
+                    },
+                    link=item.get_absolute_url(),
+                )
+                sent += notification is not None
+    return sent
+
+
+def monthly_digest_send(*, plan, today=None):
+    """Send the plan's programme managers the items at risk, off track or overdue, once a month."""
+    today = today or timezone.localdate()
+    items = [
+        item
+        for item in ActionItem.objects.filter(plan=plan).select_related("plan")
+        if item.status in (Status.AT_RISK, Status.OFF_TRACK) or item.update_overdue(today)
+    ]
+    if not items:
+        return 0
+    rows = [
+        {
+            "code": item.code,
+            "title": item.title,
+            "status": item.get_status_display(),
+            "overdue": item.update_overdue(today),
+            "since": f"{item.last_update_on or plan.start:%d %b %Y}",
+        }
+        for item in items
+    ]
+    sent = 0
+    for profile in selectors.programme_managers_of(plan.institution):
+        notification = notification_enqueue(
+            recipient=profile.user,
+            institution=plan.institution,
+            kind=MONTHLY_DIGEST.key,
+            idempotency_key=f"actionplan.monthly_digest:{plan.pk}:{profile.pk}:{_month(today)}",
+            context={"plan": plan.title, "rows": rows, "count": len(rows)},
+            link=plan.get_absolute_url(),
+        )
+        sent += notification is not None
+    return sent
+
+
+def _fmt(value, unit=""):
+    if value is None:
+        return "no data"
+    text = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+    return f"{text}%" if unit == "%" else f"{text} {unit}".strip()
+
+
+def quarterly_report_send(*, plan, today=None):
+    """Send each holder of an owner role on the plan this quarter's measures, exactly once.
+
+    The outbox key (plan, person, quarter) makes a second run, or two at once, send nothing more.
+    """
+    today = today or timezone.localdate()
+    quarter = quarter_of(today)
+    rows = []
+    for measure in selectors.measures_with_latest(plan):
+        latest = measure.latest
+        rows.append(
+            {
+                "code": measure.item.code,
+                "wording": measure.wording,
+                "target": _fmt(measure.target, measure.unit) if measure.target is not None else "—",
+                "value": _fmt(latest.value, measure.unit) if latest else "no data",
+                "status": STATUS_LABELS.get(latest.status, latest.status) if latest else "No data",
+                "how": f"{latest.how} (recorded {latest.date:%d %b %Y})" if latest else "Not recorded yet.",
+            }
+        )
+    counts = selectors.status_counts(plan)
+    by_status = ", ".join(f"{label}: {counts.get(key, 0)}" for key, label in Status.choices)
+    sent = 0
+    for holder in selectors.owner_holders(plan):
+        notification = notification_enqueue(
+            recipient=holder.user,
+            institution=plan.institution,
+            kind=QUARTERLY_REPORT.key,
+            idempotency_key=f"actionplan.quarterly_report:{plan.pk}:{holder.pk}:{quarter}",
+            context={
+                "plan": plan.title,
+                "quarter": quarter,
+                "as_of": f"{today:%d %B %Y}",
+                "rows": rows,
+                "by_status": by_status,
+            },
+            link=plan.get_absolute_url(),
+        )
+        sent += notification is not None
+    return sent
+
+
+def plan_publish(*, plan, published):
+    ActionPlan.objects.filter(pk=plan.pk).update(published=published)
+    plan.published = published
+    return plan
