@@ -1,0 +1,39 @@
+"""The exchange pilot's dashboard panels and navigation link."""
+
+from people import roles
+from people.portal import Panel, dashboard_panel, nav_link
+
+from . import selectors
+
+nav_link("Exchange", "exchange:index", roles.has_profile, order=40)
+
+MY_PLACEMENTS_ON_PANEL = 5
+
+
+@dashboard_panel(order=45)
+def technician_exchange(request):
+    profile = request.user.profile
+    placements = list(selectors.placements_of(profile)[:MY_PLACEMENTS_ON_PANEL])
+    for placement in placements:
+        placement.my_role = placement.role_of(profile)
+    open_round = selectors.open_round(profile.institution)
+    offer_count = open_round.offers.count() if open_round else 0
+    return Panel(
+        title="Technician exchange",
+        template="exchange/panels/exchange.html",
+        context={"placements": placements, "open_round": open_round, "offer_count": offer_count},
+        empty_text="Your exchange placements appear here, and the exchange round when one is open.",
+    )
+
+
+@dashboard_panel(order=46)
+def exchange_approvals(request):
+    if not roles.has_role(request.user, roles.Role.LINE_MANAGER) and not roles.is_programme_manager(request.user):
+        return None
+    waiting = selectors.approvals_waiting_for(request.user)
+    return Panel(
+        title="Exchange requests to approve",
+        template="exchange/panels/approvals.html",
+        context={"count": waiting.count(), "first": list(waiting[:3])},
+        empty_text="Exchange requests from or for your reports appear here for your approval.",
+    )

@@ -1,0 +1,339 @@
+"""Writes for the exchange pilot: every state change of an offer or placement happens here."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.services import notification_enqueue
+from people import roles
+
+from . import notifications as kinds
+from .models import ExchangeFeedback, ExchangeOffer, ExchangePlacement, PlacementTransition
+
+State = ExchangePlacement.State
+
+
+# --- Who may take part ------------------------------------------------------------------------
+
+
+def visitor_institution_allowed(*, round, visitor):
+    """Return whether staff of the visitor's institution may take part in this round.
+
+    The one place that decides it: the pilot is for the round's own institution only. Opening
+    the exchange to partner institutions later means also admitting, when
+    `round.open_to_partners` is set, staff of `round.institution.partners` here (and showing
+    such rounds to them in `selectors.rounds_visible_to`).
+    """
+    return visitor.institution_id == round.institution_id
+
+
+def visitor_refusal(*, offer, visitor, today=None):
+    """Return why this visitor may not apply to this offer, or "" if they may."""
+    today = today or timezone.localdate()
+    round = offer.round
+    if not visitor_institution_allowed(round=round, visitor=visitor):
+        return "This exchange is open to staff of its own institution only."
+    if visitor.pk == offer.host_id:
+        return "You cannot apply to your own offer."
+    if not round.is_open(today):
+        return f"Applications for {round} are closed (open {round.opens_on:%-d %b} to {round.closes_on:%-d %b %Y})."
+    if visitor.division_id is None:
+        return "Your division is not recorded, so we cannot check the exchange is across divisions. Ask HR to add it."
+    if visitor.division_id == offer.host.division_id:
+        return (
+            f"The exchange is between divisions: {offer.host} is in your division ({offer.host.division}). "
+            "Choose a host from another division."
+        )
+    if offer.placements.filter(visitor=visitor, state__in=ExchangePlacement.ACTIVE_STATES).exists():
+        return "You have already applied to this offer."
+    if offer.placements.taking_a_place().count() >= offer.places:
+        return "This offer's places are all taken."
+    return ""
+
+
+# --- Rounds and offers ------------------------------------------------------------------------
+
+
+def round_save(*, form, institution):
+    """Save a programme manager's round form for their institution."""
+    with transaction.atomic():
+        round = form.save(commit=False)
+        round.institution = institution
+        round.save()
+        return round
+
+
+def offer_save(*, form, round, host):
+    """Save a host's offer form (new or edited) in a round that is open."""
+    if not round.is_open():
+        raise ValidationError(f"{round} is not taking offers now.")
+    with transaction.atomic():
+        offer = form.save(commit=False)
+        offer.round = round
+        offer.host = host
+        offer.save()
+        return offer
+
+
+# --- Placements -------------------------------------------------------------------------------
+
+
+def _record(placement, *, event, from_state, by, reason=""):
+    PlacementTransition.objects.create(
+        placement=placement, event=event, from_state=from_state, to_state=placement.state, by=by, reason=reason
+    )
+
+
+def _context(placement):
+    offer = placement.offer
+    return {
+        "visitor": str(placement.visitor),
+        "visitor_division": str(placement.visitor.division or ""),
+        "host": str(offer.host),
+        "host_division": str(offer.host.division or ""),
+        "facility": offer.facility_or_team,
+        "round": str(offer.round),
+    }
+
+
+def placement_request(*, offer, visitor, hopes_to_learn, by):
+    """Apply to an offer; ask both line managers to approve.
+
+    Raises ValidationError with the reason when the visitor may not apply (same division,
+    other institution, own offer, round closed, offer full, already applied).
+    """
+    with transaction.atomic():
+        # Lock the offer so two applications cannot both pass the "already applied" check.
+        offer = ExchangeOffer.objects.select_for_update().select_related("round", "host__division").get(pk=offer.pk)
+        refusal = visitor_refusal(offer=offer, visitor=visitor)
+        if refusal:
+            raise ValidationError(refusal)
+        placement = ExchangePlacement.objects.create(offer=offer, visitor=visitor, hopes_to_learn=hopes_to_learn)
+        _record(placement, event="requested", from_state="", by=by)
+        context = _context(placement)
+        link = placement.get_absolute_url()
+        for report in (visitor, offer.host):
+            manager = report.line_manager
+            if manager is None:
+                continue  # a programme manager approves for people without a line manager
+            notification_enqueue(
+                recipient=manager.user,
+                institution=offer.round.institution,
+                kind=kinds.APPROVAL_REQUESTED.key,
+                idempotency_key=f"exchange.approval_requested:{placement.pk}:{manager.pk}",
+                context={**context, "report": str(report)},
+                link=link,
+            )
+        return placement
+
+
+def sides_to_approve(*, placement, user):
+    """Return which approvals ("visitor", "host") this user may still give on the placement.
+
+    A line manager approves for their own report. A programme manager approves for a side
+    whose person has no line manager, so nobody is stuck for want of one.
+    """
+    sides = []
+    profile = getattr(user, "profile", None)
+    if placement.state != State.REQUESTED or profile is None:
+        return sides
+    is_programme_manager = roles.is_programme_manager(user)
+    for side, person, done in (
+        ("visitor", placement.visitor, placement.visitor_manager_approved_at),
+        ("host", placement.offer.host, placement.host_manager_approved_at),
+    ):
+        if done:
+            continue
+        if person.line_manager_id == profile.pk or (person.line_manager_id is None and is_programme_manager):
+            sides.append(side)
+    return sides
+
+
+def placement_approve(*, placement, by):
+    """Give every approval the user `by` may give; once both are in, take a place.
+
+    Places are never exceeded: the offer row is locked while the taken places are counted.
+    Raises PermissionDenied when `by` has nothing to approve, ValidationError when full.
+    """
+    with transaction.atomic():
+        offer = ExchangeOffer.objects.select_for_update().get(pk=placement.offer_id)
+        placement = ExchangePlacement.objects.select_for_update().with_people().get(pk=placement.pk)
+        sides = sides_to_approve(placement=placement, user=by)
+        if not sides:
+            raise PermissionDenied("You have no approval to give on this exchange.")
+        now = timezone.now()
+        for side in sides:
+            setattr(placement, f"{side}_manager_approved_by", by.profile)
+            setattr(placement, f"{side}_manager_approved_at", now)
+            _record(placement, event=f"{side}_manager_approved", from_state=placement.state, by=by)
+        if placement.visitor_manager_approved_at and placement.host_manager_approved_at:
+            if offer.placements.taking_a_place().count() >= offer.places:
+                raise ValidationError(
+                    f"{offer.host}'s offer has no place left ({offer.places} taken), so this request cannot be "
+                    "approved. Decline it with a reason instead."
+                )
+            placement.state = State.APPROVED
+            _record(placement, event="approved", from_state=State.REQUESTED, by=by)
+            context = _context(placement)
+            for person in placement.participants:
+                notification_enqueue(
+                    recipient=person.user,
+                    institution=offer.round.institution,
+                    kind=kinds.PLACEMENT_APPROVED.key,
+                    idempotency_key=f"exchange.placement_approved:{placement.pk}:{person.pk}",
+                    context=context,
+                    link=placement.get_absolute_url(),
+                )
+        placement.save()
+        return placement
+
+
+def placement_decline(*, placement, by, reason):
+    """Decline a request as one of the managers asked to approve it; the reason is required."""
+    if not reason.strip():
+        raise ValidationError("Say why the request is declined; the visitor will see it.")
+    with transaction.atomic():
+        placement = ExchangePlacement.objects.select_for_update().with_people().get(pk=placement.pk)
+        if not sides_to_approve(placement=placement, user=by):
+            raise PermissionDenied("Only a manager asked to approve this exchange can decline it.")
+        placement.state = State.DECLINED
+        placement.save(update_fields=["state"])
+        _record(placement, event="declined", from_state=State.REQUESTED, by=by, reason=reason)
+        notification_enqueue(
+            recipient=placement.visitor.user,
+            institution=placement.offer.round.institution,
+            kind=kinds.PLACEMENT_DECLINED.key,
+            idempotency_key=f"exchange.placement_declined:{placement.pk}",
+            context={**_context(placement), "declined_by": str(by), "reason": reason},
+            link=placement.get_absolute_url(),
+        )
+        return placement
+
+
+def placement_schedule(*, placement, host_day, visitor_day, by):
+    """Set (or move) the two days; the return visit must come after the first visit."""
+    if visitor_day <= host_day:
+        raise ValidationError("The return visit must be after the visit to the host.")
+    with transaction.atomic():
+        placement = ExchangePlacement.objects.select_for_update().get(pk=placement.pk)
+        if not placement.may_become(State.SCHEDULED):
+            raise ValidationError(f"An exchange that is {placement.get_state_display().lower()} cannot be scheduled.")
+        if placement.host_day_done_at and host_day != placement.host_day:
+            raise ValidationError("The visit to the host is already recorded as done; its date cannot change.")
+        from_state = placement.state
+        placement.host_day, placement.visitor_day = host_day, visitor_day
+        placement.state = State.SCHEDULED
+        placement.save(update_fields=["host_day", "visitor_day", "state"])
+        _record(
+            placement,
+            event="scheduled" if from_state == State.APPROVED else "rescheduled",
+            from_state=from_state,
+            by=by,
+            reason=f"Visit to the host {host_day:%-d %b %Y}; return visit {visitor_day:%-d %b %Y}.",
+        )
+        return placement
+
+
+DAYS = {"host_day": "visit to the host", "visitor_day": "return visit"}
+
+
+def placement_record_day(*, placement, day, by, today=None):
+    """Mark one of the two days as having happened; when both have, feedback is due."""
+    if day not in DAYS:
+        raise ValidationError("Unknown exchange day.")
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        placement = ExchangePlacement.objects.select_for_update().get(pk=placement.pk)
+        if placement.state != State.SCHEDULED:
+            raise ValidationError("Only the days of a scheduled exchange can be recorded.")
+        if getattr(placement, f"{day}_done_at"):
+            raise ValidationError(f"The {DAYS[day]} is already recorded.")
+        if getattr(placement, day) > today:
+            raise ValidationError(
+                f"The {DAYS[day]} is on {getattr(placement, day):%-d %b %Y}; record it once it happened."
+            )
+        setattr(placement, f"{day}_done_at", timezone.now())
+        from_state = placement.state
+        if placement.host_day_done_at and placement.visitor_day_done_at:
+            placement.state = State.DAYS_RECORDED
+            placement.both_days_done_on = max(placement.host_day, placement.visitor_day)
+        placement.save()
+        _record(placement, event=f"{day}_recorded", from_state=from_state, by=by)
+        return placement
+
+
+def feedback_give(*, placement, author, form):
+    """Save one side's feedback from a validated form; with both sides in, the exchange is complete."""
+    with transaction.atomic():
+        placement = ExchangePlacement.objects.select_for_update().select_related("offer").get(pk=placement.pk)
+        role = placement.role_of(author)
+        if role is None:
+            raise PermissionDenied("Only the host and the visitor give feedback on an exchange.")
+        if placement.state != State.DAYS_RECORDED:
+            raise ValidationError("Feedback opens once both days are recorded.")
+        if placement.feedback.filter(role=role).exists():
+            raise ValidationError("You have already given your feedback on this exchange.")
+        feedback = form.save(commit=False)
+        feedback.placement, feedback.author, feedback.role = placement, author, role
+        feedback.save()
+        if placement.feedback.count() == 2:
+            placement.state = State.COMPLETED
+            placement.save(update_fields=["state"])
+            _record(placement, event="completed", from_state=State.DAYS_RECORDED, by=author.user)
+        return feedback
+
+
+def placement_cancel(*, placement, by, reason):
+    """Cancel a request or an exchange whose days are not done; the reason is required."""
+    if not reason.strip():
+        raise ValidationError("Say why the exchange is cancelled.")
+    with transaction.atomic():
+        placement = ExchangePlacement.objects.select_for_update().get(pk=placement.pk)
+        if not placement.may_become(State.CANCELLED):
+            raise ValidationError(f"An exchange that is {placement.get_state_display().lower()} cannot be cancelled.")
+        from_state = placement.state
+        placement.state = State.CANCELLED
+        placement.save(update_fields=["state"])
+        _record(placement, event="cancelled", from_state=from_state, by=by, reason=reason)
+        return placement
+
+
+# --- Feedback reminders -----------------------------------------------------------------------
+
+
+def feedback_reminders_due(*, today=None):
+    """Ids of placements whose second day is past and whose feedback is not all in."""
+    today = today or timezone.localdate()
+    return list(
+        ExchangePlacement.objects.filter(state=State.DAYS_RECORDED, both_days_done_on__lt=today)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def placement_remind_feedback(*, placement_id):
+    """Remind each participant who has not given feedback, once per person and placement.
+
+    Returns how many reminders were queued now; a repeat run queues none (the outbox key).
+    """
+    placement = ExchangePlacement.objects.with_people().filter(pk=placement_id, state=State.DAYS_RECORDED).first()
+    if placement is None:
+        return 0
+    given = set(placement.feedback.values_list("role", flat=True))
+    queued = 0
+    for person, partner, role in (
+        (placement.offer.host, placement.visitor, ExchangeFeedback.Role.HOST),
+        (placement.visitor, placement.offer.host, ExchangeFeedback.Role.VISITOR),
+    ):
+        if role in given:
+            continue
+        sent = notification_enqueue(
+            recipient=person.user,
+            institution=placement.offer.round.institution,
+            kind=kinds.FEEDBACK_REMINDER.key,
+            idempotency_key=f"exchange.feedback_reminder:{placement.pk}:{person.pk}",
+            context={"partner": str(partner)},
+            link=placement.get_absolute_url(),
+        )
+        queued += sent is not None
+    return queued
