@@ -35,7 +35,8 @@ def notification_detail(request, pk):
 @login_required
 def preferences(request):
     current = dict(Preference.objects.filter(user=request.user).values_list("kind", "enabled"))
-    form = PreferencesForm(request.POST or None, current=current)
+    # An empty POST (every box unticked) is still a submission.
+    form = PreferencesForm(request.POST if request.method == "POST" else None, current=current)
     if request.method == "POST" and form.is_valid():
         services.preferences_set(user=request.user, enabled_by_kind=form.cleaned_data)
         messages.success(request, "Your reminder choices are saved.")
@@ -83,5 +84,12 @@ def message_template_edit(request, kind):
             messages.success(request, f"“{kind.label}” is saved; messages sent from now on use it.")
             return redirect("notifications:message_templates")
     return render(
-        request, "notifications/message_template_edit.html", {"form": form, "kind": kind, "instance": instance}
+        request,
+        "notifications/message_template_edit.html",
+        {
+            "form": form,
+            "kind": kind,
+            "instance": instance,
+            "variables": ["recipient.first_name", "recipient.last_name", "institution.name", "link"],
+        },
     )

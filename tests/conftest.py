@@ -26,6 +26,21 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_in_process():
+    """Run Celery tasks in-process unless a test asks for the real worker.
+
+    CI sets CELERY_BROKER_URL so the worker tests reach Redis; every other test still wants
+    `.delay()` to run at once rather than wait on a queue nobody reads.
+    """
+    from techcareers.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
 @pytest.fixture
 def institution(db):
     return InstitutionFactory(name="Institute of Cancer Research", short_name="ICR", slug="icr")
@@ -162,7 +177,7 @@ def celery_worker_on_redis(transactional_db, settings):
         broker_pool_limit=None,
     )
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.pool.force_close_all()
+    _reset_broker_connections(app)
     try:
         with start_worker(
             app,
@@ -176,7 +191,16 @@ def celery_worker_on_redis(transactional_db, settings):
             yield app
     finally:
         app.conf.update(saved)
-        app.pool.force_close_all()
+        _reset_broker_connections(app)
+
+
+def _reset_broker_connections(app):
+    """Drop pooled connections so the next publish connects to the broker now configured."""
+    from kombu import pools
+
+    pools.reset()  # kombu keeps producer pools per connection, process-wide
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture
