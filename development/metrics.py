@@ -1,0 +1,53 @@
+"""Success measures the development data can answer (1A, 1G)."""
+
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from actionplan.metrics import MetricResult, metric
+from people.models import StaffProfile
+
+from .models import TrainingRecord
+
+
+def _staff_in_period(institution, start, end):
+    return StaffProfile.objects.for_institution(institution).exclude(start_date__gt=end).exclude(leaving_date__lt=start)
+
+
+@metric(
+    key="development.training_per_head",
+    label="Training hours per head of technical staff",
+    unit="hours",
+    how="Sums the hours of every training record (requested, logged or imported) dated in the period and "
+    "divides by the staff employed at some point in the period.",
+)
+def training_per_head(*, institution, start, end):
+    staff = _staff_in_period(institution, start, end)
+    headcount = staff.count()
+    if not headcount:
+        return None
+    records = TrainingRecord.objects.filter(person__in=staff, date__gte=start, date__lte=end)
+    hours = records.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    value = (hours / headcount).quantize(Decimal("0.01"))
+    return MetricResult(value=value, detail=f"{hours} hours over {headcount} staff", denominator=headcount)
+
+
+@metric(
+    key="development.staff_with_training",
+    label="Technical staff with development recorded",
+    unit="%",
+    how="Counts staff with at least one training record dated in the period, as a share of the staff "
+    "employed at some point in the period.",
+)
+def staff_with_training(*, institution, start, end):
+    staff = _staff_in_period(institution, start, end)
+    headcount = staff.count()
+    if not headcount:
+        return None
+    trained = staff.filter(training_records__date__gte=start, training_records__date__lte=end).distinct().count()
+    return MetricResult(
+        value=round(100 * Decimal(trained) / headcount, 1),
+        detail=f"{trained} of {headcount} staff",
+        numerator=trained,
+        denominator=headcount,
+    )

@@ -1,0 +1,532 @@
+"""Development days and training records (actions 1A, 1E and 1G).
+
+An institution's `AllowancePolicy` sets the minimum development days a year; technicians make
+`DevelopmentRequest`s that their line manager (or the manager's `ManagerDelegate`) decides;
+everything learnt ends up as a `TrainingRecord`, whether it came from a request, was logged by
+the technician or was imported by HR (`TrainingImport`).
+"""
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import InstitutionScopedQuerySet
+
+HALF_DAY = Decimal("0.5")
+
+
+class AllowancePolicy(models.Model):
+    """How many development days an institution's technicians get, and the year they run over."""
+
+    class YearType(models.TextChoices):
+        CALENDAR = "calendar", "Calendar year (1 January)"
+        ACADEMIC = "academic", "Academic year (1 August)"
+        LEAVE = "leave", "Leave year (starts in the month below)"
+
+    institution = models.OneToOneField(
+        "people.Institution", on_delete=models.CASCADE, related_name="development_policy"
+    )
+    minimum_days = models.DecimalField(
+        "minimum development days a year",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Days each technician may use for development, unless a grade or job family says otherwise.",
+    )
+    year_type = models.CharField("allowance year", max_length=10, choices=YearType.choices, default=YearType.CALENDAR)
+    leave_year_start_month = models.PositiveSmallIntegerField(
+        "leave year starts in month",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="1 = January … 12 = December; used only for a leave year.",
+    )
+    under_representation_margin = models.PositiveSmallIntegerField(
+        "under-representation margin (%)",
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text="A job family whose training per head is this many per cent below the institution's "
+        "average is marked under-represented in the training report.",
+    )
+    remind_mid_year = models.BooleanField(
+        "remind technicians with nothing recorded by mid-year",
+        default=True,
+        help_text="Half way through the allowance year, remind technicians who have recorded no development.",
+    )
+
+    objects = InstitutionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "allowance policy"
+        verbose_name_plural = "allowance policies"
+
+    def __str__(self):
+        return f"{self.institution}: {self.minimum_days} days a year"
+
+    @property
+    def start_month(self):
+        return {self.YearType.CALENDAR: 1, self.YearType.ACADEMIC: 8}.get(self.year_type, self.leave_year_start_month)
+
+    def year_bounds(self, year):
+        """Return (first day, last day) of the allowance year that starts in `year`."""
+        start = date(year, self.start_month, 1)
+        end_month_year = year + (1 if self.start_month > 1 else 0)
+        end_month = (self.start_month - 2) % 12 + 1
+        end = date(end_month_year, end_month, calendar.monthrange(end_month_year, end_month)[1])
+        return start, end
+
+    def year_containing(self, day):
+        """Return the label (start year) of the allowance year that contains `day`."""
+        return day.year if day.month >= self.start_month else day.year - 1
+
+    def year_label(self, year):
+        return str(year) if self.start_month == 1 else f"{year}/{str(year + 1)[-2:]}"
+
+    def minimum_for(self, profile, overrides=None):
+        """Return the minimum days for one person: a grade override wins over a job family's.
+
+        Pass `overrides` (a list from `self.overrides.all()`) when looping over many people, so
+        this does no query per person.
+        """
+        overrides = list(self.overrides.all()) if overrides is None else overrides
+        for override in overrides:
+            if override.grade_id and override.grade_id == profile.grade_id:
+                return override.minimum_days
+        for override in overrides:
+            if override.job_family_id and override.job_family_id == profile.job_family_id:
+                return override.minimum_days
+        return self.minimum_days
+
+
+class AllowanceOverride(models.Model):
+    """A different minimum for one grade or one job family (e.g. 6 days for apprentices)."""
+
+    policy = models.ForeignKey(AllowancePolicy, on_delete=models.CASCADE, related_name="overrides")
+    grade = models.ForeignKey(
+        "people.Grade", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="grade"
+    )
+    job_family = models.ForeignKey(
+        "people.JobFamily",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="job family",
+    )
+    minimum_days = models.DecimalField(
+        "minimum development days a year",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Replaces the policy's minimum for this grade or job family.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(grade__isnull=False) & models.Q(job_family__isnull=True))
+                | (models.Q(grade__isnull=True) & models.Q(job_family__isnull=False)),
+                name="allowanceoverride_grade_or_family",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grade or self.job_family}: {self.minimum_days} days"
+
+
+class GuidanceVersion(models.Model):
+    """One dated version of the guidance on what counts and how to use the days."""
+
+    class Audience(models.TextChoices):
+        STAFF = "staff", "Staff"
+        MANAGERS = "managers", "Managers"
+
+    institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField("for", max_length=10, choices=Audience.choices)
+    title = models.CharField("title", max_length=200, help_text="e.g. Using your development days 2026.")
+    effective_from = models.DateField(
+        "effective from", help_text="The guidance shown is the latest version effective on or before today."
+    )
+    body = models.TextField(
+        "guidance", help_text="Plain text; blank lines separate paragraphs. What counts, and how to use the days."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("written", auto_now_add=True)
+
+    objects = InstitutionScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["audience", "-effective_from", "-pk"]
+        verbose_name = "guidance version"
+
+    def __str__(self):
+        return f"{self.title} ({self.effective_from})"
+
+    def get_absolute_url(self):
+        return reverse("development:guidance_version", args=[self.pk])
+
+
+class ManagerDelegateQuerySet(InstitutionScopedQuerySet):
+    institution_path = "manager__institution"
+
+    def active_on(self, day):
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class ManagerDelegate(models.Model):
+    """Someone who decides a manager's reports' requests while the manager is away."""
+
+    manager = models.ForeignKey("people.StaffProfile", on_delete=models.CASCADE, related_name="delegations_given")
+    delegate = models.ForeignKey(
+        "people.StaffProfile",
+        on_delete=models.CASCADE,
+        related_name="delegations_received",
+        verbose_name="delegate",
+        help_text="A colleague at your institution who approves your team's requests while you are away.",
+    )
+    starts_on = models.DateField("from", help_text="The first day you are away.")
+    ends_on = models.DateField("to", help_text="The last day you are away.")
+    created_at = models.DateTimeField("set", auto_now_add=True)
+
+    objects = ManagerDelegateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="delegate_ends_after_start"
+            ),
+            models.CheckConstraint(condition=~models.Q(manager=models.F("delegate")), name="delegate_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.delegate} for {self.manager}, {self.starts_on} to {self.ends_on}"
+
+
+class ActivityType(models.TextChoices):
+    COURSE = "course", "Course"
+    CONFERENCE = "conference", "Conference"
+    WORKSHOP = "workshop", "Workshop"
+    NETWORKING = "networking", "Networking event"
+    SHADOWING = "shadowing", "Work shadowing"
+    APPRENTICESHIP = "apprenticeship", "Apprenticeship study"
+    SELF_DIRECTED = "self_directed", "Self-directed learning"
+
+
+class Delivery(models.TextChoices):
+    INTERNAL = "internal", "Internal"
+    EXTERNAL = "external", "External"
+
+
+class DevelopmentRequestQuerySet(InstitutionScopedQuerySet):
+    institution_path = "person__institution"
+
+    def live(self):
+        """Requests that hold days: not cancelled or declined."""
+        return self.exclude(state__in=DevelopmentRequest.DEAD_STATES)
+
+
+class DevelopmentRequest(models.Model):
+    """A technician's request for development time, decided by their line manager."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for approval"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Done"
+
+    class PaidBy(models.TextChoices):
+        NOBODY = "none", "No cost"
+        INSTITUTION = "institution", "Institution training budget"
+        TEAM = "team", "Team or grant budget"
+        EXTERNAL = "external", "External sponsor or bursary"
+        SELF = "self", "Myself"
+
+    # Every allowed move, written once: (from, to) -> who makes it.
+    TRANSITIONS = {
+        (State.SUBMITTED, State.APPROVED): "approver",
+        (State.SUBMITTED, State.DECLINED): "approver",
+        (State.SUBMITTED, State.CHANGES_REQUESTED): "approver",
+        (State.CHANGES_REQUESTED, State.SUBMITTED): "owner",
+        (State.SUBMITTED, State.CANCELLED): "owner",
+        (State.CHANGES_REQUESTED, State.CANCELLED): "owner",
+        (State.APPROVED, State.CANCELLED): "owner",
+        (State.APPROVED, State.COMPLETED): "owner",
+    }
+    EDITABLE_STATES = (State.SUBMITTED, State.CHANGES_REQUESTED)
+    DEAD_STATES = (State.CANCELLED, State.DECLINED)
+
+    person = models.ForeignKey("people.StaffProfile", on_delete=models.CASCADE, related_name="development_requests")
+    activity_type = models.CharField("activity", max_length=20, choices=ActivityType.choices)
+    title = models.CharField("title", max_length=200, help_text="e.g. Advanced confocal microscopy course.")
+    delivery = models.CharField("internal or external", max_length=10, choices=Delivery.choices)
+    provider = models.CharField("provider", max_length=200, blank=True, help_text="Who runs it, e.g. EMBL.")
+    start_date = models.DateField("first day")
+    end_date = models.DateField("last day")
+    days = models.DecimalField(
+        "development days",
+        max_digits=4,
+        decimal_places=1,
+        help_text="Working days away from your usual work, in half days (e.g. 1.5).",
+    )
+    cost = models.DecimalField(
+        "cost (£)", max_digits=9, decimal_places=2, default=Decimal("0"), help_text="Fees, travel and subsistence."
+    )
+    paid_by = models.CharField("paid by", max_length=12, choices=PaidBy.choices, default=PaidBy.NOBODY)
+    benefit = models.TextField("why it helps", help_text="How this helps your work and your career.")
+    state = models.CharField("state", max_length=20, choices=State.choices, default=State.SUBMITTED)
+    submitted_at = models.DateTimeField("submitted", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("decided", null=True, blank=True)
+    decision_reason = models.TextField("reason", blank=True)
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    objects = DevelopmentRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        indexes = [
+            # send_development_reminders finds requests waiting for a decision.
+            models.Index(fields=["submitted_at"], condition=models.Q(state="submitted"), name="devrequest_waiting_idx"),
+            models.Index(fields=["person", "start_date"], name="devrequest_person_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="devrequest_dates_in_order"
+            ),
+            models.CheckConstraint(condition=models.Q(days__gt=0), name="devrequest_days_positive"),
+            models.CheckConstraint(condition=models.Q(cost__gte=0), name="devrequest_cost_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.person})"
+
+    def get_absolute_url(self):
+        return reverse("development:request", args=[self.pk])
+
+    def can_move_to(self, state):
+        return (self.state, state) in self.TRANSITIONS
+
+    @property
+    def is_editable(self):
+        return self.state in self.EDITABLE_STATES
+
+
+class RequestTransition(models.Model):
+    """One move of a request through its workflow: who, when, from, to and why."""
+
+    request = models.ForeignKey(DevelopmentRequest, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField("from", max_length=20, choices=DevelopmentRequest.State.choices, blank=True)
+    to_state = models.CharField("to", max_length=20, choices=DevelopmentRequest.State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField("when", default=timezone.now)
+    reason = models.TextField("reason", blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.request_id}: {self.from_state or 'new'} -> {self.to_state}"
+
+
+class CpdCategory(models.TextChoices):
+    """The Science Council's five CPD activity types, for the registration CPD record."""
+
+    WORK_BASED = "work_based", "Work-based learning"
+    PROFESSIONAL = "professional", "Professional activity"
+    FORMAL = "formal", "Formal or educational"
+    SELF_DIRECTED = "self_directed", "Self-directed learning"
+    OTHER = "other", "Other"
+
+
+def evidence_path(instance, filename):
+    """Store evidence under a random name: the person's file name is never trusted or shown in a URL."""
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"development/evidence/{uuid.uuid4().hex}.{extension}"
+
+
+class TrainingRecordQuerySet(InstitutionScopedQuerySet):
+    institution_path = "person__institution"
+
+    def in_period(self, start, end):
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class TrainingRecord(models.Model):
+    """Training a person did: from a request, logged by them, or imported by HR."""
+
+    class Source(models.TextChoices):
+        REQUEST = "request", "Development request"
+        LOGGED = "logged", "Logged by the technician"
+        IMPORTED = "imported", "Imported internal course"
+
+    person = models.ForeignKey("people.StaffProfile", on_delete=models.CASCADE, related_name="training_records")
+    request = models.OneToOneField(
+        DevelopmentRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="record"
+    )
+    source = models.CharField("source", max_length=10, choices=Source.choices, default=Source.LOGGED)
+    title = models.CharField("title", max_length=200, help_text="The course or activity.")
+    activity_type = models.CharField("activity", max_length=20, choices=ActivityType.choices)
+    delivery = models.CharField("internal or external", max_length=10, choices=Delivery.choices)
+    provider = models.CharField("provider", max_length=200, blank=True)
+    date = models.DateField("date", help_text="The (first) day of the activity.")
+    days = models.DecimalField(
+        "development days used",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Days of your development allowance this used, in half days; 0 for an hour or two.",
+    )
+    hours = models.DecimalField(
+        "hours",
+        max_digits=6,
+        decimal_places=2,
+        help_text="Hours of learning, for your CPD record.",
+    )
+    cpd_category = models.CharField(
+        "CPD category",
+        max_length=15,
+        choices=CpdCategory.choices,
+        help_text="The Science Council's CPD activity type, used for professional registration.",
+    )
+    reflection = models.TextField("reflection", blank=True, help_text="What you learnt and how you will use it.")
+    value_rating = models.PositiveSmallIntegerField(
+        "how valuable was it",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 = not at all, 5 = very valuable.",
+    )
+    evidence = models.FileField(
+        "evidence",
+        upload_to=evidence_path,
+        blank=True,
+        help_text="A certificate or attendance record: PDF, PNG or JPEG.",
+    )
+    evidence_type = models.CharField("evidence type", max_length=40, blank=True)
+    import_batch = models.ForeignKey(
+        "TrainingImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="records"
+    )
+    created_at = models.DateTimeField("recorded", auto_now_add=True)
+
+    objects = TrainingRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["person", "date"], name="trainingrecord_person_date_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="trainingrecord_hours_positive"),
+            models.CheckConstraint(condition=models.Q(days__gte=0), name="trainingrecord_days_not_negative"),
+            # Re-importing the same file adds nothing: one imported record per person, course and day.
+            models.UniqueConstraint(
+                fields=["person", "title", "date"],
+                condition=models.Q(source="imported"),
+                name="trainingrecord_unique_import",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.person}, {self.date})"
+
+    def get_absolute_url(self):
+        return reverse("development:record", args=[self.pk])
+
+
+class TrainingImport(models.Model):
+    """An uploaded file of internal course attendance, validated row by row before anything is written."""
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", "Checking rows"
+        READY = "ready", "Checked, waiting for your choice"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Could not be read"
+
+    class Mode(models.TextChoices):
+        ALL = "all", "All rows or nothing"
+        GOOD = "good", "The good rows only"
+
+    institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file = models.FileField("file", upload_to="development/imports/")
+    original_name = models.CharField("file name", max_length=255)
+    status = models.CharField("status", max_length=12, choices=Status.choices, default=Status.VALIDATING)
+    total_rows = models.PositiveIntegerField("rows", default=0)
+    checked_rows = models.PositiveIntegerField("rows checked", default=0)
+    rows = models.JSONField("checked rows", default=list, blank=True)
+    error = models.TextField("error", blank=True)
+    mode = models.CharField("imported", max_length=5, choices=Mode.choices, blank=True)
+    imported_count = models.PositiveIntegerField("records added", default=0)
+    created_at = models.DateTimeField("uploaded", auto_now_add=True)
+    imported_at = models.DateTimeField("imported", null=True, blank=True)
+
+    objects = InstitutionScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("development:import", args=[self.pk])
+
+    @property
+    def good_rows(self):
+        return [row for row in self.rows if not row["errors"]]
+
+    @property
+    def bad_rows(self):
+        return [row for row in self.rows if row["errors"]]
+
+    @property
+    def percent_checked(self):
+        return round(100 * self.checked_rows / self.total_rows) if self.total_rows else 0
+
+
+class ReportExport(models.Model):
+    """A training report file built by a worker, downloaded when ready."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Being built"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("allowance year")
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.RUNNING)
+    progress = models.PositiveSmallIntegerField("progress (%)", default=0)
+    file = models.FileField("file", upload_to="development/reports/", blank=True)
+    error = models.TextField("error", blank=True)
+    created_at = models.DateTimeField("requested", auto_now_add=True)
+
+    objects = InstitutionScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Training report {self.year} ({self.get_status_display()})"
+
+
+def working_days_before(day, count):
+    """Return the date `count` working days (Monday to Friday) before `day`."""
+    while count > 0:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day

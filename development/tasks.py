@@ -1,0 +1,65 @@
+"""Background work: checking imports, building report files, and the daily reminders."""
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from . import selectors, services
+from .models import AllowancePolicy, ReportExport
+
+
+@shared_task(max_retries=3, retry_backoff=True, autoretry_for=(OSError,))
+def check_training_import(batch_id):
+    """Check every row of an uploaded training file (progress is saved as it goes)."""
+    services.training_import_check(batch_id=batch_id)
+
+
+@shared_task(max_retries=3, retry_backoff=True, autoretry_for=(OSError,))
+def build_report_export(export_id):
+    """Build the XLSX training report for one export row and attach it."""
+    from openpyxl import Workbook
+
+    export = ReportExport.objects.select_related("institution").get(pk=export_id)
+    if export.status != ReportExport.Status.RUNNING:
+        return
+    try:
+        report = selectors.training_report(export.institution, export.year)
+        ReportExport.objects.filter(pk=export.pk).update(progress=50)
+        header, rows = selectors.report_table(report)
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = f"Training {report.label}".replace("/", "-")
+        sheet.append([f"Training per head, {report.institution} {report.label}", "", "", ""])
+        sheet.append(["Groups of fewer than 5 people are shown as <5."])
+        sheet.append(header)
+        for row in rows:
+            sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+        import io
+
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+    except Exception as error:
+        ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.FAILED, error=str(error)[:2000])
+        raise
+    with transaction.atomic():
+        export.file.save(f"training-report-{export.year}.xlsx", ContentFile(buffer.getvalue()), save=False)
+        export.status = ReportExport.Status.READY
+        export.progress = 100
+        export.save(update_fields=["file", "status", "progress"])
+
+
+@shared_task(max_retries=3, retry_backoff=True)
+def send_development_reminders():
+    """Daily (beat): remind managers of requests waiting 5+ working days, and, past mid-year,
+    technicians with nothing recorded. Running twice sends nothing twice (outbox keys)."""
+    sent = 0
+    for request in services.approval_reminders_due():
+        sent += services.approval_reminder_send(request=request) is not None
+    for policy in AllowancePolicy.objects.select_related("institution").prefetch_related("overrides"):
+        year, people = services.nothing_recorded_due(policy=policy)
+        overrides = list(policy.overrides.all())
+        for person in people:
+            sent += (
+                services.nothing_recorded_send(person=person, policy=policy, year=year, overrides=overrides) is not None
+            )
+    return sent

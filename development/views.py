@@ -1,0 +1,500 @@
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from people import roles
+
+from . import selectors, services
+from .forms import (
+    CompleteForm,
+    DecisionForm,
+    DelegateForm,
+    GuidanceForm,
+    ImportChoiceForm,
+    ImportForm,
+    RecordForm,
+    ReportYearForm,
+    RequestForm,
+)
+from .models import DevelopmentRequest, GuidanceVersion, ManagerDelegate, ReportExport, TrainingImport
+
+State = DevelopmentRequest.State
+
+
+def _profile(user):
+    if not roles.has_profile(user):
+        raise PermissionDenied("This account has no staff record at an institution.")
+    return user.profile
+
+
+def _require_reports_access(user):
+    _profile(user)
+    if not (roles.is_hr(user) or roles.is_programme_manager(user)):
+        raise PermissionDenied("Only HR and programme managers can see this.")
+
+
+def _add_errors(form, error):
+    """Show a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- The technician's pages ------------------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    profile = _profile(request.user)
+    policy = selectors.policy_for(profile.institution)
+    today = timezone.localdate()
+    requests = list(selectors.requests_of(profile))
+    return render(
+        request,
+        "development/mine.html",
+        {
+            "allowance": selectors.allowance_for(profile, policy=policy, today=today),
+            "policy": policy,
+            "upcoming": [r for r in requests if r.state == State.APPROVED and r.end_date >= today],
+            "waiting": [r for r in requests if r.state in (State.SUBMITTED, State.CHANGES_REQUESTED)],
+            "to_record": [r for r in requests if r.state == State.APPROVED and r.start_date <= today],
+            "requests": requests,
+            "records": list(selectors.records_of(profile)[:50]),
+        },
+    )
+
+
+@login_required
+def request_create(request):
+    profile = _profile(request.user)
+    form = RequestForm(request.POST or None, person=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.request_create(person=profile, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your request is sent to your line manager.")
+            return redirect(created)
+    return render(request, "development/request_form.html", {"form": form, "profile": profile})
+
+
+@login_required
+def request_edit(request, pk):
+    _profile(request.user)
+    development_request = selectors.get_request_for_user(request.user, pk)
+    if development_request.person.user_id != request.user.pk:
+        raise PermissionDenied("Only the person who made a request can change it.")
+    if not development_request.is_editable:
+        messages.error(request, "This request can no longer be changed.")
+        return redirect(development_request)
+    form = RequestForm(request.POST or None, instance=development_request, person=development_request.person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_update(request=development_request, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your request is saved and sent to your line manager.")
+            return redirect(development_request)
+    return render(request, "development/request_form.html", {"form": form, "object": development_request})
+
+
+@login_required
+def request_detail(request, pk):
+    profile = _profile(request.user)
+    development_request = selectors.get_request_for_user(request.user, pk)
+    is_owner = development_request.person_id == profile.pk
+    may_decide = development_request.state == State.SUBMITTED and selectors.may_decide(profile, development_request)
+    form = DecisionForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied("Only the line manager, or their delegate while they are away, can decide this.")
+        if form.is_valid():
+            try:
+                services.request_decide(
+                    request=development_request,
+                    by=request.user,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"The request is now {State(form.cleaned_data['decision']).label.lower()}.")
+                return redirect(development_request)
+    return render(
+        request,
+        "development/request_detail.html",
+        {
+            "object": development_request,
+            "is_owner": is_owner,
+            "form": form,
+            "transitions": development_request.transitions.select_related("by"),
+            "record": getattr(development_request, "record", None)
+            if development_request.state == State.COMPLETED
+            else None,
+            "can_complete": is_owner
+            and development_request.can_move_to(State.COMPLETED)
+            and development_request.start_date <= timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_cancel(request, pk):
+    _profile(request.user)
+    development_request = selectors.get_request_for_user(request.user, pk)
+    try:
+        services.request_cancel(request=development_request, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The request is cancelled; its days are free again.")
+    return redirect(development_request)
+
+
+@login_required
+def request_complete(request, pk):
+    _profile(request.user)
+    development_request = selectors.get_request_for_user(request.user, pk)
+    if development_request.person.user_id != request.user.pk:
+        raise PermissionDenied("Only the person who made a request can mark it done.")
+    form = CompleteForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.request_complete(request=development_request, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Recorded: {record.days} days used.")
+            return redirect(record)
+    return render(request, "development/complete_form.html", {"form": form, "object": development_request})
+
+
+@login_required
+def record_create(request):
+    profile = _profile(request.user)
+    form = RecordForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.training_record_log(person=profile, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your training is recorded.")
+            return redirect(record)
+    return render(request, "development/record_form.html", {"form": form})
+
+
+@login_required
+def record_detail(request, pk):
+    _profile(request.user)
+    record = selectors.get_record_for_user(request.user, pk)
+    return render(request, "development/record_detail.html", {"object": record})
+
+
+@login_required
+def record_evidence(request, pk):
+    """Send the evidence file; only to its owner, their manager and HR, never from a public URL."""
+    _profile(request.user)
+    record = selectors.get_record_for_user(request.user, pk)
+    if not record.evidence:
+        raise PermissionDenied("This record has no evidence.")
+    extension = record.evidence.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        record.evidence.open("rb"),
+        content_type=record.evidence_type or "application/octet-stream",
+        as_attachment=True,
+        filename=f"evidence-{record.pk}.{extension}",
+    )
+
+
+@login_required
+def records_export(request):
+    profile = _profile(request.user)
+    response = StreamingHttpResponse(
+        services.records_csv_rows(selectors.records_of(profile)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-training-records.csv"'
+    return response
+
+
+# --- Managers ------------------------------------------------------------------------------
+
+
+@login_required
+def team(request):
+    profile = _profile(request.user)
+    waiting = list(selectors.waiting_for_decision(profile))
+    if not (roles.has_role(request.user, roles.Role.LINE_MANAGER) or waiting):
+        raise PermissionDenied("This page is for line managers and their delegates.")
+    policy, year, reports = selectors.team_allowances(profile)
+    return render(
+        request,
+        "development/team.html",
+        {
+            "reports": reports,
+            "waiting": waiting,
+            "year_label": policy.year_label(year),
+            "below_pace": sum(1 for r in reports if r.allowance.below_pace),
+        },
+    )
+
+
+@login_required
+@require_POST
+def team_approve(request):
+    _profile(request.user)
+    ids = [int(pk) for pk in request.POST.getlist("request") if pk.isdigit()]
+    if not ids:
+        messages.error(request, "Tick the requests to approve.")
+        return redirect("development:team")
+    # Only the institution's requests can be named at all: another institution's id is a 404.
+    visible = DevelopmentRequest.objects.for_institution(request.user.institution).filter(pk__in=ids)
+    if visible.count() != len(set(ids)):
+        return HttpResponse("Not found", status=404)
+    try:
+        approved = services.request_approve_many(request_ids=ids, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages) + " Nothing was approved.")
+    else:
+        messages.success(request, f"Approved {len(approved)} request{'s' if len(approved) != 1 else ''}.")
+    return redirect("development:team")
+
+
+@login_required
+def delegates(request):
+    profile = _profile(request.user)
+    if not roles.has_role(request.user, roles.Role.LINE_MANAGER):
+        raise PermissionDenied("Only line managers set a delegate.")
+    form = DelegateForm(request.POST or None, manager=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegate_set(manager=profile, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your delegate is set.")
+            return redirect("development:delegates")
+    given = profile.delegations_given.select_related("delegate__user").filter(ends_on__gte=timezone.localdate())
+    return render(request, "development/delegates.html", {"form": form, "delegations": given})
+
+
+@login_required
+@require_POST
+def delegate_remove(request, pk):
+    profile = _profile(request.user)
+    delegation = get_object_or_404(ManagerDelegate.objects.for_institution(profile.institution), pk=pk)
+    services.delegate_end(delegation=delegation, by=request.user)
+    messages.success(request, "The delegation is removed.")
+    return redirect("development:delegates")
+
+
+# --- Guidance ------------------------------------------------------------------------------
+
+
+def _may_edit_guidance(user):
+    return roles.is_hr(user) or roles.is_programme_manager(user)
+
+
+@login_required
+def guidance(request):
+    profile = _profile(request.user)
+    current = selectors.current_guidance(profile.institution)
+    history = GuidanceVersion.objects.for_institution(profile.institution).select_related("created_by")
+    return render(
+        request,
+        "development/guidance.html",
+        {
+            "staff_guidance": current["staff"],
+            "manager_guidance": current["managers"],
+            "history": history,
+            "can_edit": _may_edit_guidance(request.user),
+            "policy": selectors.policy_for(profile.institution),
+        },
+    )
+
+
+@login_required
+def guidance_version(request, pk):
+    _profile(request.user)
+    version = selectors.get_guidance_for_user(request.user, pk)
+    return render(request, "development/guidance_version.html", {"object": version})
+
+
+@login_required
+def guidance_create(request):
+    profile = _profile(request.user)
+    if not _may_edit_guidance(request.user):
+        raise PermissionDenied("Only HR and programme managers write the guidance.")
+    initial = {"effective_from": timezone.localdate(), "audience": request.GET.get("audience", "staff")}
+    latest = GuidanceVersion.objects.for_institution(profile.institution).filter(audience=initial["audience"]).first()
+    if latest:
+        initial.update(title=latest.title, body=latest.body)
+    form = GuidanceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        version = services.guidance_publish(institution=profile.institution, by=request.user, **form.cleaned_data)
+        messages.success(request, "The new version is published.")
+        return redirect(version)
+    return render(request, "development/guidance_form.html", {"form": form})
+
+
+# --- Importing internal training -------------------------------------------------------------
+
+
+@login_required
+def import_upload(request):
+    profile = _profile(request.user)
+    _require_reports_access(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.training_import_start(
+                institution=profile.institution, by=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(batch)
+    recent = TrainingImport.objects.for_institution(profile.institution).select_related("uploaded_by")[:10]
+    return render(request, "development/import_upload.html", {"form": form, "recent": recent})
+
+
+@login_required
+def import_detail(request, pk):
+    _require_reports_access(request.user)
+    batch = selectors.get_import_for_user(request.user, pk)
+    template = "development/import_progress.html" if request.htmx else "development/import_detail.html"
+    return render(request, template, {"batch": batch})
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    _require_reports_access(request.user)
+    batch = selectors.get_import_for_user(request.user, pk)
+    form = ImportChoiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how to import.")
+        return redirect(batch)
+    try:
+        batch = services.training_import_commit(batch=batch, by=request.user, mode=form.cleaned_data["mode"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Imported {batch.imported_count} training records.")
+    return redirect(batch)
+
+
+# --- The training report (1G) ----------------------------------------------------------------
+
+
+def _report_for(request):
+    profile = _profile(request.user)
+    policy, years = selectors.report_years(profile.institution)
+    form = ReportYearForm(request.GET or None, years=years, label=policy.year_label)
+    year, margin = years[0], None
+    if form.is_bound and form.is_valid():
+        year, margin = form.cleaned_data["year"], form.cleaned_data["margin"]
+    report = selectors.training_report(profile.institution, year, margin=margin)
+    return form, report
+
+
+@login_required
+def report(request):
+    _require_reports_access(request.user)
+    form, report = _report_for(request)
+    chart = {
+        "labels": [row.label for row in report.by_family],
+        "values": [None if row.suppressed else float(row.hours_per_head) for row in report.by_family],
+        "average": float(report.total.hours_per_head),
+        "threshold": float(report.threshold),
+    }
+    exports = ReportExport.objects.for_institution(request.user.institution).filter(requested_by=request.user)[:5]
+    return render(
+        request,
+        "development/report.html",
+        {"form": form, "report": report, "chart": chart, "exports": exports, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def report_csv(request):
+    _require_reports_access(request.user)
+    _, report = _report_for(request)
+    header, rows = selectors.report_table(report)
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for values in [header, *rows]:
+            buffer.seek(0)
+            buffer.truncate(0)
+            writer.writerow(values)
+            yield buffer.getvalue()
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="training-report-{report.year}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def report_export(request):
+    """Queue the XLSX file; the page shows its progress and then a download link."""
+    from django.db import transaction
+
+    from .tasks import build_report_export
+
+    _require_reports_access(request.user)
+    profile = request.user.profile
+    _, years = selectors.report_years(profile.institution)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = years[0]
+    if year not in years:
+        year = years[0]
+    with transaction.atomic():
+        export = ReportExport.objects.create(institution=profile.institution, requested_by=request.user, year=year)
+        transaction.on_commit(lambda: build_report_export.delay(export.pk))
+    messages.info(request, "The spreadsheet is being built; its link appears below when it is ready.")
+    return redirect(f"{_url('development:report')}?year={year}#exports")
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@login_required
+def report_export_status(request, pk):
+    _require_reports_access(request.user)
+    export = selectors.get_export_for_user(request.user, pk)
+    return render(request, "development/export_status.html", {"export": export})
+
+
+@login_required
+def report_export_download(request, pk):
+    _require_reports_access(request.user)
+    export = selectors.get_export_for_user(request.user, pk)
+    if export.status != ReportExport.Status.READY:
+        raise PermissionDenied("This file is not ready.")
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"training-report-{export.year}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
