@@ -1,0 +1,102 @@
+"""Each role against each page: who gets the page, who is refused (403) and who gets a 404.
+
+The foundation's pages are listed explicitly. Every other URL in the project is checked by the
+sweep at the bottom: an anonymous visitor never gets a page, only the sign-in redirect.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import client_for
+
+ROLES = ["technician", "manager", "mentor", "programme_manager", "hr", "institution_admin", "outsider"]
+EVERYONE = dict.fromkeys(ROLES, 200)
+ADMIN_ONLY = {**dict.fromkeys(ROLES, 403), "institution_admin": 200}
+HR_ONLY = {**dict.fromkeys(ROLES, 403), "hr": 200, "institution_admin": 200, "outsider": 404}
+SAME_INSTITUTION = {**EVERYONE, "outsider": 404}
+
+# (url template, expected status per role); {technician} is the technician's profile id
+PAGES = [
+    ("/", EVERYONE),
+    ("/staff/", EVERYONE),
+    ("/staff/{technician}/", SAME_INSTITUTION),
+    ("/staff/me/edit/", EVERYONE),
+    ("/staff/{technician}/record/", HR_ONLY),
+    ("/notifications/", EVERYONE),
+    ("/notifications/preferences/", EVERYONE),
+    ("/notifications/messages/", ADMIN_ONLY),
+    ("/notifications/messages/people.welcome/", ADMIN_ONLY),
+]
+
+
+@pytest.fixture
+def people(technician, manager, mentor, programme_manager, hr, institution_admin, outsider):
+    return {
+        "technician": technician,
+        "manager": manager,
+        "mentor": mentor,
+        "programme_manager": programme_manager,
+        "hr": hr,
+        "institution_admin": institution_admin,
+        "outsider": outsider,
+    }
+
+
+@pytest.mark.parametrize(("url", "expected"), PAGES, ids=[url for url, _ in PAGES])
+def test_each_role_gets_the_page_it_should(people, url, expected):
+    url = url.format(technician=people["technician"].pk)
+    got = {role: client_for(profile).get(url).status_code for role, profile in people.items()}
+    assert got == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), PAGES, ids=[url for url, _ in PAGES])
+def test_anonymous_visitors_are_sent_to_sign_in(people, url, expected):
+    response = Client().get(url.format(technician=people["technician"].pk))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+# Pages that are public by design, with the reason.
+PUBLIC = {
+    # calendar apps cannot sign in: the feed is protected by a long random token in the URL
+    re.compile(r"calendar/[^/]+\.ics$"),
+    re.compile(r"^/programmes/feed/"),
+}
+SKIP_PREFIXES = ("/accounts/", "/admin/", "/static/", "/media/")
+
+
+def _all_urls(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _all_urls(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield "/" + prefix + str(entry.pattern)
+
+
+def _example(url_pattern):
+    """Fill a route's converters with example values."""
+    url = re.sub(r"<int:\w+>", "1", url_pattern)
+    url = re.sub(r"<uuid:\w+>", "00000000-0000-0000-0000-000000000000", url)
+    url = re.sub(r"<(?:str|slug|path):\w+>|<\w+>", "x", url)
+    return url
+
+
+def test_no_page_anywhere_is_served_to_an_anonymous_visitor(db):
+    client = Client()
+    checked = 0
+    for pattern in _all_urls():
+        url = _example(pattern)
+        if "^" in url or "(?P" in url or url.startswith(SKIP_PREFIXES):
+            continue
+        if any(rule.search(url) for rule in PUBLIC):
+            continue
+        response = client.get(url)
+        assert response.status_code in (302, 404, 405), f"{url} answered {response.status_code} to an anonymous visitor"
+        if response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/"), url
+        checked += 1
+    assert checked >= len(PAGES)

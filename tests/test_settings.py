@@ -1,0 +1,49 @@
+import os
+import subprocess
+import sys
+
+from celery.app.defaults import NAMESPACES, flatten
+from django.conf import settings
+
+
+def test_every_celery_setting_is_one_celery_knows():
+    # A misspelt name (CELERY_TASK_TIME_LIMT) would be silently ignored by Celery.
+    known = {key.upper() for key, _ in flatten(NAMESPACES)}
+    ours = {name.removeprefix("CELERY_") for name in dir(settings) if name.startswith("CELERY_")}
+    assert ours - known == set()
+
+
+def _check_deploy(env):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+
+
+def test_production_mode_passes_the_deployment_checks():
+    result = _check_deploy(
+        {
+            "TECHCAREERS_PRODUCTION": "true",
+            "SECRET_KEY": "k" * 20 + "-very-long-and-random-production-secret-key",
+            "ALLOWED_HOSTS": "techcareers.example.org",
+        }
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    env = {"TECHCAREERS_PRODUCTION": "true", "ALLOWED_HOSTS": "techcareers.example.org"}
+    env_without_key = {k: v for k, v in {**os.environ, **env}.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env_without_key,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
