@@ -47,3 +47,22 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path):
+    # The hashed-manifest storage fails on a vendored file that points at a missing one.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        env={
+            **os.environ,
+            "TECHCAREERS_PRODUCTION": "true",
+            "ALLOWED_HOSTS": "build",
+            "SECRET_KEY": "build-only-key-not-used-at-runtime-000000000000000000",
+            "STATIC_ROOT": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "staticfiles.json").exists()
