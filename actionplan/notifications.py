@@ -29,7 +29,7 @@ MONTHLY_DIGEST = register(
 
 These actions of {{ plan }} are at risk, off track or have no recent progress update:
 {% for row in rows %}
-- {{ row.code }} {{ row.title }}: {{ row.status }}{% if row.overdue %}, no update since {{ row.since }}{% endif %}{% endfor %}
+- {{ row.code }} {{ row.title }}: {{ row.note }}{% endfor %}
 
 The plan: {{ link }}""",
     )

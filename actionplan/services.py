@@ -407,16 +407,12 @@ def monthly_digest_send(*, plan, today=None):
     ]
     if not items:
         return 0
-    rows = [
-        {
-            "code": item.code,
-            "title": item.title,
-            "status": item.get_status_display(),
-            "overdue": item.update_overdue(today),
-            "since": f"{item.last_update_on or plan.start:%d %b %Y}",
-        }
-        for item in items
-    ]
+    rows = []
+    for item in items:
+        note = item.get_status_display()
+        if item.update_overdue(today):
+            note += f", no update since {item.last_update_on or plan.start:%d %b %Y}"
+        rows.append({"code": item.code, "title": item.title, "note": note})
     sent = 0
     for profile in selectors.programme_managers_of(plan.institution):
         notification = notification_enqueue(

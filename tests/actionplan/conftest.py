@@ -20,7 +20,7 @@ def plan(institution, seed_text):
 
 @pytest.fixture
 def rdc(plan, institution, staff_factory):
-    """A technician who holds the RDC owner role (named on every action but one)."""
+    """A technician who holds the RDC owner role (named on every action of the seed plan)."""
     holder = staff_factory(job_title="Researcher Development Coordinator")
     Owner.objects.get(institution=institution, short_name="RDC").holders.add(holder)
     return holder

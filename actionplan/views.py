@@ -1,0 +1,277 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from people import roles
+
+from . import reports, selectors, services
+from .filters import ItemFilter
+from .forms import MeasureRecordForm, ProgressUpdateForm, ReportForm
+from .measures import STATUS_LABELS, measure_evaluate
+from .models import ReportRun, Status
+
+RECENT_RUNS = 5
+
+
+def _require_profile(user):
+    if not roles.has_profile(user):
+        raise PermissionDenied("This account has no staff record at an institution.")
+
+
+def _require_manager(user):
+    if not selectors.may_manage(user):
+        raise PermissionDenied("Only programme managers and HR can do this.")
+
+
+@login_required
+def index(request):
+    """Send each person to their institution's current plan, in the view they may have."""
+    _require_profile(request.user)
+    plan = selectors.plans_for(request.user).first()
+    if plan is None:
+        return render(request, "actionplan/no_plan.html", status=404)
+    if selectors.may_see_full_plan(request.user):
+        return redirect(plan)
+    if plan.published:
+        return redirect("actionplan:summary", plan.pk)
+    raise Http404("The action plan is not published.")
+
+
+def _status_label(key):
+    return STATUS_LABELS.get(key, key)
+
+
+def _chart_data(measures):
+    return [
+        {
+            "id": measure.pk,
+            "labels": [f"{s.date:%Y-%m-%d}" for s in measure.trend],
+            "values": [float(s.value) if s.value is not None else None for s in measure.trend],
+            "target": float(measure.target) if measure.target is not None else None,
+            "unit": measure.unit,
+        }
+        for measure in measures
+        if measure.is_computed or measure.target is not None
+    ]
+
+
+@login_required
+def dashboard(request, pk):
+    """The plan's cockpit. A fixed number of queries however many items and measures it has."""
+    _require_profile(request.user)
+    plan = selectors.get_plan_for_user(request.user, pk)
+    today = timezone.localdate()
+    all_items = list(selectors.items_for_dashboard(plan))
+    item_filter = ItemFilter(request.GET or None, queryset=selectors.items_for_dashboard(plan), plan=plan)
+    filtered = item_filter.is_bound and any(request.GET.get(name) for name in item_filter.filters)
+    items = list(item_filter.qs) if filtered else all_items
+    measures = selectors.measures_with_latest(plan)
+    counts = {key: 0 for key, _ in Status.choices}
+    for item in all_items:
+        counts[item.status] += 1
+    may_manage = selectors.may_manage(request.user)
+    return render(
+        request,
+        "actionplan/dashboard.html",
+        {
+            "plan": plan,
+            "filter": item_filter,
+            "items": items,
+            "filtered": filtered,
+            "total": len(all_items),
+            "status_counts": [(key, label, counts[key]) for key, label in Status.choices],
+            "pillars": selectors.pillar_progress(all_items),
+            "overdue": [item for item in all_items if item.update_overdue(today)],
+            "measures": measures,
+            "charts": _chart_data(measures),
+            "may_manage": may_manage,
+            "report_form": ReportForm(plan=plan) if may_manage else None,
+            "runs": list(plan.report_runs.all()[:RECENT_RUNS]) if may_manage else [],
+            "today": today,
+        },
+    )
+
+
+@login_required
+def summary(request, pk):
+    """The public summary technicians see once the plan is published: items, statuses and measures."""
+    _require_profile(request.user)
+    plan = selectors.get_published_plan_for_user(request.user, pk)
+    items = list(selectors.items_for_dashboard(plan))
+    measures = selectors.measures_with_latest(plan)
+    by_item = {}
+    for measure in measures:
+        by_item.setdefault(measure.item_id, []).append(measure)
+    for item in items:
+        item.measure_list = by_item.get(item.pk, [])
+    return render(
+        request,
+        "actionplan/summary.html",
+        {"plan": plan, "pillars": selectors.pillar_progress(items), "items": items},
+    )
+
+
+@login_required
+def item_detail(request, pk):
+    _require_profile(request.user)
+    item = selectors.get_item_for_user(request.user, pk)
+    may_update = selectors.may_update_item(request.user, item)
+    form = ProgressUpdateForm(plan=item.plan) if may_update else None
+    return _render_item(request, item, form, may_update)
+
+
+def _render_item(request, item, form, may_update, status=200):
+    today = timezone.localdate()
+    measures = list(item.measures.select_related("item__plan__institution", "recorded_by"))
+    for measure in measures:
+        measure.evaluation = measure_evaluate(measure, as_of=today)
+        measure.trend = list(measure.snapshots.order_by("date"))
+    return render(
+        request,
+        "actionplan/item.html",
+        {
+            "plan": item.plan,
+            "item": item,
+            "owners": list(item.owners.prefetch_related("holders__user")),
+            "aims": list(item.aims.all()),
+            "mits": list(item.mit_recommendations.all()),
+            "measures": measures,
+            "charts": _chart_data(measures),
+            "updates": list(item.updates.select_related("author")),
+            "form": form,
+            "may_update": may_update,
+            "may_manage": selectors.may_manage(request.user),
+            "overdue": item.update_overdue(today),
+        },
+        status=status,
+    )
+
+
+def _add_update(request, pk, *, prefix, done_url):
+    _require_profile(request.user)
+    item = selectors.get_item_for_user(request.user, pk)
+    if not selectors.may_update_item(request.user, item):
+        raise PermissionDenied("Only the action's owners and programme managers can update it.")
+    form = ProgressUpdateForm(request.POST, request.FILES, plan=item.plan, prefix=prefix)
+    if not form.is_valid():
+        return _render_item(request, item, form, True, status=400)
+    services.progress_update_add(item=item, author=request.user, **form.cleaned_data)
+    messages.success(request, f"Your update of {item.code} is saved.")
+    return redirect(done_url or item)
+
+
+@login_required
+@require_POST
+def item_update(request, pk):
+    return _add_update(request, pk, prefix=None, done_url=None)
+
+
+@login_required
+def my_actions(request):
+    """The actions of the owner roles the person holds, each with its update form."""
+    _require_profile(request.user)
+    today = timezone.localdate()
+    items = list(selectors.items_of_owner(request.user.profile))
+    for item in items:
+        item.form = ProgressUpdateForm(plan=item.plan, prefix=f"item{item.pk}")
+        item.overdue = item.update_overdue(today)
+    roles_held = list(selectors.Owner.objects.for_institution(request.user.institution).held_by(request.user.profile))
+    return render(request, "actionplan/mine.html", {"items": items, "roles_held": roles_held})
+
+
+@login_required
+@require_POST
+def my_action_update(request, pk):
+    """The update form of 'my actions' (prefixed per item, as the page shows one per action)."""
+    return _add_update(request, pk, prefix=f"item{pk}", done_url="actionplan:mine")
+
+
+@login_required
+def measure_record(request, pk):
+    _require_profile(request.user)
+    measure = selectors.get_measure_for_manager(request.user, pk)
+    if measure.metric_key:
+        raise Http404("This measure is computed, not recorded by hand.")
+    form = MeasureRecordForm(request.POST or None, request.FILES or None, instance=measure)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.measure_record(
+            measure=measure,
+            by=request.user,
+            value=data["recorded_value"],
+            achieved=data["achieved"],
+            evidence_note=data["evidence_note"],
+            evidence_link=data["evidence_link"],
+            evidence_file=data.get("evidence_file"),
+        )
+        messages.success(request, "The measure is recorded.")
+        return redirect(measure.item)
+    return render(request, "actionplan/measure_record.html", {"measure": measure, "form": form})
+
+
+@login_required
+@require_POST
+def snapshots_record(request, pk):
+    _require_profile(request.user)
+    plan = selectors.get_plan_for_user(request.user, pk)
+    _require_manager(request.user)
+    count = services.snapshots_record(plan=plan)
+    messages.success(request, f"Recorded today's value of {count} success measures.")
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def report_start(request, pk):
+    _require_profile(request.user)
+    plan = selectors.get_plan_for_user(request.user, pk)
+    _require_manager(request.user)
+    form = ReportForm(request.POST, plan=plan)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("__all__", [])) or "Check the report's format and dates.")
+        return redirect(plan)
+    run = services.report_run_start(plan=plan, by=request.user, **form.cleaned_data)
+    if request.htmx:
+        return render(request, "actionplan/_report_run.html", {"run": run})
+    return redirect(run)
+
+
+@login_required
+def report_detail(request, pk):
+    """The run's progress; htmx polls the fragment every second until it is done."""
+    _require_profile(request.user)
+    run = selectors.get_report_for_user(request.user, pk)
+    if request.htmx:
+        return render(request, "actionplan/_report_run.html", {"run": run})
+    return render(request, "actionplan/report.html", {"run": run, "plan": run.plan})
+
+
+@login_required
+def report_download(request, pk):
+    _require_profile(request.user)
+    run = selectors.get_report_for_user(request.user, pk)
+    if run.state != ReportRun.State.DONE or not run.file:
+        raise Http404("The report is not ready.")
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def submission(request, pk):
+    """The plan arranged by the four TC aims, with progress, measures and evidence, to print."""
+    _require_profile(request.user)
+    plan = selectors.get_plan_for_user(request.user, pk)
+    _require_manager(request.user)
+    return render(
+        request,
+        "actionplan/submission.html",
+        {
+            "plan": plan,
+            "sections": reports.submission_sections(plan),
+            "report_form": ReportForm(plan=plan, initial={"format": ReportRun.Format.SUBMISSION}),
+            "generated": timezone.localtime(),
+        },
+    )
