@@ -1,0 +1,124 @@
+from django import forms
+
+from .models import Application, Evaluation, Programme, Session
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, help_text="Words in the title or summary.")
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *Programme.Kind.choices])
+    open_now = forms.BooleanField(label="Open for applications now", required=False)
+    eligible_only = forms.BooleanField(label="Only what I can apply to", required=False)
+
+
+class ApplicationForm(forms.Form):
+    """The statement, then one required field per question the cohort asks."""
+
+    statement = forms.CharField(
+        label=Application._meta.get_field("statement").verbose_name.capitalize(),
+        help_text=Application._meta.get_field("statement").help_text,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+    )
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = cohort.question_list
+        for index, question in enumerate(self.questions):
+            self.fields[f"question_{index}"] = forms.CharField(
+                label=question, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+            )
+
+    def answers(self):
+        return {question: self.cleaned_data[f"question_{i}"] for i, question in enumerate(self.questions)}
+
+
+class EndorsementForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("endorse", "Endorse the application"), ("decline", "Decline to endorse")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you decline; the applicant reads it.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not data.get("reason", "").strip():
+            self.add_error("reason", "Please give the applicant a reason.")
+        return data
+
+
+DECISION_CHOICES = [("accept", "Accept"), ("waitlist", "Put on the waiting list"), ("decline", "Decline")]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", choices=DECISION_CHOICES)
+    reason = forms.CharField(
+        label="Note to the applicant", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class BulkDecisionForm(DecisionForm):
+    applications = forms.ModelMultipleChoiceField(
+        label="Applicants", queryset=Application.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = cohort.applications.select_related("cohort__programme")
+        self.fields["applications"].error_messages["required"] = "Tick at least one applicant."
+
+
+class ApplicantFilterForm(forms.Form):
+    state = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Application.State.choices])
+    institution = forms.ChoiceField(label="Institution", required=False)
+    q = forms.CharField(label="Name or e-mail", required=False)
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].choices = [("", "Any institution")] + [
+            (str(i.pk), i.short_name) for i in institutions
+        ]
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["title", "starts_at", "ends_at", "location", "online_url"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The session must end after it starts.")
+        if not data.get("location") and not data.get("online_url"):
+            self.add_error("location", "Give a place or an online link.")
+        return data
+
+
+class RegisterForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label="Present", queryset=Application.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = participants
+
+
+class EvaluationForm(forms.Form):
+    question = forms.ChoiceField(choices=Evaluation.Question.choices, widget=forms.HiddenInput)
+    answer = forms.ChoiceField(label="Answer", choices=YES_NO, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=3000
+    )

@@ -1,0 +1,471 @@
+"""Programmes: the catalogue, cohorts (intakes), applications, sessions, attendance and evaluations."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import Institution, InstitutionScopedQuerySet, JobFamily
+
+
+def partner_of(institution, path):
+    """An EXISTS condition: the institution at `path` lists `institution` as a partner.
+
+    EXISTS rather than a join, so a programme is never repeated once per partner.
+    """
+    through = Institution.partners.through
+    return Q(Exists(through.objects.filter(from_institution=OuterRef(path), to_institution=institution)))
+
+
+class ProgrammeQuerySet(InstitutionScopedQuerySet):
+    def visible_to(self, institution):
+        """Programmes the institution's staff may see: its own, and partners' programmes opened to it.
+
+        Partnerships are read as declared by the owner: the owner lists its partners, and its
+        programmes opened to partners are visible to those partners' staff.
+        """
+        if institution is None:
+            return self.none()
+        return self.filter(
+            Q(institution=institution) | Q(open_to_partners=True) & partner_of(institution, "institution")
+        )
+
+
+class Programme(models.Model):
+    class Kind(models.TextChoices):
+        DEVELOPMENT = "development", "Development programme"
+        LEADERSHIP = "leadership", "Leadership programme"
+        MODULE = "module", "Module"
+        EXCHANGE = "exchange", "Exchange"
+        EXTERNAL = "external", "External programme"
+        NETWORK = "network", "Network"
+        EVENT = "event", "Event"
+
+    institution = models.ForeignKey(
+        "people.Institution",
+        on_delete=models.CASCADE,
+        related_name="programmes",
+        verbose_name="institution",
+        help_text="The institution that runs the programme.",
+    )
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.DEVELOPMENT)
+    title = models.CharField("title", max_length=200)
+    owner = models.ForeignKey(
+        "people.StaffProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programmes_owned",
+        verbose_name="owner",
+        help_text="The person who runs the programme and answers applicants' questions.",
+    )
+    summary = models.CharField("summary", max_length=300, help_text="One or two sentences shown in the catalogue.")
+    description = models.TextField("full description", blank=True, help_text="What it covers, who it is for, format.")
+    open_to_partners = models.BooleanField(
+        "open to partner institutions",
+        default=False,
+        help_text="Staff of the institution's partner institutions may see it and apply.",
+    )
+    external_url = models.URLField(
+        "external link", blank=True, help_text="For external programmes: where to read more and apply."
+    )
+    attendance_rule_percent = models.PositiveSmallIntegerField(
+        "attendance needed to complete (%)",
+        default=80,
+        help_text="Participants complete once they attend this share of the cohort's sessions.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "title"], name="programme_unique_title_per_institution"),
+            models.CheckConstraint(
+                condition=Q(attendance_rule_percent__lte=100), name="programme_attendance_rule_at_most_100"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme", args=[self.pk])
+
+
+class CohortQuerySet(InstitutionScopedQuerySet):
+    institution_path = "programme__institution"
+
+    def open_on(self, day):
+        return self.filter(opens_on__lte=day, closes_on__gte=day)
+
+    def with_accepted_count(self):
+        accepted = Application.objects.filter(cohort=OuterRef("pk"), state__in=Application.HOLDS_PLACE)
+        return self.annotate(
+            accepted_count=models.Subquery(
+                accepted.values("cohort").annotate(n=models.Count("pk")).values("n"), output_field=models.IntegerField()
+            )
+        )
+
+    def with_decision_count(self):
+        """Annotate `to_decide`: applications endorsed and waiting for the programme manager."""
+        waiting = Application.objects.filter(cohort=OuterRef("pk"), state=Application.State.ENDORSED)
+        return self.annotate(
+            to_decide=models.Subquery(
+                waiting.values("cohort").annotate(n=models.Count("pk")).values("n"), output_field=models.IntegerField()
+            )
+        )
+
+    def eligible_for(self, profile):
+        """Cohorts whose eligibility rules admit this person (the SQL twin of `Cohort.eligibility_problems`)."""
+        institution = profile.institution
+        queryset = self.filter(
+            Q(programme__institution=institution)
+            | Q(programme__open_to_partners=True) & partner_of(institution, "programme__institution")
+        )
+        level = profile.grade.level if profile.grade_id else None
+        if level is None:
+            queryset = queryset.filter(min_level__isnull=True, max_level__isnull=True)
+        else:
+            queryset = queryset.filter(Q(min_level__isnull=True) | Q(min_level__lte=level))
+            queryset = queryset.filter(Q(max_level__isnull=True) | Q(max_level__gte=level))
+        through = Cohort.job_families.through
+        any_family = Exists(through.objects.filter(cohort=OuterRef("pk")))
+        if profile.job_family_id:
+            family_matches = Exists(
+                through.objects.filter(cohort=OuterRef("pk"), jobfamily__name__iexact=profile.job_family.name)
+            )
+            queryset = queryset.filter(~any_family | family_matches)
+        else:
+            queryset = queryset.filter(~any_family)
+        return queryset
+
+
+class Cohort(models.Model):
+    """One intake of a programme, with its dates, places, application window and eligibility."""
+
+    class Selection(models.TextChoices):
+        FIRST_COME = "first_come", "First come, first served"
+        SELECTION = "selection", "Selection by the programme manager"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField("name", max_length=120, help_text="e.g. Spring 2026 intake.")
+    starts_on = models.DateField("starts on")
+    ends_on = models.DateField("ends on")
+    capacity = models.PositiveIntegerField("places", help_text="The number of participants it can take.")
+    opens_on = models.DateField("applications open on")
+    closes_on = models.DateField("applications close on", help_text="The last day an application is accepted.")
+    min_level = models.PositiveSmallIntegerField(
+        "lowest grade level",
+        null=True,
+        blank=True,
+        help_text="This level or above may apply (levels compare across job families). Empty: any.",
+    )
+    max_level = models.PositiveSmallIntegerField(
+        "highest grade level", null=True, blank=True, help_text="Grades above this level may not apply. Empty: any."
+    )
+    job_families = models.ManyToManyField(
+        JobFamily,
+        blank=True,
+        related_name="+",
+        verbose_name="job families",
+        help_text="Only these job families, matched by name (partners' namesakes count). Empty: all.",
+    )
+    eligibility_text = models.CharField(
+        "eligibility as applicants read it",
+        max_length=300,
+        blank=True,
+        help_text='e.g. "Higher Scientific Officers or equivalent in any job family".',
+    )
+    selection = models.CharField(
+        "selection method", max_length=20, choices=Selection.choices, default=Selection.SELECTION
+    )
+    waiting_list = models.BooleanField(
+        "waiting list", default=True, help_text="When full, further applicants join a waiting list."
+    )
+    questions = models.TextField(
+        "questions for applicants", blank=True, help_text="One question per line; each becomes a required answer."
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        indexes = [
+            # notify_managers_of_open_cohorts and remind_window_closing scan windows by date.
+            models.Index(fields=["opens_on"], name="cohort_opens_on_idx"),
+            models.Index(fields=["closes_on"], name="cohort_closes_on_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="cohort_window_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_level__isnull=True)
+                | Q(max_level__isnull=True)
+                | Q(max_level__gte=models.F("min_level")),
+                name="cohort_level_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} – {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme", args=[self.programme_id]) + f"#cohort-{self.pk}"
+
+    @property
+    def question_list(self):
+        return [line.strip() for line in self.questions.splitlines() if line.strip()]
+
+    def is_open(self, on=None):
+        on = on or timezone.localdate()
+        return self.opens_on <= on <= self.closes_on
+
+    def places_left(self):
+        """Places not yet taken; uses the `accepted_count` annotation when present (one query otherwise)."""
+        taken = getattr(self, "accepted_count", None)
+        if taken is None:
+            taken = self.applications.filter(state__in=Application.HOLDS_PLACE).count()
+        return max(self.capacity - (taken or 0), 0)
+
+    def eligibility_problems(self, profile):
+        """Return why this person may not apply (empty when eligible), in words for the applicant.
+
+        Reads the programme's institution partners and the cohort's job families (prefetch them
+        when checking many cohorts).
+        """
+        problems = []
+        programme = self.programme
+        if profile.institution_id != programme.institution_id:
+            partner_ids = {p.pk for p in programme.institution.partners.all()}
+            if not (programme.open_to_partners and profile.institution_id in partner_ids):
+                problems.append(f"It is open only to staff of {programme.institution.short_name}.")
+        level = profile.grade.level if profile.grade_id else None
+        if self.min_level is not None or self.max_level is not None:
+            if level is None:
+                problems.append("Your grade is not recorded in the portal; ask HR to add it.")
+            elif self.min_level is not None and level < self.min_level:
+                problems.append(f"Your grade ({profile.grade.short_name}) is below the level this cohort is for.")
+            elif self.max_level is not None and level > self.max_level:
+                problems.append(f"Your grade ({profile.grade.short_name}) is above the level this cohort is for.")
+        families = list(self.job_families.all())
+        if families:
+            names = {family.name.lower() for family in families}
+            if not profile.job_family_id or profile.job_family.name.lower() not in names:
+                allowed = ", ".join(sorted(family.name for family in families))
+                problems.append(f"It is for these job families: {allowed}.")
+        return problems
+
+
+class Application(models.Model):
+    """A person's application to a cohort, moved only through `services` along `TRANSITIONS`."""
+
+    class State(models.TextChoices):
+        AWAITING_ENDORSEMENT = "awaiting_endorsement", "Waiting for the line manager"
+        ENDORSED = "endorsed", "Waiting for selection"
+        ENDORSEMENT_DECLINED = "endorsement_declined", "Not endorsed by the line manager"
+        ACCEPTED = "accepted", "Accepted"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        COMPLETED = "completed", "Completed"
+
+    # The workflow, written once: each state and the states it may move to. `None` is "not yet
+    # submitted". Anything not listed here is refused by services.application_transition.
+    TRANSITIONS = {
+        None: {State.AWAITING_ENDORSEMENT, State.ENDORSED},
+        State.AWAITING_ENDORSEMENT: {State.ENDORSED, State.ENDORSEMENT_DECLINED, State.WITHDRAWN},
+        State.ENDORSED: {State.ACCEPTED, State.WAITLISTED, State.DECLINED, State.WITHDRAWN},
+        State.WAITLISTED: {State.ACCEPTED, State.DECLINED, State.WITHDRAWN},
+        State.ACCEPTED: {State.WITHDRAWN, State.COMPLETED},
+        State.ENDORSEMENT_DECLINED: set(),
+        State.DECLINED: set(),
+        State.WITHDRAWN: set(),
+        State.COMPLETED: set(),
+    }
+    HOLDS_PLACE = (State.ACCEPTED, State.COMPLETED)
+    ACTIVE = (State.AWAITING_ENDORSEMENT, State.ENDORSED, State.WAITLISTED, State.ACCEPTED)
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="applications")
+    applicant = models.ForeignKey(
+        "people.StaffProfile", on_delete=models.CASCADE, related_name="programme_applications"
+    )
+    line_manager = models.ForeignKey(
+        "people.StaffProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="line manager",
+        help_text="The applicant's line manager when they applied; they endorse it.",
+    )
+    statement = models.TextField(
+        "statement", help_text="Why you want to take part and what you hope to gain; your manager reads it too."
+    )
+    answers = models.JSONField("answers", default=list, blank=True)
+    state = models.CharField("status", max_length=30, choices=State.choices, default=State.AWAITING_ENDORSEMENT)
+    submitted_at = models.DateTimeField("submitted", default=timezone.now)
+    waitlisted_at = models.DateTimeField("wait-listed", null=True, blank=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        indexes = [
+            # remind_endorsements_waiting scans applications still waiting for the manager.
+            models.Index(
+                fields=["submitted_at"], condition=Q(state="awaiting_endorsement"), name="application_awaiting_idx"
+            ),
+            models.Index(fields=["cohort", "state"], name="application_cohort_state_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "applicant"], name="application_once_per_cohort"),
+        ]
+
+    def __str__(self):
+        return f"{self.applicant} → {self.cohort}"
+
+    def get_absolute_url(self):
+        return reverse("programmes:application", args=[self.pk])
+
+    def can_move_to(self, state):
+        return state in self.TRANSITIONS.get(self.state, set())
+
+    @property
+    def answered_questions(self):
+        return [(item.get("question", ""), item.get("answer", "")) for item in self.answers]
+
+
+class ApplicationTransition(models.Model):
+    """One change of an application's status: who, when, from what, to what, and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField("from", max_length=30, choices=Application.State.choices, blank=True)
+    to_state = models.CharField("to", max_length=30, choices=Application.State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the portal made the change (e.g. a first-come place).",
+    )
+    at = models.DateTimeField("when", default=timezone.now)
+    reason = models.TextField("reason", blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_state or 'new'} → {self.to_state}"
+
+
+class Session(models.Model):
+    """A cohort's meeting: a workshop, a module day, a network meeting."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField("title", max_length=200)
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    location = models.CharField("place", max_length=200, blank=True, help_text="Room and building, if in person.")
+    online_url = models.URLField("online link", blank=True, help_text="The video-call link, if online.")
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            # remind_sessions_tomorrow scans sessions by start time.
+            models.Index(fields=["starts_at"], name="session_starts_at_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start")
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.starts_at):%d %b %Y %H:%M})"
+
+
+class Attendance(models.Model):
+    """Whether one participant attended one session, as the programme manager recorded it."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField("present", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField("recorded", default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "application"], name="attendance_once_per_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.application.applicant} at {self.session}: {'present' if self.present else 'absent'}"
+
+
+class Evaluation(models.Model):
+    """An answer to one of the action plan's evaluation questions (1B, 1D)."""
+
+    class Question(models.TextChoices):
+        CAREER = "career", "Did the programme assist your career development?"
+        PERFORMANCE = "performance", "Did the programme assist their performance at work?"
+        VALUABLE = "valuable", "Was attendance valuable?"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evaluations")
+    question = models.CharField("question", max_length=20, choices=Question.choices)
+    respondent = models.ForeignKey(
+        "people.StaffProfile", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="respondent"
+    )
+    answer = models.BooleanField("answer", help_text="Yes or no.")
+    comment = models.TextField("comment", blank=True, help_text="Anything you would like the organisers to know.")
+    submitted_at = models.DateTimeField("submitted", default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "question"], name="evaluation_once_per_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_question_display()} {'yes' if self.answer else 'no'}"
+
+
+class ManagerNotice(models.Model):
+    """When a line manager was told that a cohort their staff may apply to had opened (4B)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="manager_notices")
+    manager = models.ForeignKey("people.StaffProfile", on_delete=models.CASCADE, related_name="+")
+    notified_at = models.DateTimeField("notified", default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "manager"], name="managernotice_once_per_cohort_manager"),
+        ]
+
+    def __str__(self):
+        return f"{self.manager} told of {self.cohort}"
+
+
+def new_feed_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private iCalendar address; anyone with the token reads their timetable."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_feed")
+    token = models.CharField("token", max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField("created", default=timezone.now)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("programmes:calendar_feed", args=[self.token])

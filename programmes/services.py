@@ -1,0 +1,564 @@
+"""Writes to programmes: applications and their workflow, attendance, completion, evaluations, notices.
+
+Every change of an application's status goes through `_move`, which refuses anything not in
+`Application.TRANSITIONS` and records an ApplicationTransition row. Places are given out only
+while the cohort row is locked (`select_for_update`), so two programme managers accepting at
+the same moment, or a rush on a first-come cohort, can never take more places than there are.
+"""
+
+import math
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.services import notification_enqueue
+from people import roles
+from people.models import StaffProfile
+
+from . import notifications as kinds
+from .models import Application, ApplicationTransition, Attendance, CalendarFeed, Cohort, Evaluation, ManagerNotice
+from .selectors import staff_eligible_for
+
+State = Application.State
+
+
+class CohortFull(ValidationError):
+    """No place is left in the cohort."""
+
+
+# --- Permission checks (who may change what) -------------------------------------------------
+
+
+def can_run(user, programme):
+    """Programme managers run their own institution's programmes, and only those."""
+    return (
+        roles.is_programme_manager(user)
+        and roles.has_profile(user)
+        and programme.institution_id == user.profile.institution_id
+    )
+
+
+def require_run(user, programme):
+    if not can_run(user, programme):
+        raise PermissionDenied("Only the programme managers of the programme's institution may do this.")
+
+
+def is_line_manager_of_applicant(user, application):
+    return roles.has_profile(user) and application.applicant.line_manager_id == user.profile.pk
+
+
+# --- The state machine ------------------------------------------------------------------------
+
+
+def _check_move(application, to_state):
+    """Raise ValidationError unless the workflow allows this application to move to `to_state`."""
+    from_state = application.state if application.pk else None
+    if to_state not in Application.TRANSITIONS.get(from_state, set()):
+        current = Application.State(from_state).label if from_state else "new"
+        raise ValidationError(
+            f"An application that is “{current}” cannot become “{Application.State(to_state).label}”."
+        )
+    return from_state
+
+
+def _move(application, to_state, *, by, reason="", at=None):
+    """Move the application to `to_state` if the workflow allows it, recording who, when and why."""
+    from_state = _check_move(application, to_state)
+    at = at or timezone.now()
+    application.state = to_state
+    if to_state == State.WAITLISTED:
+        application.waitlisted_at = at
+    application.save()
+    return ApplicationTransition.objects.create(
+        application=application, from_state=from_state or "", to_state=to_state, by=by, at=at, reason=reason
+    )
+
+
+def _lock_cohort(cohort_id):
+    """Lock the cohort row until the transaction ends: the one gate every place allocation passes."""
+    return Cohort.objects.select_for_update(of=("self",)).select_related("programme").get(pk=cohort_id)
+
+
+def _lock_application(application):
+    """Re-read the application under a row lock, so a decision is made on its current status."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("cohort__programme", "applicant__user", "applicant__line_manager__user")
+        .get(pk=application.pk)
+    )
+
+
+def _places_taken(cohort):
+    return cohort.applications.filter(state__in=Application.HOLDS_PLACE).count()
+
+
+def _notify_status(application, transition):
+    """Tell the applicant their application changed status (once per transition)."""
+    applicant = application.applicant
+    transaction.on_commit(
+        lambda: notification_enqueue(
+            recipient=applicant.user,
+            kind=kinds.APPLICATION_STATUS.key,
+            idempotency_key=f"programmes.application_status:{transition.pk}",
+            context={
+                "programme": str(application.cohort.programme),
+                "cohort": application.cohort.name,
+                "status": Application.State(transition.to_state).label,
+                "reason": transition.reason,
+            },
+            link=application.get_absolute_url(),
+        )
+    )
+
+
+def _allocate_first_come(application, *, by):
+    """Give a first-come applicant a place if one is left, else the waiting list or a refusal.
+
+    Call with the cohort row locked.
+    """
+    cohort = application.cohort
+    if _places_taken(cohort) < cohort.capacity:
+        return _move(application, State.ACCEPTED, by=by, reason="First come, first served: a place was free.")
+    if cohort.waiting_list:
+        return _move(application, State.WAITLISTED, by=by, reason="First come, first served: the cohort is full.")
+    return _move(application, State.DECLINED, by=by, reason="First come, first served: the cohort is full.")
+
+
+# --- Applying ---------------------------------------------------------------------------------
+
+
+def application_submit(*, cohort, applicant, statement, answers=None, today=None):
+    """Apply to a cohort, or raise ValidationError saying why not (and save nothing).
+
+    Refuses outside the application window, when ineligible, a second application to the same
+    cohort, and a full first-come cohort without a waiting list. With no line manager recorded
+    the application skips endorsement (recorded as a transition), rather than waiting forever.
+    """
+    today = today or timezone.localdate()
+    answers = answers or {}
+    if not cohort.is_open(today):
+        if today < cohort.opens_on:
+            raise ValidationError(f"Applications to this cohort open on {cohort.opens_on:%-d %B %Y}.")
+        raise ValidationError(f"Applications to this cohort closed on {cohort.closes_on:%-d %B %Y}.")
+    problems = cohort.eligibility_problems(applicant)
+    if problems:
+        raise ValidationError("You cannot apply to this cohort. " + " ".join(problems))
+    if not statement.strip():
+        raise ValidationError("Please write a statement.")
+    missing = [question for question in cohort.question_list if not str(answers.get(question, "")).strip()]
+    if missing:
+        raise ValidationError(f"Please answer: {missing[0]}")
+    with transaction.atomic():
+        locked = _lock_cohort(cohort.pk)
+        if Application.objects.filter(cohort=locked, applicant=applicant).exists():
+            raise ValidationError("You have already applied to this cohort.")
+        first_come = locked.selection == Cohort.Selection.FIRST_COME
+        if first_come and not locked.waiting_list and _places_taken(locked) >= locked.capacity:
+            raise CohortFull("This cohort is full and has no waiting list.")
+        manager = applicant.line_manager
+        application = Application(
+            cohort=locked,
+            applicant=applicant,
+            line_manager=manager,
+            statement=statement.strip(),
+            answers=[{"question": q, "answer": str(answers[q]).strip()} for q in locked.question_list],
+        )
+        try:
+            with transaction.atomic():
+                if manager is None:
+                    transition = _move(
+                        application,
+                        State.ENDORSED,
+                        by=applicant.user,
+                        reason="No line manager recorded in the portal: sent straight to the programme manager.",
+                    )
+                else:
+                    transition = _move(application, State.AWAITING_ENDORSEMENT, by=applicant.user)
+        except IntegrityError:
+            raise ValidationError("You have already applied to this cohort.") from None
+        if manager is not None:
+            transaction.on_commit(lambda: _notify_endorsement_requested(application))
+        elif first_come:
+            transition = _allocate_first_come(application, by=None)
+            _notify_status(application, transition)
+    return application
+
+
+def _notify_endorsement_requested(application):
+    manager = application.line_manager
+    notification_enqueue(
+        recipient=manager.user,
+        kind=kinds.ENDORSEMENT_REQUESTED.key,
+        idempotency_key=f"programmes.endorsement_requested:{application.pk}",
+        context={
+            "applicant": str(application.applicant),
+            "programme": str(application.cohort.programme),
+            "cohort": application.cohort.name,
+        },
+        link=application.get_absolute_url(),
+    )
+
+
+# --- The line manager's endorsement -----------------------------------------------------------
+
+
+def application_endorse(*, application, by, reason=""):
+    """The applicant's line manager endorses; a first-come cohort then gives a place at once."""
+    with transaction.atomic():
+        _lock_cohort(application.cohort_id)
+        application = _lock_application(application)
+        if not is_line_manager_of_applicant(by, application):
+            raise PermissionDenied("Only the applicant's line manager can endorse this application.")
+        transition = _move(application, State.ENDORSED, by=by, reason=reason)
+        if application.cohort.selection == Cohort.Selection.FIRST_COME:
+            transition = _allocate_first_come(application, by=None)
+        _notify_status(application, transition)
+    return application
+
+
+def application_decline_endorsement(*, application, by, reason):
+    """The line manager declines to endorse, with a reason the applicant sees."""
+    if not reason.strip():
+        raise ValidationError("Please give the applicant a reason.")
+    with transaction.atomic():
+        application = _lock_application(application)
+        if not is_line_manager_of_applicant(by, application):
+            raise PermissionDenied("Only the applicant's line manager can decline to endorse this application.")
+        transition = _move(application, State.ENDORSEMENT_DECLINED, by=by, reason=reason.strip())
+        _notify_status(application, transition)
+    return application
+
+
+# --- The programme manager's decision ---------------------------------------------------------
+
+
+def application_accept(*, application, by, reason=""):
+    """Give the applicant a place, or raise CohortFull; never more places than the capacity.
+
+    Locks the cohort row first, so concurrent acceptances queue and each one counts the places
+    taken after the previous one committed.
+    """
+    require_run(by, application.cohort.programme)
+    with transaction.atomic():
+        cohort = _lock_cohort(application.cohort_id)
+        application = _lock_application(application)
+        _check_move(application, State.ACCEPTED)
+        if _places_taken(cohort) >= cohort.capacity:
+            raise CohortFull(f"{cohort} is full: all {cohort.capacity} places are taken.")
+        transition = _move(application, State.ACCEPTED, by=by, reason=reason)
+        _notify_status(application, transition)
+    return application
+
+
+def application_waitlist(*, application, by, reason=""):
+    require_run(by, application.cohort.programme)
+    with transaction.atomic():
+        application = _lock_application(application)
+        if not application.cohort.waiting_list:
+            raise ValidationError("This cohort has no waiting list.")
+        transition = _move(application, State.WAITLISTED, by=by, reason=reason)
+        _notify_status(application, transition)
+    return application
+
+
+def application_decline(*, application, by, reason=""):
+    require_run(by, application.cohort.programme)
+    with transaction.atomic():
+        application = _lock_application(application)
+        transition = _move(application, State.DECLINED, by=by, reason=reason)
+        _notify_status(application, transition)
+    return application
+
+
+DECISIONS = {"accept": application_accept, "waitlist": application_waitlist, "decline": application_decline}
+
+
+def applications_decide(*, applications, decision, by, reason=""):
+    """Apply one decision to several applications; each is its own transaction.
+
+    Returns (done, refused) where refused is a list of (application, message): a full cohort
+    stops further acceptances but the ones already made stand.
+    """
+    service = DECISIONS[decision]
+    done, refused = [], []
+    for application in applications:
+        try:
+            done.append(service(application=application, by=by, reason=reason))
+        except ValidationError as error:
+            refused.append((application, " ".join(error.messages)))
+    return done, refused
+
+
+# --- Withdrawal and the waiting list ----------------------------------------------------------
+
+
+def application_withdraw(*, application, by, reason=""):
+    """The applicant withdraws; a place they held goes to the next on the waiting list."""
+    with transaction.atomic():
+        cohort = _lock_cohort(application.cohort_id)
+        application = _lock_application(application)
+        if not roles.has_profile(by) or application.applicant_id != by.profile.pk:
+            raise PermissionDenied("Only the applicant can withdraw their application.")
+        held_place = application.state in Application.HOLDS_PLACE
+        _move(application, State.WITHDRAWN, by=by, reason=reason)
+        if held_place:
+            _offer_freed_place(cohort)
+    return application
+
+
+def _offer_freed_place(cohort):
+    """Give a freed place to whoever has waited longest on the list. Call with the cohort locked."""
+    if _places_taken(cohort) >= cohort.capacity:
+        return None
+    following = (
+        cohort.applications.filter(state=State.WAITLISTED)
+        .select_related("applicant__user", "cohort__programme")
+        .order_by("waitlisted_at", "pk")
+        .first()
+    )
+    if following is None:
+        return None
+    transition = _move(
+        following, State.ACCEPTED, by=None, reason="A place freed up and you were next on the waiting list."
+    )
+    transaction.on_commit(
+        lambda: notification_enqueue(
+            recipient=following.applicant.user,
+            kind=kinds.PLACE_OFFERED.key,
+            idempotency_key=f"programmes.place_offered:{transition.pk}",
+            context={"programme": str(cohort.programme), "cohort": cohort.name},
+            link=following.get_absolute_url(),
+        )
+    )
+    return following
+
+
+# --- Sessions, attendance and completion ------------------------------------------------------
+
+
+def session_save(*, form, cohort, by):
+    """Save a session form for the cohort."""
+    require_run(by, cohort.programme)
+    with transaction.atomic():
+        session = form.save(commit=False)
+        session.cohort = cohort
+        session.save()
+    return session
+
+
+def attendance_record(*, session, present_application_ids, by, now=None):
+    """Save the register of one session, then complete whoever now meets the attendance rule."""
+    cohort = session.cohort
+    require_run(by, cohort.programme)
+    present_ids = set(present_application_ids)
+    now = now or timezone.now()
+    with transaction.atomic():
+        participants = list(cohort.applications.filter(state__in=Application.HOLDS_PLACE))
+        unknown = present_ids - {p.pk for p in participants}
+        if unknown:
+            raise ValidationError("Only the cohort's participants can be marked present.")
+        for participant in participants:
+            Attendance.objects.update_or_create(
+                session=session,
+                application=participant,
+                defaults={"present": participant.pk in present_ids, "recorded_by": by, "recorded_at": now},
+            )
+        completed = cohort_record_completions(cohort=cohort, by=by)
+    return completed
+
+
+def attendance_needed(cohort, session_count):
+    return math.ceil(session_count * cohort.programme.attendance_rule_percent / 100)
+
+
+def cohort_record_completions(*, cohort, by):
+    """Mark complete every accepted participant who attended enough of the cohort's sessions."""
+    session_count = cohort.sessions.count()
+    if session_count == 0:
+        return []
+    needed = max(attendance_needed(cohort, session_count), 1)
+    completed = []
+    for application in cohort.applications.filter(state=State.ACCEPTED).select_related("cohort__programme"):
+        attended = application.attendance.filter(present=True).count()
+        if attended >= needed:
+            _move(
+                application,
+                State.COMPLETED,
+                by=by,
+                reason=f"Attended {attended} of {session_count} sessions (needed {needed}).",
+            )
+            completed.append(application)
+    return completed
+
+
+# --- Evaluations ------------------------------------------------------------------------------
+
+
+def evaluation_questions_for(user, application):
+    """The evaluation questions this user may still answer about this application."""
+    if not roles.has_profile(user):
+        return []
+    answered = {evaluation.question for evaluation in application.evaluations.all()}
+    questions = []
+    is_applicant = application.applicant_id == user.profile.pk
+    if application.state == State.COMPLETED:
+        if is_applicant:
+            questions.append(Evaluation.Question.CAREER)
+        if is_line_manager_of_applicant(user, application):
+            questions.append(Evaluation.Question.PERFORMANCE)
+    if (
+        is_applicant
+        and application.cohort.programme.open_to_partners
+        and application.state in Application.HOLDS_PLACE
+        and any(a.present for a in application.attendance.all())
+    ):
+        questions.append(Evaluation.Question.VALUABLE)
+    return [question for question in questions if question not in answered]
+
+
+def evaluation_submit(*, application, question, by, answer, comment=""):
+    if question not in evaluation_questions_for(by, application):
+        raise PermissionDenied("You cannot answer this evaluation question for this application.")
+    try:
+        with transaction.atomic():
+            return Evaluation.objects.create(
+                application=application, question=question, respondent=by.profile, answer=answer, comment=comment
+            )
+    except IntegrityError:
+        raise ValidationError("This question has already been answered.") from None
+
+
+# --- The calendar feed ------------------------------------------------------------------------
+
+
+def calendar_feed_for(*, user):
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def calendar_feed_reset(*, user):
+    """Give the user a new private address; the old one stops working at once."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(user=user).delete()
+        return CalendarFeed.objects.create(user=user)
+
+
+# --- Notices and reminders (called by the daily beat jobs) ------------------------------------
+
+MANAGER_NOTICE_DAYS = 3  # 4B: managers told within 3 days of a programme opening
+WINDOW_CLOSING_DAYS = 3
+ENDORSEMENT_WAITING_WORKING_DAYS = 3
+
+
+def cohort_notify_managers(*, cohort_id, now=None):
+    """Tell the line managers of everyone eligible for the cohort that it is open; each once (4B).
+
+    Records a ManagerNotice for each manager told, so the action plan can measure the delay.
+    Returns the number of managers told by this call.
+    """
+    now = now or timezone.now()
+    cohort = Cohort.objects.select_related("programme__institution").get(pk=cohort_id)
+    manager_ids = (
+        staff_eligible_for(cohort).filter(line_manager__isnull=False).values_list("line_manager_id", flat=True)
+    )
+    managers = StaffProfile.objects.current().filter(pk__in=manager_ids).select_related("user", "institution")
+    told = 0
+    for manager in managers:
+        with transaction.atomic():
+            _, created = ManagerNotice.objects.get_or_create(
+                cohort=cohort, manager=manager, defaults={"notified_at": now}
+            )
+            if not created:
+                continue
+            notification_enqueue(
+                recipient=manager.user,
+                institution=manager.institution,
+                kind=kinds.COHORT_OPENED_MANAGER.key,
+                idempotency_key=f"programmes.cohort_opened_manager:{cohort.pk}:{manager.pk}",
+                context={
+                    "programme": str(cohort.programme),
+                    "cohort": cohort.name,
+                    "closes_on": f"{cohort.closes_on:%-d %B %Y}",
+                    "eligibility": cohort.eligibility_text,
+                },
+                link=cohort.get_absolute_url(),
+            )
+            told += 1
+    return told
+
+
+def cohort_remind_window_closing(*, cohort_id):
+    """Remind eligible staff who have not applied that the window closes soon (optional kind)."""
+    cohort = Cohort.objects.select_related("programme").get(pk=cohort_id)
+    applied = cohort.applications.values("applicant_id")
+    sent = 0
+    for person in staff_eligible_for(cohort).exclude(pk__in=applied).select_related("user", "institution"):
+        if notification_enqueue(
+            recipient=person.user,
+            institution=person.institution,
+            kind=kinds.WINDOW_CLOSING.key,
+            idempotency_key=f"programmes.window_closing:{cohort.pk}:{person.user_id}",
+            context={"programme": str(cohort.programme), "cohort": cohort.name, "closes_on": str(cohort.closes_on)},
+            link=cohort.get_absolute_url(),
+        ):
+            sent += 1
+    return sent
+
+
+def working_days_before(day, count):
+    """The date `count` working days (Monday to Friday) before `day`."""
+    while count > 0:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def endorsements_waiting(*, today=None):
+    """Applications waiting for the line manager for more than 3 working days."""
+    today = today or timezone.localdate()
+    cutoff = working_days_before(today, ENDORSEMENT_WAITING_WORKING_DAYS)
+    cutoff_at = timezone.make_aware(timezone.datetime.combine(cutoff + timedelta(days=1), timezone.datetime.min.time()))
+    return Application.objects.filter(
+        state=State.AWAITING_ENDORSEMENT, submitted_at__lt=cutoff_at, applicant__line_manager__isnull=False
+    ).select_related("applicant__user", "applicant__line_manager__user", "cohort__programme")
+
+
+def application_remind_endorsement(*, application):
+    manager = application.applicant.line_manager
+    return notification_enqueue(
+        recipient=manager.user,
+        kind=kinds.ENDORSEMENT_WAITING.key,
+        idempotency_key=f"programmes.endorsement_waiting:{application.pk}",
+        context={"applicant": str(application.applicant), "programme": str(application.cohort.programme)},
+        link=application.get_absolute_url(),
+    )
+
+
+def session_remind_participants(*, session_id):
+    """Remind the accepted participants of a session that it is tomorrow."""
+    from .models import Session
+
+    session = Session.objects.select_related("cohort__programme").get(pk=session_id)
+    participants = session.cohort.applications.filter(state__in=Application.HOLDS_PLACE).select_related(
+        "applicant__user"
+    )
+    sent = 0
+    starts = timezone.localtime(session.starts_at)
+    for application in participants:
+        if notification_enqueue(
+            recipient=application.applicant.user,
+            kind=kinds.SESSION_TOMORROW.key,
+            idempotency_key=f"programmes.session_tomorrow:{session.pk}:{application.applicant.user_id}",
+            context={
+                "session": session.title,
+                "programme": str(session.cohort.programme),
+                "starts": f"{starts:%A %-d %B, %H:%M}",
+                "where": session.location or session.online_url,
+            },
+            link="/programmes/timetable/",
+        ):
+            sent += 1
+    return sent

@@ -1,0 +1,388 @@
+"""Programme pages: the catalogue, applying, endorsing, selecting, sessions, timetable and the calendar feed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from people import roles
+from people.models import Institution
+
+from . import calendar, selectors, services
+from .forms import (
+    ApplicantFilterForm,
+    ApplicationForm,
+    BulkDecisionForm,
+    CatalogueFilterForm,
+    DecisionForm,
+    EndorsementForm,
+    EvaluationForm,
+    RegisterForm,
+    SessionForm,
+)
+from .models import Application, Attendance, CalendarFeed
+
+CATALOGUE_PAGE_SIZE = 20
+APPLICANTS_PAGE_SIZE = 50
+
+
+def _require_profile(user):
+    if not roles.has_profile(user):
+        raise PermissionDenied("This account has no staff record at an institution.")
+    return user.profile
+
+
+def _require_programme_manager(user):
+    _require_profile(user)
+    if not roles.is_programme_manager(user):
+        raise PermissionDenied("Only programme managers run programmes.")
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- Browsing ---------------------------------------------------------------------------------
+
+
+@login_required
+def catalogue(request):
+    _require_profile(request.user)
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    programmes = selectors.catalogue(
+        request.user,
+        text=filters.get("q", ""),
+        kind=filters.get("kind", ""),
+        open_now=filters.get("open_now", False),
+        eligible_only=filters.get("eligible_only", False),
+    )
+    page = Paginator(programmes, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "programmes/catalogue.html", {"form": form, "page": page, "query": _query_without_page(request)}
+    )
+
+
+@login_required
+def programme_detail(request, pk):
+    profile = _require_profile(request.user)
+    programme = selectors.get_programme_for_user(request.user, pk)
+    today = timezone.localdate()
+    mine = {a.cohort_id: a for a in Application.objects.filter(applicant=profile, cohort__programme=programme)}
+    cohorts = []
+    for cohort in selectors.cohorts_of(programme):
+        cohorts.append(
+            {
+                "cohort": cohort,
+                "problems": cohort.eligibility_problems(profile),
+                "open": cohort.is_open(today),
+                "upcoming": today < cohort.opens_on,
+                "places_left": cohort.places_left(),
+                "application": mine.get(cohort.pk),
+            }
+        )
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {"programme": programme, "cohorts": cohorts, "can_run": services.can_run(request.user, programme)},
+    )
+
+
+# --- Applying ---------------------------------------------------------------------------------
+
+
+@login_required
+def apply(request, pk):
+    profile = _require_profile(request.user)
+    cohort = selectors.get_cohort_for_user(request.user, pk)
+    form = ApplicationForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(
+                cohort=cohort, applicant=profile, statement=form.cleaned_data["statement"], answers=form.answers()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if application.state == Application.State.AWAITING_ENDORSEMENT:
+                messages.success(
+                    request, f"Your application is saved and {application.line_manager} is asked to endorse it."
+                )
+            else:
+                messages.success(request, f"Your application is saved: {application.get_state_display().lower()}.")
+            return redirect(application)
+    return render(
+        request,
+        "programmes/apply.html",
+        {"form": form, "cohort": cohort, "problems": cohort.eligibility_problems(profile), "open": cohort.is_open()},
+    )
+
+
+@login_required
+def my_applications(request):
+    profile = _require_profile(request.user)
+    return render(request, "programmes/my_applications.html", {"applications": selectors.my_applications(profile)})
+
+
+@login_required
+def application_detail(request, pk):
+    _require_profile(request.user)
+    application = selectors.get_application_for_user(request.user, pk)
+    user = request.user
+    is_applicant = application.applicant_id == user.profile.pk
+    can_endorse = (
+        services.is_line_manager_of_applicant(user, application)
+        and application.state == Application.State.AWAITING_ENDORSEMENT
+    )
+    can_decide = services.can_run(user, application.cohort.programme) and any(
+        application.can_move_to(s) for s in (Application.State.ACCEPTED, Application.State.DECLINED)
+    )
+    questions = services.evaluation_questions_for(user, application)
+    return render(
+        request,
+        "programmes/application_detail.html",
+        {
+            "application": application,
+            "history": selectors.application_history(application),
+            "is_applicant": is_applicant,
+            "can_withdraw": is_applicant and application.can_move_to(Application.State.WITHDRAWN),
+            "endorsement_form": EndorsementForm() if can_endorse else None,
+            "decision_form": DecisionForm() if can_decide else None,
+            "evaluation_forms": [(q, EvaluationForm(initial={"question": q.value})) for q in questions],
+            "evaluations": application.evaluations.select_related("respondent__user"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    application = selectors.get_application_for_user(request.user, pk)
+    try:
+        services.application_withdraw(application=application, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your application is withdrawn.")
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_endorse(request, pk):
+    application = selectors.get_application_for_user(request.user, pk)
+    form = EndorsementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect(application)
+    try:
+        if form.cleaned_data["decision"] == "endorse":
+            services.application_endorse(application=application, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, f"You endorsed {application.applicant}'s application.")
+        else:
+            services.application_decline_endorsement(
+                application=application, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, f"You declined to endorse {application.applicant}'s application.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if request.POST.get("next") == "team":
+        return redirect("programmes:team")
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_decide(request, pk):
+    application = selectors.get_application_for_user(request.user, pk)
+    services.require_run(request.user, application.cohort.programme)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.DECISIONS[form.cleaned_data["decision"]](
+                application=application, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            application.refresh_from_db()
+            messages.success(request, f"{application.applicant}: {application.get_state_display()}.")
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_evaluate(request, pk):
+    application = selectors.get_application_for_user(request.user, pk)
+    form = EvaluationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evaluation_submit(
+                application=application,
+                question=form.cleaned_data["question"],
+                by=request.user,
+                answer=form.cleaned_data["answer"] == "yes",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Thank you: your answer is recorded.")
+    else:
+        messages.error(request, "Please answer yes or no.")
+    return redirect(application)
+
+
+@login_required
+def team_applications(request):
+    profile = _require_profile(request.user)
+    if not roles.has_role(request.user, roles.Role.LINE_MANAGER):
+        raise PermissionDenied("This page is for line managers.")
+    return render(
+        request,
+        "programmes/team.html",
+        {"applications": selectors.team_applications(profile), "endorsement_form": EndorsementForm()},
+    )
+
+
+# --- Running programmes -----------------------------------------------------------------------
+
+
+@login_required
+def run_list(request):
+    _require_programme_manager(request.user)
+    cohorts = (
+        selectors.cohorts_run_by(request.user)
+        .with_accepted_count()
+        .with_decision_count()
+        .select_related("programme")
+        .order_by("-opens_on", "pk")
+    )
+    page = Paginator(cohorts, 30).get_page(request.GET.get("page"))
+    return render(request, "programmes/run_list.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+def cohort_run(request, pk):
+    _require_programme_manager(request.user)
+    cohort = selectors.get_cohort_to_run(request.user, pk)
+    institutions = Institution.objects.filter(pk__in=cohort.applications.values("applicant__institution")).order_by(
+        "short_name"
+    )
+    filters = ApplicantFilterForm(request.GET or None, institutions=institutions)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    applicants = selectors.cohort_applicants(
+        cohort, state=data.get("state", ""), institution_id=data.get("institution", ""), text=data.get("q", "")
+    )
+    page = Paginator(applicants, APPLICANTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    form = BulkDecisionForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        done, refused = services.applications_decide(
+            applications=form.cleaned_data["applications"],
+            decision=form.cleaned_data["decision"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        if done:
+            messages.success(request, f"{len(done)} application(s) updated.")
+        for application, message in refused:
+            messages.error(request, f"{application.applicant}: {message}")
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "programmes/cohort_run.html",
+        {
+            "cohort": cohort,
+            "page": page,
+            "filters": filters,
+            "form": form,
+            "query": _query_without_page(request),
+            "sessions": cohort.sessions.annotate(present_count=Count("attendance", filter=Q(attendance__present=True))),
+        },
+    )
+
+
+@login_required
+def session_create(request, pk):
+    _require_programme_manager(request.user)
+    cohort = selectors.get_cohort_to_run(request.user, pk)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session = services.session_save(form=form, cohort=cohort, by=request.user)
+        messages.success(request, f"Session “{session.title}” added.")
+        return redirect("programmes:cohort_run", pk=cohort.pk)
+    return render(request, "programmes/session_form.html", {"form": form, "cohort": cohort})
+
+
+@login_required
+def session_register(request, pk):
+    _require_programme_manager(request.user)
+    session = selectors.get_session_to_run(request.user, pk)
+    participants = selectors.participants_of(session.cohort)
+    present = Attendance.objects.filter(session=session, present=True).values_list("application_id", flat=True)
+    form = RegisterForm(request.POST or None, participants=participants, initial={"present": list(present)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            completed = services.attendance_record(
+                session=session,
+                present_application_ids=[a.pk for a in form.cleaned_data["present"]],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The register is saved.")
+            for application in completed:
+                messages.info(request, f"{application.applicant} has completed the programme.")
+            return redirect("programmes:cohort_run", pk=session.cohort_id)
+    return render(
+        request,
+        "programmes/register.html",
+        {"session": session, "form": form, "register": selectors.register_of(session)},
+    )
+
+
+# --- Timetable and calendar feed --------------------------------------------------------------
+
+
+@login_required
+def timetable(request):
+    _require_profile(request.user)
+    feed = services.calendar_feed_for(user=request.user)
+    return render(
+        request,
+        "programmes/timetable.html",
+        {
+            "sessions": selectors.sessions_of_user(request.user, upcoming_only=True),
+            "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def calendar_feed_reset(request):
+    _require_profile(request.user)
+    services.calendar_feed_reset(user=request.user)
+    messages.success(request, "Your calendar address is new; the old one no longer works.")
+    return redirect("programmes:timetable")
+
+
+def calendar_feed(request, token):
+    """The private iCalendar feed; the token in the address is the only credential."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404
+    sessions = selectors.sessions_of_user(feed.user)
+    body = calendar.feed_for(feed.user, sessions)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="techcareers-programmes.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
