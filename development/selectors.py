@@ -310,6 +310,11 @@ class TrainingReport:
 NOT_RECORDED = "Not recorded"
 
 
+def _hours(value):
+    """Sums come back as 10 on SQLite and 10.00 on PostgreSQL: show both the same."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def training_report(institution, year, *, margin=None):
     """Training per head by job family, grade and division for an allowance year.
 
@@ -337,7 +342,7 @@ def training_report(institution, year, *, margin=None):
             done = trained.get(group, {})
             label = " · ".join(str(head[f]) for f in label_fields if head[f]) if group is not None else NOT_RECORDED
             rows.append(
-                ReportRow(label, head["n"], done.get("people", 0), done.get("hours") or ZERO, done.get("records", 0))
+                ReportRow(label, head["n"], done.get("people", 0), _hours(done.get("hours")), done.get("records", 0))
             )
         return sorted(rows, key=lambda row: (row.label == NOT_RECORDED, row.label))
 
@@ -345,7 +350,7 @@ def training_report(institution, year, *, margin=None):
     by_grade = grouped("grade", ["grade__job_family__name", "grade__short_name"])
     by_division = grouped("division", ["division__name"])
     totals = records.aggregate(hours=Sum("hours"), records=Count("pk"), people=Count("person", distinct=True))
-    total = ReportRow("Institution", staff.count(), totals["people"], totals["hours"] or ZERO, totals["records"])
+    total = ReportRow("Institution", staff.count(), totals["people"], _hours(totals["hours"]), totals["records"])
     report = TrainingReport(
         institution, year, policy.year_label(year), start, end, margin, total, by_family, by_grade, by_division
     )

@@ -1,0 +1,186 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from development.models import AllowanceOverride, AllowancePolicy, GuidanceVersion, TrainingRecord
+from development.selectors import allowance_for
+from tests.conftest import client_for
+from tests.factories import staff
+
+from .conftest import PDF, PNG, make_record, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def record_form(**overrides):
+    return {
+        "title": "Python for biologists (webinar series)",
+        "activity_type": "self_directed",
+        "delivery": "external",
+        "provider": "Software Carpentry",
+        "date": (timezone.localdate() - timedelta(days=3)).isoformat(),
+        "days": "0.5",
+        "hours": "4",
+        "cpd_category": "self_directed",
+        "reflection": "Automated my image analysis.",
+        "value_rating": "4",
+        **overrides,
+    }
+
+
+def test_technician_logs_training_without_a_request_with_a_png_certificate(technician):
+    evidence = SimpleUploadedFile("anything.txt", PNG, content_type="text/plain")
+    response = client_for(technician).post(
+        reverse("development:record_create"), {**record_form(), "evidence": evidence}
+    )
+    record = TrainingRecord.objects.get(person=technician)
+    assert response.status_code == 302
+    assert record.source == TrainingRecord.Source.LOGGED and record.cpd_category == "self_directed"
+    assert record.evidence_type == "image/png" and record.evidence.name.endswith(".png")
+    assert "anything" not in record.evidence.name  # stored under a random name
+
+
+def test_evidence_whose_content_is_not_pdf_or_image_is_refused_whatever_its_name(technician):
+    fake = SimpleUploadedFile("certificate.pdf", b"MZ\x90\x00 this is a program", content_type="application/pdf")
+    response = client_for(technician).post(reverse("development:record_create"), {**record_form(), "evidence": fake})
+    assert "must be a PDF, PNG or JPEG" in response.context["form"].errors["evidence"][0]
+    assert not TrainingRecord.objects.exists()
+
+
+def test_evidence_over_5_mb_is_refused(technician):
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (5 * 1024 * 1024), content_type="application/pdf")
+    response = client_for(technician).post(reverse("development:record_create"), {**record_form(), "evidence": big})
+    assert "the limit is 5 MB" in response.context["form"].errors["evidence"][0]
+    assert not TrainingRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"hours": "0"}, "hours"),
+        ({"hours": "-2"}, "hours"),
+        ({"days": "0.25"}, "days"),
+        ({"date": "31/02/2026"}, "date"),
+    ],
+)
+def test_bad_record_is_refused_and_nothing_saved(technician, overrides, field):
+    response = client_for(technician).post(reverse("development:record_create"), record_form(**overrides))
+    assert field in response.context["form"].errors
+    assert not TrainingRecord.objects.exists()
+
+
+def test_evidence_downloads_for_owner_manager_and_hr_only(technician, manager, hr, institution, outsider):
+    record = make_record(technician, on=timezone.localdate())
+    record.evidence.save("x.pdf", SimpleUploadedFile("x.pdf", PDF), save=False)
+    record.evidence_type = "application/pdf"
+    record.save()
+    url = reverse("development:record_evidence", args=[record.pk])
+    for person in (technician, manager, hr):
+        response = client_for(person).get(url)
+        assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+        assert response["Content-Type"] == "application/pdf"
+    assert client_for(staff(institution)).get(url).status_code == 404
+    assert client_for(outsider).get(url).status_code == 404
+
+
+def test_record_page_allows_the_owner_and_hides_from_the_outsider(technician, outsider):
+    record = make_record(technician, on=timezone.localdate(), reflection="Great hands-on session.")
+    assert "Great hands-on session." in client_for(technician).get(record.get_absolute_url()).content.decode()
+    assert client_for(outsider).get(record.get_absolute_url()).status_code == 404
+
+
+def test_technician_exports_only_their_own_records_as_streamed_csv(technician, institution):
+    make_record(technician, on=timezone.localdate(), title="Flow cytometry basics", hours="2.5")
+    make_record(staff(institution), on=timezone.localdate(), title="Someone else's course")
+    response = client_for(technician).get(reverse("development:records_export"))
+    body = b"".join(response.streaming_content).decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Flow cytometry basics" in body and "Formal or educational" in body and "2.50" in body
+    assert "Someone else's course" not in body
+
+
+def test_allowance_uses_a_grade_override_and_counts_used_and_approved_days(technician, so_family, institution):
+    policy = AllowancePolicy.objects.create(institution=institution, minimum_days=Decimal("5"))
+    AllowanceOverride.objects.create(policy=policy, job_family=so_family, minimum_days=Decimal("5.5"))
+    AllowanceOverride.objects.create(policy=policy, grade=technician.grade, minimum_days=Decimal("6"))
+    today = timezone.localdate()
+    make_record(technician, on=today, days="1.5")
+    make_request(technician, start=today + timedelta(days=1), days="2", state="approved")
+    make_request(technician, start=today + timedelta(days=5), days="1", state="submitted")
+    allowance = allowance_for(technician, today=today)
+    assert (allowance.minimum, allowance.used, allowance.approved, allowance.left) == (
+        Decimal("6"),
+        Decimal("1.5"),
+        Decimal("2"),
+        Decimal("2.5"),
+    )
+
+
+def test_allowance_year_bounds_for_academic_and_leave_years(institution):
+    from datetime import date
+
+    academic = AllowancePolicy(institution=institution, minimum_days=5, year_type="academic")
+    assert academic.year_bounds(2025) == (date(2025, 8, 1), date(2026, 7, 31))
+    assert academic.year_containing(date(2026, 3, 1)) == 2025 and academic.year_label(2025) == "2025/26"
+    leave = AllowancePolicy(institution=institution, minimum_days=5, year_type="leave", leave_year_start_month=4)
+    assert leave.year_bounds(2026) == (date(2026, 4, 1), date(2027, 3, 31))
+    calendar = AllowancePolicy(institution=institution, minimum_days=5)
+    assert calendar.year_bounds(2026) == (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def test_expected_pace_is_the_minimum_pro_rata_to_the_half_day(technician, policy):
+    from datetime import date
+
+    allowance = allowance_for(technician, year=2026, today=date(2026, 7, 2))  # 183 of 365 days
+    assert allowance.expected == Decimal("2.5") and allowance.below_pace
+    make_record(technician, on=date(2026, 3, 1), days="3")
+    assert not allowance_for(technician, year=2026, today=date(2026, 7, 2)).below_pace
+
+
+def test_guidance_shows_the_current_version_and_keeps_the_history(technician, institution):
+    today = timezone.localdate()
+    GuidanceVersion.objects.create(
+        institution=institution,
+        audience="staff",
+        title="Guidance 2025",
+        effective_from=today - timedelta(days=400),
+        body="Old.",
+    )
+    GuidanceVersion.objects.create(
+        institution=institution,
+        audience="staff",
+        title="Guidance 2026",
+        effective_from=today - timedelta(days=30),
+        body="Current.",
+    )
+    GuidanceVersion.objects.create(
+        institution=institution,
+        audience="staff",
+        title="Guidance 2027",
+        effective_from=today + timedelta(days=30),
+        body="Future.",
+    )
+    response = client_for(technician).get(reverse("development:guidance"))
+    assert response.context["staff_guidance"].title == "Guidance 2026"
+    assert response.context["manager_guidance"] is None
+    page = response.content.decode()
+    assert "Guidance 2025" in page and "Current." in page and "Old." not in page
+
+
+def test_guidance_is_published_by_programme_managers_not_technicians(technician, programme_manager, outsider):
+    data = {
+        "audience": "managers",
+        "title": "Supporting development days",
+        "effective_from": "2026-01-05",
+        "body": "Say yes.",
+    }
+    assert client_for(technician).post(reverse("development:guidance_create"), data).status_code == 403
+    response = client_for(programme_manager).post(reverse("development:guidance_create"), data)
+    version = GuidanceVersion.objects.get()
+    assert response.status_code == 302 and version.created_by == programme_manager.user
+    assert client_for(outsider).get(version.get_absolute_url()).status_code == 404
+    assert "Say yes." in client_for(technician).get(version.get_absolute_url()).content.decode()
