@@ -1,12 +1,56 @@
+"""The Django admin: platform superusers see everything; an institution administrator
+(staff status plus the group) manages only their own institution's reference data."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import Division, EmailDomain, Grade, Institution, JobFamily, StaffProfile, User
 
 
+class InstitutionScopedAdmin(admin.ModelAdmin):
+    """Show and edit only the signed-in administrator's institution's rows."""
+
+    institution_path = "institution"
+
+    def _scoped(self, request):
+        return not request.user.is_superuser
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._scoped(request):
+            queryset = queryset.filter(**{self.institution_path: request.user.institution})
+        return queryset
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if self._scoped(request) and self.institution_path == "institution":
+            excluded.append("institution")
+        return excluded
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return filters if not self._scoped(request) else [f for f in filters if not f.startswith("institution")]
+
+    def save_model(self, request, obj, form, change):
+        if self._scoped(request) and self.institution_path == "institution":
+            obj.institution = request.user.institution
+        super().save_model(request, obj, form, change)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if self._scoped(request) and db_field.name == "job_family":
+            kwargs["queryset"] = JobFamily.objects.for_institution(request.user.institution)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class EmailDomainInline(admin.TabularInline):
     model = EmailDomain
     extra = 1
+
+    def has_change_permission(self, request, obj=None):
+        # Whoever controls the domains controls who joins: platform operators only.
+        return request.user.is_superuser
+
+    has_add_permission = has_delete_permission = has_change_permission
 
 
 @admin.register(Institution)
@@ -17,9 +61,21 @@ class InstitutionAdmin(admin.ModelAdmin):
     filter_horizontal = ["partners"]
     inlines = [EmailDomainInline]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return (
+            queryset if request.user.is_superuser else queryset.filter(pk=getattr(request.user.institution, "pk", None))
+        )
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
 
 @admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
+class DivisionAdmin(InstitutionScopedAdmin):
     list_display = ["name", "institution"]
     list_filter = ["institution"]
     search_fields = ["name"]
@@ -31,14 +87,15 @@ class GradeInline(admin.TabularInline):
 
 
 @admin.register(JobFamily)
-class JobFamilyAdmin(admin.ModelAdmin):
+class JobFamilyAdmin(InstitutionScopedAdmin):
     list_display = ["name", "institution"]
     list_filter = ["institution"]
     inlines = [GradeInline]
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(InstitutionScopedAdmin):
+    institution_path = "job_family__institution"
     list_display = ["name", "short_name", "level", "job_family", "welcome_new_starters"]
     list_filter = ["job_family__institution", "job_family"]
 
@@ -50,6 +107,9 @@ class StaffProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name", "staff_number"]
     list_select_related = ["user", "institution", "division", "job_family", "grade", "line_manager__user"]
     autocomplete_fields = ["user", "line_manager"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser  # HR edits staff records in the portal, scoped
 
 
 @admin.register(User)

@@ -1,0 +1,45 @@
+"""Institution administrators configure their own reference data in the Django admin."""
+
+from people.models import Division, JobFamily
+from tests.conftest import client_for
+from tests.factories import DivisionFactory
+
+
+def _admin_client(institution_admin):
+    institution_admin.user.is_staff = True
+    institution_admin.user.save()
+    return client_for(institution_admin)
+
+
+def test_institution_admin_sees_only_their_own_divisions(institution_admin, division, outsider):
+    foreign = DivisionFactory(institution=outsider.institution, name="Foreign division")
+    client = _admin_client(institution_admin)
+    page = client.get("/admin/people/division/").content.decode()
+    assert division.name in page
+    assert "Foreign division" not in page
+    assert client.get(f"/admin/people/division/{foreign.pk}/change/").status_code == 302  # "doesn't exist"
+    assert Division.objects.get(pk=foreign.pk).name == "Foreign division"
+
+
+def test_a_division_added_by_an_institution_admin_belongs_to_their_institution(institution_admin, outsider):
+    client = _admin_client(institution_admin)
+    client.post("/admin/people/division/add/", {"name": "Data Science"})
+    assert Division.objects.get(name="Data Science").institution == institution_admin.institution
+
+
+def test_institution_admin_cannot_put_a_grade_in_another_institutions_job_family(institution_admin, outsider):
+    foreign_family = JobFamily.objects.create(institution=outsider.institution, name="Foreign family")
+    client = _admin_client(institution_admin)
+    response = client.post(
+        "/admin/people/grade/add/",
+        {"job_family": foreign_family.pk, "name": "Sneaky", "short_name": "SN", "level": 1},
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert not foreign_family.grades.exists()
+
+
+def test_institution_admin_cannot_change_email_domains_or_staff_in_the_admin(institution_admin):
+    client = _admin_client(institution_admin)
+    assert client.get("/admin/people/staffprofile/").status_code == 403
+    page = client.get(f"/admin/people/institution/{institution_admin.institution.pk}/change/").content.decode()
+    assert 'name="email_domains-0-domain"' not in page
