@@ -7,7 +7,7 @@ the same moment, or a rush on a first-come cohort, can never take more places th
 """
 
 import math
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -520,7 +520,7 @@ def endorsements_waiting(*, today=None):
     """Applications waiting for the line manager for more than 3 working days."""
     today = today or timezone.localdate()
     cutoff = working_days_before(today, ENDORSEMENT_WAITING_WORKING_DAYS)
-    cutoff_at = timezone.make_aware(timezone.datetime.combine(cutoff + timedelta(days=1), timezone.datetime.min.time()))
+    cutoff_at = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
     return Application.objects.filter(
         state=State.AWAITING_ENDORSEMENT, submitted_at__lt=cutoff_at, applicant__line_manager__isnull=False
     ).select_related("applicant__user", "applicant__line_manager__user", "cohort__programme")

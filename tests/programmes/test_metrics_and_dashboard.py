@@ -1,0 +1,124 @@
+"""Success measures registered for the action plan, and the dashboard panels."""
+
+from datetime import timedelta
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from actionplan import metrics
+from people.models import User
+from programmes import dashboard
+from programmes.models import Application, Evaluation, ManagerNotice, Programme
+from tests.conftest import client_for
+from tests.factories import staff
+from tests.programmes.conftest import CohortFactory, ProgrammeFactory, SessionFactory, make_application
+
+State = Application.State
+pytestmark = pytest.mark.django_db
+
+
+def _period():
+    today = timezone.localdate()
+    return {"start": today - timedelta(days=365), "end": today}
+
+
+def test_every_programme_metric_is_registered():
+    keys = {m.key for m in metrics.all_metrics() if m.key.startswith("programmes.")}
+    assert {
+        "programmes.participants_benefit",
+        "programmes.managers_benefit",
+        "programmes.partner_events",
+        "programmes.partner_events_valuable",
+        "programmes.network_meetings",
+        "programmes.managers_notified_within_3_days",
+    } <= keys
+
+
+def test_metrics_say_none_when_there_is_no_data(institution):
+    for key in ("participants_benefit", "managers_benefit", "partner_events", "network_meetings"):
+        assert metrics.get(f"programmes.{key}")(institution=institution, **_period()) is None
+
+
+def test_participants_benefit_is_the_share_of_yes(cohort, institution, so_family):
+    answers = [True, True, True, False]
+    for answer in answers:
+        application = make_application(cohort, staff(institution), State.COMPLETED)
+        Evaluation.objects.create(application=application, question="career", answer=answer)
+    result = metrics.get("programmes.participants_benefit")(institution=institution, **_period())
+    assert (result.value, result.numerator, result.denominator) == (75, 3, 4)
+
+
+def test_partner_events_counts_cohorts_opened_to_partners_with_a_session(institution):
+    symposium = ProgrammeFactory(institution=institution, kind=Programme.Kind.EVENT, open_to_partners=True)
+    held = CohortFactory(programme=symposium)
+    SessionFactory(cohort=held, starts_at=timezone.now() - timedelta(days=10))
+    CohortFactory(programme=symposium)  # no session: not an event yet
+    internal = CohortFactory(programme__institution=institution)
+    SessionFactory(cohort=internal, starts_at=timezone.now() - timedelta(days=10))
+    assert metrics.get("programmes.partner_events")(institution=institution, **_period()).value == 1
+
+
+def test_network_meetings_counts_held_meetings_per_year(institution):
+    network = ProgrammeFactory(institution=institution, kind=Programme.Kind.NETWORK, title="SPM network")
+    cohort = CohortFactory(programme=network)
+    for days in (300, 200, 100):
+        SessionFactory(cohort=cohort, starts_at=timezone.now() - timedelta(days=days))
+    SessionFactory(cohort=cohort, starts_at=timezone.now() + timedelta(days=10))  # not held yet
+    result = metrics.get("programmes.network_meetings")(institution=institution, **_period())
+    assert result.value == 3 and result.numerator == 3
+
+
+def test_managers_notified_within_3_days_counts_late_notices_as_misses(institution, so_family):
+    hso = so_family.grades.get(short_name="HSO")
+    on_time_manager, late_manager = staff(institution), staff(institution)
+    staff(institution, job_family=so_family, grade=hso, line_manager=on_time_manager)
+    staff(institution, job_family=so_family, grade=hso, line_manager=late_manager)
+    opened = timezone.localdate() - timedelta(days=20)
+    cohort = CohortFactory(programme__institution=institution, min_level=3, max_level=3, opens_on=opened)
+    ManagerNotice.objects.create(
+        cohort=cohort, manager=on_time_manager, notified_at=timezone.now() - timedelta(days=19)
+    )
+    ManagerNotice.objects.create(cohort=cohort, manager=late_manager, notified_at=timezone.now() - timedelta(days=10))
+    result = metrics.get("programmes.managers_notified_within_3_days")(institution=institution, **_period())
+    assert (result.numerator, result.denominator, result.value) == (1, 2, 50)
+
+
+def test_dashboard_shows_my_application_and_my_sessions(cohort, technician):
+    make_application(cohort, technician, State.ACCEPTED)
+    SessionFactory(cohort=cohort, title="Kick-off")
+    content = client_for(technician).get(reverse("home")).content.decode()
+    assert "My programmes" in content
+    assert "Kick-off" in content and "Ignite" in content
+
+
+def test_dashboard_shows_the_manager_what_to_endorse(submitted, manager):
+    content = client_for(manager).get(reverse("home")).content.decode()
+    assert "Applications to endorse" in content
+    assert str(submitted.applicant) in content
+
+
+def test_dashboard_shows_programme_managers_applicants_to_decide(endorsed, programme_manager):
+    content = client_for(programme_manager).get(reverse("home")).content.decode()
+    assert "Cohorts I run" in content
+    assert "1 to decide" in content
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_dashboard_queries_do_not_grow_with_applications(
+    count, cohort, technician, manager, institution, django_assert_max_num_queries
+):
+    programmes = [ProgrammeFactory(institution=institution) for _ in range(count)]
+    for programme in programmes:
+        other = CohortFactory(programme=programme)
+        make_application(other, technician, State.ACCEPTED)
+        SessionFactory(cohort=other)
+    # Only this app's panel is measured, so other apps' panels cannot move the bound.
+    request = RequestFactory().get("/")
+    request.user = User.objects.select_related("profile").get(pk=technician.user_id)
+    with django_assert_max_num_queries(4):
+        panel = dashboard.my_programmes(request)
+        html = render_to_string(panel.template, {"ctx": panel.context, "panel": panel})
+    assert html.count('data-testid="state"') == 5
