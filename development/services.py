@@ -44,6 +44,11 @@ REQUEST_FIELDS = (
 )
 
 
+def days_text(days):
+    """Show 2, 2.5 or 0.5 days, whatever the stored precision."""
+    return format(Decimal(days).normalize(), "f")
+
+
 # --- Requests ------------------------------------------------------------------------------
 
 
@@ -98,7 +103,7 @@ def _notify_manager_of_submission(request):
         idempotency_key=f"development.request_submitted:{request.pk}:{request.submitted_at.isoformat()}",
         context={
             "requester": str(request.person),
-            "days": str(request.days),
+            "days": days_text(request.days),
             "title": request.title,
             "dates": f"{request.start_date:%d %b %Y} to {request.end_date:%d %b %Y}",
         },
@@ -553,7 +558,7 @@ def approval_reminder_send(*, request):
         context={
             "requester": str(request.person),
             "title": request.title,
-            "days": str(request.days),
+            "days": days_text(request.days),
             "submitted": f"{timezone.localtime(request.submitted_at):%d %b %Y}",
         },
         link=request.get_absolute_url(),
@@ -591,6 +596,6 @@ def nothing_recorded_send(*, person, policy, year, overrides):
         institution=policy.institution,
         kind=NOTHING_RECORDED.key,
         idempotency_key=f"development.nothing_recorded:{person.pk}:{year}",
-        context={"minimum": str(policy.minimum_for(person, overrides)), "year": policy.year_label(year)},
+        context={"minimum": days_text(policy.minimum_for(person, overrides)), "year": policy.year_label(year)},
         link="/development/",
     )

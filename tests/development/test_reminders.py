@@ -1,0 +1,92 @@
+import time
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from development import services, tasks
+from development.models import AllowancePolicy, DevelopmentRequest, working_days_before
+from notifications.models import Notification, Preference
+
+from .conftest import make_record, make_request, next_weekday
+
+pytestmark = pytest.mark.django_db
+
+
+def waiting_since(request, working_days):
+    submitted = working_days_before(timezone.localdate(), working_days)
+    DevelopmentRequest.objects.filter(pk=request.pk).update(
+        submitted_at=timezone.make_aware(timezone.datetime.combine(submitted, timezone.datetime.min.time()))
+    )
+    request.refresh_from_db()
+    return request
+
+
+def test_working_days_skip_weekends():
+    assert working_days_before(date(2026, 11, 23), 5) == date(2026, 11, 16)  # Monday to Monday
+    assert working_days_before(date(2026, 11, 21), 1) == date(2026, 11, 20)  # Saturday to Friday
+
+
+def test_manager_is_reminded_once_of_a_request_waiting_more_than_five_working_days(technician, manager):
+    old = waiting_since(make_request(technician, start=next_weekday(), title="Old request"), 6)
+    waiting_since(make_request(technician, start=next_weekday(days_ahead=40), title="Recent request"), 3)
+    assert tasks.send_development_reminders() >= 1
+    assert tasks.send_development_reminders() == 0  # the second run of the day sends nothing
+    reminders = Notification.objects.filter(kind="development.approval_waiting")
+    assert [(n.recipient, n.context["title"]) for n in reminders] == [(manager.user, "Old request")]
+    assert reminders.get().link == old.get_absolute_url()
+
+
+def test_decided_requests_get_no_reminder(technician, manager):
+    request = waiting_since(make_request(technician, start=next_weekday()), 9)
+    DevelopmentRequest.objects.filter(pk=request.pk).update(state="approved")
+    tasks.send_development_reminders()
+    assert not Notification.objects.filter(kind="development.approval_waiting").exists()
+
+
+def test_technician_with_nothing_recorded_is_reminded_after_mid_year_only(technician, manager, institution):
+    policy = AllowancePolicy.objects.create(institution=institution, minimum_days=5)
+    make_record(manager, on=date(2026, 2, 1))
+    _, before = services.nothing_recorded_due(policy=policy, today=date(2026, 6, 30))
+    assert list(before) == []
+    year, due = services.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))
+    assert year == 2026 and list(due) == [technician]
+    services.nothing_recorded_send(person=technician, policy=policy, year=year, overrides=[])
+    services.nothing_recorded_send(person=technician, policy=policy, year=year, overrides=[])
+    reminder = Notification.objects.get(kind="development.nothing_recorded")
+    assert reminder.recipient == technician.user and reminder.context == {"minimum": "5", "year": "2026"}
+
+
+def test_technician_with_an_approved_request_is_not_reminded(technician, institution):
+    policy = AllowancePolicy.objects.create(institution=institution, minimum_days=5)
+    make_request(technician, start=date(2026, 9, 1), state="approved")
+    _, due = services.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))
+    assert technician not in list(due)
+
+
+def test_mid_year_reminder_can_be_switched_off_by_the_institution_and_by_the_person(technician, institution):
+    policy = AllowancePolicy.objects.create(institution=institution, minimum_days=5, remind_mid_year=False)
+    assert list(services.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))[1]) == []
+    Preference.objects.create(user=technician.user, kind="development.nothing_recorded", enabled=False)
+    assert services.nothing_recorded_send(person=technician, policy=policy, year=2026, overrides=[]) is None
+    assert not Notification.objects.exists()
+
+
+def test_daily_reminder_job_is_scheduled_by_the_migration():
+    task = PeriodicTask.objects.get(task="development.tasks.send_development_reminders")
+    assert task.enabled and task.crontab.hour == "7"
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_reminder_job_runs_on_a_real_worker_and_twice_sends_once(celery_worker_on_redis, technician, manager):
+    waiting_since(make_request(technician, start=next_weekday()), 7)
+    first = tasks.send_development_reminders.delay()
+    second = tasks.send_development_reminders.delay()
+    deadline = timezone.now() + timedelta(seconds=20)
+    while timezone.now() < deadline and not Notification.objects.filter(kind="development.approval_waiting").exists():
+        time.sleep(0.2)
+    time.sleep(1)  # let the second run finish too
+    assert first.id != second.id
+    assert Notification.objects.filter(kind="development.approval_waiting", recipient=manager.user).count() == 1
