@@ -104,7 +104,11 @@ def placement_request(*, offer, visitor, hopes_to_learn, by):
     """
     with transaction.atomic():
         # Lock the offer so two applications cannot both pass the "already applied" check.
-        offer = ExchangeOffer.objects.select_for_update().select_related("round", "host__division").get(pk=offer.pk)
+        offer = (
+            ExchangeOffer.objects.select_for_update(of=("self",))
+            .select_related("round", "host__division")
+            .get(pk=offer.pk)
+        )
         refusal = visitor_refusal(offer=offer, visitor=visitor)
         if refusal:
             raise ValidationError(refusal)
@@ -156,8 +160,8 @@ def placement_approve(*, placement, by):
     Raises PermissionDenied when `by` has nothing to approve, ValidationError when full.
     """
     with transaction.atomic():
-        offer = ExchangeOffer.objects.select_for_update().get(pk=placement.offer_id)
-        placement = ExchangePlacement.objects.select_for_update().with_people().get(pk=placement.pk)
+        offer = ExchangeOffer.objects.select_for_update(of=("self",)).get(pk=placement.offer_id)
+        placement = ExchangePlacement.objects.select_for_update(of=("self",)).with_people().get(pk=placement.pk)
         sides = sides_to_approve(placement=placement, user=by)
         if not sides:
             raise PermissionDenied("You have no approval to give on this exchange.")
@@ -193,7 +197,7 @@ def placement_decline(*, placement, by, reason):
     if not reason.strip():
         raise ValidationError("Say why the request is declined; the visitor will see it.")
     with transaction.atomic():
-        placement = ExchangePlacement.objects.select_for_update().with_people().get(pk=placement.pk)
+        placement = ExchangePlacement.objects.select_for_update(of=("self",)).with_people().get(pk=placement.pk)
         if not sides_to_approve(placement=placement, user=by):
             raise PermissionDenied("Only a manager asked to approve this exchange can decline it.")
         placement.state = State.DECLINED
@@ -215,7 +219,7 @@ def placement_schedule(*, placement, host_day, visitor_day, by):
     if visitor_day <= host_day:
         raise ValidationError("The return visit must be after the visit to the host.")
     with transaction.atomic():
-        placement = ExchangePlacement.objects.select_for_update().get(pk=placement.pk)
+        placement = ExchangePlacement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
         if not placement.may_become(State.SCHEDULED):
             raise ValidationError(f"An exchange that is {placement.get_state_display().lower()} cannot be scheduled.")
         if placement.host_day_done_at and host_day != placement.host_day:
@@ -243,7 +247,7 @@ def placement_record_day(*, placement, day, by, today=None):
         raise ValidationError("Unknown exchange day.")
     today = today or timezone.localdate()
     with transaction.atomic():
-        placement = ExchangePlacement.objects.select_for_update().get(pk=placement.pk)
+        placement = ExchangePlacement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
         if placement.state != State.SCHEDULED:
             raise ValidationError("Only the days of a scheduled exchange can be recorded.")
         if getattr(placement, f"{day}_done_at"):
@@ -265,7 +269,9 @@ def placement_record_day(*, placement, day, by, today=None):
 def feedback_give(*, placement, author, form):
     """Save one side's feedback from a validated form; with both sides in, the exchange is complete."""
     with transaction.atomic():
-        placement = ExchangePlacement.objects.select_for_update().select_related("offer").get(pk=placement.pk)
+        placement = (
+            ExchangePlacement.objects.select_for_update(of=("self",)).select_related("offer").get(pk=placement.pk)
+        )
         role = placement.role_of(author)
         if role is None:
             raise PermissionDenied("Only the host and the visitor give feedback on an exchange.")
@@ -288,7 +294,7 @@ def placement_cancel(*, placement, by, reason):
     if not reason.strip():
         raise ValidationError("Say why the exchange is cancelled.")
     with transaction.atomic():
-        placement = ExchangePlacement.objects.select_for_update().get(pk=placement.pk)
+        placement = ExchangePlacement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
         if not placement.may_become(State.CANCELLED):
             raise ValidationError(f"An exchange that is {placement.get_state_display().lower()} cannot be cancelled.")
         from_state = placement.state

@@ -47,7 +47,7 @@ def test_my_exchanges_queries_do_not_grow_with_placements(
 ):
     exchanges_for(technician, exchange_round, other_division, host_manager, n, State.COMPLETED)
     client = client_for(technician)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("exchange:mine"))
     assert len(response.context["placements"]) == n
 
