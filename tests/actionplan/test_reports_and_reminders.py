@@ -1,0 +1,296 @@
+"""Reports produced by a real Celery worker, the quarterly report, reminders and the digest."""
+
+import base64
+import csv
+import io
+import re
+import time
+import zlib
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from actionplan import services, tasks
+from actionplan.models import ActionItem, Owner, ReportRun, SuccessMeasure
+from actionplan.reports import fmt_number
+from notifications.models import Notification
+from notifications.services import render
+from people import roles
+from tests.conftest import client_for
+from tests.factories import staff
+
+
+def _wait_for(run, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.state in (ReportRun.State.DONE, ReportRun.State.FAILED):
+            return run
+        time.sleep(0.2)
+    raise AssertionError(f"The report run is still {run.state} after {timeout}s")
+
+
+def _pdf_text(data):
+    """The text drawn in a reportlab PDF (its streams are ASCII85- then Flate-encoded)."""
+    chunks = []
+    for stream in re.findall(rb"stream\r?\n(.*?)~>endstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(base64.a85decode(stream.strip())))
+        except (ValueError, zlib.error):
+            continue  # an image or font stream
+    return " ".join(m.decode("latin-1") for m in re.findall(rb"\((.*?)\) Tj", b"\n".join(chunks)))
+
+
+def _dashboard_values(client, plan):
+    measures = client.get(reverse("actionplan:dashboard", args=[plan.pk])).context["measures"]
+    return {
+        (m.item.code, m.wording): fmt_number(m.latest.value) if m.latest and m.latest.value is not None else ""
+        for m in measures
+    }
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_reports_started_from_the_page_run_on_the_worker_and_match_the_dashboard(
+    celery_worker_on_redis, plan, programme_manager, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    modules = SuccessMeasure.objects.get(item__plan=plan, item__code="1E")
+    services.measure_record(
+        measure=modules,
+        by=programme_manager.user,
+        value=1,
+        achieved=None,
+        evidence_note="Module 1 opened",
+        evidence_link="https://nexus.example/modules",
+    )
+    client = client_for(programme_manager)
+    today = timezone.localdate()
+    runs = {}
+    for fmt in ("pdf", "xlsx", "csv"):
+        response = client.post(
+            reverse("actionplan:report_start", args=[plan.pk]),
+            {"format": fmt, "start": plan.start.isoformat(), "end": today.isoformat()},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200
+        assert 'hx-trigger="every 1s"' in response.content.decode()  # the page polls the new run
+        # One at a time: the test database may be SQLite, which cannot take two writers at once.
+        run = runs[fmt] = _wait_for(ReportRun.objects.get(format=fmt))
+        assert run.state == ReportRun.State.DONE, run.error
+        assert run.progress == 100 and run.finished_at is not None
+        fragment = client.get(reverse("actionplan:report", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
+        assert "hx-trigger" not in fragment and reverse("actionplan:report_download", args=[run.pk]) in fragment
+
+    expected = _dashboard_values(client, plan)
+    assert expected[("1E", modules.wording)] == "1"
+
+    csv_bytes = b"".join(client.get(reverse("actionplan:report_download", args=[runs["csv"].pk])).streaming_content)
+    rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
+    header = rows.index(
+        [
+            "Pillar",
+            "Action",
+            "Success measure",
+            "Target",
+            "Unit",
+            "Value",
+            "Status",
+            "Figures",
+            "How it was computed",
+            "Value as of",
+        ]
+    )
+    from_csv = {(r[1], r[2]): r[5] for r in rows[header + 1 :]}
+    assert from_csv == expected
+    survey = next(r for r in rows[header + 1 :] if r[1] == "4D")
+    assert survey[8] == "" or "survey" in survey[7]  # no number, and it says why
+    assert survey[7] == "Not computed yet: TechCareers does not record survey responses yet."
+    assert all(r[9] == today.isoformat() for r in rows[header + 1 :])  # when each number was computed
+
+    book = load_workbook(
+        io.BytesIO(
+            b"".join(client.get(reverse("actionplan:report_download", args=[runs["xlsx"].pk])).streaming_content)
+        )
+    )
+    sheet = book["Success measures"]
+    values = list(sheet.iter_rows(values_only=True))
+    xlsx_header = values.index(tuple(rows[header]))
+    from_xlsx = {(r[1], r[2]): fmt_number(r[5]) if r[5] is not None else "" for r in values[xlsx_header + 1 :]}
+    assert from_xlsx == expected
+
+    pdf = b"".join(client.get(reverse("actionplan:report_download", args=[runs["pdf"].pk])).streaming_content)
+    assert pdf.startswith(b"%PDF")
+    text = _pdf_text(pdf)
+    assert "How it was computed" in text and "Recorded by hand on" in text
+
+
+@pytest.mark.django_db
+def test_report_downloads_are_for_programme_managers_of_the_institution_only(
+    plan, programme_manager, technician, outsider, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_run_start(
+            plan=plan, by=programme_manager.user, start=plan.start, end=plan.start, format="csv"
+        )
+    run.refresh_from_db()
+    assert run.state == "done"  # eager in tests without a broker
+    url = reverse("actionplan:report_download", args=[run.pk])
+    assert client_for(programme_manager).get(url).status_code == 200
+    assert client_for(technician).get(url).status_code == 404
+    assert client_for(outsider).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_report_range_outside_the_plan_is_refused_and_nothing_is_queued(plan, programme_manager):
+    response = client_for(programme_manager).post(
+        reverse("actionplan:report_start", args=[plan.pk]),
+        {"format": "pdf", "start": "2023-01-01", "end": "2024-02-01"},
+        follow=True,
+    )
+    assert "Choose dates within the plan" in response.content.decode()
+    assert not ReportRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_submission_workbook_arranges_actions_under_each_tc_aim(
+    plan, programme_manager, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    services.progress_update_add(
+        item=ActionItem.objects.get(plan=plan, code="4A"),
+        author=programme_manager.user,
+        date=plan.start,
+        narrative="Two placements agreed",
+        status="on_track",
+        evidence_link="https://nexus.example/exchange",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_run_start(
+            plan=plan, by=programme_manager.user, start=plan.start, end=plan.end, format="submission"
+        )
+    run.refresh_from_db()
+
+    book = load_workbook(run.file.path)
+    assert book.sheetnames == ["Career development", "Visibility", "Recognition", "Sustainability"]
+    codes = {name: [r[0] for r in book[name].iter_rows(min_row=3, values_only=True)] for name in book.sheetnames}
+    assert codes["Sustainability"] == ["1B", "1C", "4A", "4B", "4C", "4D", "4E"]
+    assert "4A" in codes["Career development"]  # serves two aims, so it is under both
+    row = next(r for r in book["Sustainability"].iter_rows(min_row=3, values_only=True) if r[0] == "4A")
+    assert "Two placements agreed" in row[5] and "https://nexus.example/exchange" in row[7]
+
+    page = client_for(programme_manager).get(reverse("actionplan:submission", args=[plan.pk])).content.decode()
+    assert "Two placements agreed" in page
+
+
+# --- Quarterly report --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def holders(plan, institution):
+    rdc, cpt = staff(institution), staff(institution)
+    Owner.objects.get(short_name="RDC").holders.add(rdc)
+    Owner.objects.get(short_name="CPT Programme Manager").holders.add(cpt, rdc)
+    return rdc, cpt
+
+
+@pytest.mark.django_db
+def test_the_quarterly_report_goes_to_each_owner_once_per_quarter(plan, holders, django_capture_on_commit_callbacks):
+    services.snapshots_record(plan=plan, on=date(2025, 4, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.quarterly_report_send(plan=plan, today=date(2025, 4, 1))
+    again = services.quarterly_report_send(plan=plan, today=date(2025, 4, 30))
+    next_quarter = services.quarterly_report_send(plan=plan, today=date(2025, 7, 1))
+
+    assert (first, again, next_quarter) == (2, 0, 2)
+    rdc, cpt = holders
+    keys = set(
+        Notification.objects.filter(kind="actionplan.quarterly_report").values_list("idempotency_key", flat=True)
+    )
+    assert keys == {
+        f"actionplan.quarterly_report:{plan.pk}:{rdc.pk}:2025-Q2",
+        f"actionplan.quarterly_report:{plan.pk}:{cpt.pk}:2025-Q2",
+        f"actionplan.quarterly_report:{plan.pk}:{rdc.pk}:2025-Q3",
+        f"actionplan.quarterly_report:{plan.pk}:{cpt.pk}:2025-Q3",
+    }
+    message = Notification.objects.get(recipient=rdc.user, idempotency_key__endswith="2025-Q2")
+    assert message.status == "sent"
+    assert "4D Raise survey response rates to 20+%" in message.body
+    assert "Target: 20% · Value: no data · No data" in message.body
+    assert "How: Recorded by hand; nothing recorded yet. (recorded 01 Apr 2025)" in message.body
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_two_quarterly_runs_at_once_on_the_worker_send_each_owner_one_report(celery_worker_on_redis, plan, holders):
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrent writers need PostgreSQL (SQLite locks the whole database).")
+    results = [tasks.send_plan_quarterly_report.delay(plan.pk) for _ in range(2)]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and Notification.objects.filter(kind="actionplan.quarterly_report").count() < 2:
+        time.sleep(0.2)
+    time.sleep(1)  # let the slower run finish too
+    assert len(results) == 2
+    per_person = list(
+        Notification.objects.filter(kind="actionplan.quarterly_report").values_list("recipient", flat=True)
+    )
+    assert sorted(per_person) == sorted([holders[0].user.pk, holders[1].user.pk])
+
+
+# --- Reminders and digest -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_owners_of_an_action_without_a_recent_update_are_reminded_once_a_month(plan, holders, programme_manager):
+    today = date(2025, 3, 10)
+    fresh = ActionItem.objects.get(plan=plan, code="1A")
+    services.progress_update_add(
+        item=fresh,
+        author=programme_manager.user,
+        date=today - timedelta(days=5),
+        narrative="Consulted",
+        status="on_track",
+    )
+    done = ActionItem.objects.get(plan=plan, code="1H")
+    services.progress_update_add(
+        item=done, author=programme_manager.user, date=date(2024, 6, 1), narrative="Guidelines updated", status="done"
+    )
+
+    sent = services.update_reminders_send(today=today)
+    again = services.update_reminders_send(today=today + timedelta(days=1))
+
+    rdc, cpt = holders
+    reminded = Notification.objects.filter(kind="actionplan.update_due")
+    assert again == 0
+    # RDC is on all 26 actions; 1A was updated and 1H is done: 24 reminders. CPT holds 6 stale ones.
+    assert reminded.filter(recipient=rdc.user).count() == 24
+    assert reminded.filter(recipient=cpt.user).count() == 6
+    assert sent == 30
+    assert not reminded.filter(idempotency_key__startswith=f"actionplan.update_due:{fresh.pk}:").exists()
+    assert services.update_reminders_send(today=date(2025, 4, 10)) == 31  # next month: 1A is stale by then
+
+
+@pytest.mark.django_db
+def test_the_monthly_digest_lists_actions_at_risk_or_overdue_for_programme_managers(plan, programme_manager, hr):
+    today = date(2025, 3, 10)
+    for item in ActionItem.objects.filter(plan=plan):
+        status = "at_risk" if item.code == "4C" else "on_track"
+        services.progress_update_add(item=item, author=programme_manager.user, date=today, narrative="x", status=status)
+    ActionItem.objects.filter(plan=plan, code="2I").update(last_update_on=date(2024, 12, 1))
+
+    assert services.monthly_digest_send(plan=plan, today=today) == 1
+    assert services.monthly_digest_send(plan=plan, today=today) == 0
+
+    digest = Notification.objects.get(kind="actionplan.monthly_digest")
+    assert digest.recipient == programme_manager.user  # not HR: the digest is the programme manager's
+    subject, body = render(digest)
+    assert subject == "Technician Commitment Action Plan 2024-2027: 2 actions need attention"
+    assert "4C Recruit Laboratory Technician Apprentices as future SOs: At risk" in body
+    assert "2I Create a network for Scientific Project Managers: On track, no update since 01 Dec 2024" in body
+    assert "1A" not in body
+    assert roles.PROGRAMME_MANAGER in programme_manager.user.groups.values_list("name", flat=True)
