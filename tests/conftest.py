@@ -214,8 +214,11 @@ def browser_page(live_server):
         if IN_CI:
             pytest.fail("Chromium is missing at /usr/bin/chromium; .ci/run installs it.")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread, which Django's ORM would refuse.
+    saved_async_flag = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -236,6 +239,10 @@ def browser_page(live_server):
         finally:
             context.close()
             browser.close()
+            if saved_async_flag is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved_async_flag
 
 
 def sign_in(page, email, password=PASSWORD):
