@@ -110,21 +110,24 @@ def measure_evaluate(measure, *, as_of, start=None, end=None):
         )
         how = f"{metric.how} Counted from {start:%d %b %Y} to {end:%d %b %Y}."
         return Evaluation(value, status, result.detail, how, True, as_of)
+    # A value recorded later than the day asked about did not exist yet on that day.
+    recorded = measure.recorded_on is not None and measure.recorded_on <= as_of
+    value = measure.recorded_value if recorded else None
     status = measure_status(
-        value=measure.recorded_value,
+        value=value,
         target=measure.target,
         direction=measure.direction,
         start=plan.start,
         due=due,
         today=as_of,
         cumulative=cumulative,
-        achieved=measure.achieved,
+        achieved=measure.achieved if recorded else None,
     )
-    if measure.recorded_on:
+    if recorded:
         who = f" by {measure.recorded_by}" if measure.recorded_by_id else ""
         how = f"Recorded by hand on {measure.recorded_on:%d %b %Y}{who}."
         if measure.evidence_note or measure.evidence_link:
             how += f" Evidence: {measure.evidence_note} {measure.evidence_link}".rstrip()
     else:
         how = "Recorded by hand; nothing recorded yet."
-    return Evaluation(measure.recorded_value, status, measure.evidence_note, how, False, as_of)
+    return Evaluation(value, status, measure.evidence_note if recorded else "", how, False, as_of)
