@@ -40,7 +40,7 @@ def _form_error(form, error):
 
 @login_required
 def index(request):
-    profile = _require_profile(request.user)
+    _require_profile(request.user)
     rounds = list(selectors.rounds_with_offer_counts(request.user))
     return render(
         request,
@@ -48,7 +48,6 @@ def index(request):
         {
             "rounds": rounds,
             "today": timezone.localdate(),
-            "my_placements": selectors.placements_of(profile)[:5],
             "is_programme_manager": roles.is_programme_manager(request.user),
         },
     )

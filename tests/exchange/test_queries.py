@@ -107,3 +107,38 @@ def test_development_records_take_two_queries_whatever_the_number(
     with django_assert_num_queries(1):
         records = development_records_for(technician)
     assert len(records) == n
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_index_queries_do_not_grow_with_rounds(n, technician, institution, django_assert_max_num_queries):
+    from datetime import date
+
+    from exchange.models import ExchangeRound
+
+    for i in range(n):
+        ExchangeRound.objects.create(
+            institution=institution,
+            title=f"Round {i}",
+            year=2000 + i,
+            opens_on=date(2000 + i, 1, 1),
+            closes_on=date(2000 + i, 2, 1),
+        )
+    client = client_for(technician)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("exchange:index"))
+    assert len(response.context["rounds"]) == n
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_placement_page_queries_do_not_grow_with_its_history(n, technician, offer, django_assert_max_num_queries):
+    from exchange.models import PlacementTransition
+
+    placement = placement_in_state(offer, technician, State.SCHEDULED)
+    for _ in range(n):
+        PlacementTransition.objects.create(
+            placement=placement, event="rescheduled", to_state=State.SCHEDULED, by=technician.user
+        )
+    client = client_for(technician)
+    with django_assert_max_num_queries(15):
+        response = client.get(placement.get_absolute_url())
+    assert response.content.decode().count("Days changed") == n

@@ -269,3 +269,57 @@ def test_the_dashboard_shows_the_open_round_and_a_managers_waiting_approvals(off
     assert "Technician exchange" in technician_home and "is open with 1 offer." in technician_home
     manager_home = client_for(manager).get("/").content.decode()
     assert "1 exchange request waiting for your approval" in manager_home
+
+
+# --- Rounds, cancelling, the index ------------------------------------------------------------
+
+
+def test_a_programme_manager_opens_a_round_for_their_institution(programme_manager, institution):
+    today = timezone.localdate()
+    data = {"title": "2027 exchange", "year": 2027, "description": "", "opens_on": today, "closes_on": today}
+    response = client_for(programme_manager).post(reverse("exchange:round_create"), data)
+    exchange_round = institution.exchange_rounds.get()
+    assert response["Location"] == exchange_round.get_absolute_url()
+    assert (exchange_round.title, exchange_round.open_to_partners) == ("2027 exchange", False)
+
+
+def test_a_round_that_closes_before_it_opens_is_refused_on_the_form(programme_manager, institution):
+    today = timezone.localdate()
+    data = {"title": "Backwards", "year": 2027, "opens_on": today, "closes_on": today - timedelta(days=1)}
+    response = client_for(programme_manager).post(reverse("exchange:round_create"), data)
+    assert "The round must close on or after the day it opens." in response.content.decode()
+    assert not institution.exchange_rounds.exists()
+
+
+def test_technicians_cannot_open_or_edit_rounds(technician, exchange_round, outsider):
+    assert client_for(technician).post(reverse("exchange:round_create"), {"title": "Mine"}).status_code == 403
+    assert client_for(technician).get(reverse("exchange:round_edit", args=[exchange_round.pk])).status_code == 403
+    assert client_for(outsider).get(reverse("exchange:round_edit", args=[exchange_round.pk])).status_code == 404
+
+
+def test_the_exchange_index_lists_the_institutions_rounds_only(exchange_round, technician, outsider):
+    assert exchange_round.title in client_for(technician).get(reverse("exchange:index")).content.decode()
+    assert exchange_round.title not in client_for(outsider).get(reverse("exchange:index")).content.decode()
+
+
+def test_the_visitor_cancels_an_approved_exchange_with_a_reason(offer, technician, host):
+    placement = placement_in_state(offer, technician, State.APPROVED)
+    url = reverse("exchange:placement_cancel", args=[placement.pk])
+    assert client_for(technician).post(url, {"reason": ""}).status_code == 200
+    client_for(technician).post(url, {"reason": "Moving to another institute"})
+    placement.refresh_from_db()
+    assert placement.state == State.CANCELLED
+    assert placement.transitions.get(event="cancelled").reason == "Moving to another institute"
+
+
+def test_a_line_manager_cannot_cancel_their_reports_exchange(offer, technician, manager):
+    placement = placement_in_state(offer, technician, State.APPROVED)
+    response = client_for(manager).post(reverse("exchange:placement_cancel", args=[placement.pk]), {"reason": "No"})
+    assert response.status_code == 403
+    placement.refresh_from_db()
+    assert placement.state == State.APPROVED
+
+
+def test_staff_see_the_exchange_link_in_the_navigation(technician):
+    page = client_for(technician).get("/").content.decode()
+    assert f'href="{reverse("exchange:index")}">Exchange</a>' in page
