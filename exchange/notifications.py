@@ -6,7 +6,8 @@ APPROVAL_REQUESTED = register(
     Kind(
         key="exchange.approval_requested",
         label="Exchange: your approval is requested",
-        description="Sent to the visitor's and the host's line managers when someone applies to an exchange offer.",
+        description="Sent to the visitor's and the host's line managers when someone applies to an exchange offer "
+        "(to the programme managers for a side without a line manager).",
         subject="Exchange request: {{ visitor }} would like to visit {{ host }}",
         body="""Dear {{ recipient.first_name }},
 
@@ -14,8 +15,8 @@ APPROVAL_REQUESTED = register(
 {{ facility }} ({{ host_division }}), followed by a return day, as part of the technician
 exchange ({{ round }}).
 
-You are asked to approve because you line-manage {{ report }}. Both line managers need to
-approve before the days can be scheduled. Approve or decline here:
+You are asked to approve for {{ report }}, as their line manager (or, where they have none,
+as a programme manager). Both sides need approval before the days can be scheduled. Approve or decline here:
 {{ link }}""",
     )
 )

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from notifications.services import notification_enqueue
 from people import roles
+from people.models import StaffProfile
 
 from . import notifications as kinds
 from .models import ExchangeFeedback, ExchangeOffer, ExchangePlacement, PlacementTransition
@@ -117,18 +118,28 @@ def placement_request(*, offer, visitor, hopes_to_learn, by):
         context = _context(placement)
         link = placement.get_absolute_url()
         for report in (visitor, offer.host):
-            manager = report.line_manager
-            if manager is None:
-                continue  # a programme manager approves for people without a line manager
-            notification_enqueue(
-                recipient=manager.user,
-                institution=offer.round.institution,
-                kind=kinds.APPROVAL_REQUESTED.key,
-                idempotency_key=f"exchange.approval_requested:{placement.pk}:{manager.pk}",
-                context={**context, "report": str(report)},
-                link=link,
-            )
+            # A programme manager approves for someone without a line manager, so nobody waits forever.
+            approvers = [report.line_manager] if report.line_manager else _programme_managers(offer.round.institution)
+            for approver in approvers:
+                notification_enqueue(
+                    recipient=approver.user,
+                    institution=offer.round.institution,
+                    kind=kinds.APPROVAL_REQUESTED.key,
+                    idempotency_key=f"exchange.approval_requested:{placement.pk}:{approver.pk}",
+                    context={**context, "report": str(report)},
+                    link=link,
+                )
         return placement
+
+
+def _programme_managers(institution):
+    return list(
+        StaffProfile.objects.for_institution(institution)
+        .current()
+        .filter(user__is_active=True, user__groups__name__in=[roles.PROGRAMME_MANAGER, roles.INSTITUTION_ADMIN])
+        .select_related("user")
+        .distinct()
+    )
 
 
 def sides_to_approve(*, placement, user):

@@ -171,7 +171,8 @@ def offer_apply(request, pk):
         else:
             messages.success(request, "Your request is sent to your line manager and the host's line manager.")
             return redirect(placement)
-    return render(request, "exchange/apply.html", {"form": form, "offer": offer})
+    refusal = "" if request.method == "POST" else services.visitor_refusal(offer=offer, visitor=profile)
+    return render(request, "exchange/apply.html", {"form": form, "offer": offer, "refusal": refusal})
 
 
 # --- Placements -------------------------------------------------------------------------------

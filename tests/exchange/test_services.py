@@ -243,3 +243,13 @@ def test_cancelling_needs_a_reason_and_frees_the_place(offer, technician):
     assert placement.state == State.CANCELLED
     assert ExchangePlacement.objects.filter(offer=offer).taking_a_place().count() == 0
     assert placement.transitions.get().reason == "Moved to another lab"
+
+
+def test_programme_managers_are_asked_for_a_side_without_a_line_manager(
+    offer, technician, host, manager, programme_manager
+):
+    host.line_manager = None
+    host.save()
+    request(offer, technician)
+    asked = set(Notification.objects.filter(kind="exchange.approval_requested").values_list("recipient", flat=True))
+    assert asked == {manager.user.pk, programme_manager.user.pk}
