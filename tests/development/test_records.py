@@ -184,3 +184,22 @@ def test_guidance_is_published_by_programme_managers_not_technicians(technician,
     assert response.status_code == 302 and version.created_by == programme_manager.user
     assert client_for(outsider).get(version.get_absolute_url()).status_code == 404
     assert "Say yes." in client_for(technician).get(version.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("size", [5, 30])
+def test_my_development_page_and_dashboard_queries_do_not_grow_with_the_records(
+    size, technician, policy, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    for n in range(size):
+        make_record(technician, on=today - timedelta(days=n))
+        make_request(technician, start=today + timedelta(days=2 * n + 1), state="approved")
+    client = client_for(technician)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("development:mine"))
+    assert len(response.context["requests"]) == size and len(response.context["records"]) == size
+    with django_assert_max_num_queries(30):
+        home = client.get("/")
+    # Approved days count in the allowance year they start in (a calendar year here).
+    this_year = sum(1 for n in range(size) if (today + timedelta(days=2 * n + 1)).year == today.year)
+    assert f'data-testid="days-approved">{this_year}<' in home.content.decode()
