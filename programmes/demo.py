@@ -1,0 +1,458 @@
+"""Demo programmes: the seed plan's programmes with past, running and open cohorts, applications in
+every state, sessions, attendance, evaluations and manager notices.
+
+Idempotent: programmes, cohorts, sessions and applications are found by natural keys first, and
+an application's history is written only when the application is created.
+"""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from .models import Application, ApplicationTransition, Attendance, Cohort, Evaluation, ManagerNotice, Programme
+from .selectors import staff_eligible_for
+
+State = Application.State
+PATHS = {
+    State.AWAITING_ENDORSEMENT: [State.AWAITING_ENDORSEMENT],
+    State.ENDORSED: [State.AWAITING_ENDORSEMENT, State.ENDORSED],
+    State.ENDORSEMENT_DECLINED: [State.AWAITING_ENDORSEMENT, State.ENDORSEMENT_DECLINED],
+    State.ACCEPTED: [State.AWAITING_ENDORSEMENT, State.ENDORSED, State.ACCEPTED],
+    State.WAITLISTED: [State.AWAITING_ENDORSEMENT, State.ENDORSED, State.WAITLISTED],
+    State.DECLINED: [State.AWAITING_ENDORSEMENT, State.ENDORSED, State.DECLINED],
+    State.WITHDRAWN: [State.AWAITING_ENDORSEMENT, State.ENDORSED, State.ACCEPTED, State.WITHDRAWN],
+    State.COMPLETED: [State.AWAITING_ENDORSEMENT, State.ENDORSED, State.ACCEPTED, State.COMPLETED],
+}
+REASONS = {
+    State.ENDORSEMENT_DECLINED: "We are short-staffed during the spring sample run; please apply to the next intake.",
+    State.DECLINED: "The cohort was heavily over-subscribed; we encourage you to apply again next year.",
+    State.WITHDRAWN: "I have changed roles and cannot commit the time this year.",
+    State.COMPLETED: "Attendance rule met.",
+    State.WAITLISTED: "All places are offered; you are on the waiting list.",
+}
+STATEMENTS = [
+    "I run the day-to-day operation of our imaging core and want to develop the confidence to lead projects.",
+    "I would like to build my network across institutes and learn how other facilities train their users.",
+    "This programme would help me prepare for promotion and for professional registration (RSci).",
+    "I supervise two junior technicians and want to develop my management and coaching skills.",
+]
+
+EXTERNAL = [
+    (
+        "Herschel Programme for Women in Technology and Engineering",
+        "A leadership programme for women in technology and engineering roles in higher education and research.",
+        "https://www.herschel.ac.uk/",
+    ),
+    (
+        "Aurora",
+        "Advance HE's leadership development initiative for women and those who identify as women.",
+        "https://www.advance-he.ac.uk/programmes-events/developing-leaders/aurora",
+    ),
+    (
+        "Future Leaders Programme",
+        "Advance HE's programme for those moving into senior leadership roles.",
+        "https://www.advance-he.ac.uk/programmes-events/developing-leaders/future-leaders-programme",
+    ),
+    (
+        "Vivian Thomas Programme",
+        "A programme supporting Black, Asian and minority ethnic technicians into leadership roles.",
+        "https://www.techniciancommitment.org.uk/",
+    ),
+]
+
+
+def seed(context):
+    """Create the demo programmes for the seed institution (find-or-create throughout)."""
+    rng = random.Random(3)
+    today = context.today
+    icr = context.institution
+    accounts = context.accounts
+    pm = accounts["programmes@icr.ac.uk"]
+    admin = accounts["admin@icr.ac.uk"]
+    technician = accounts["technician@icr.ac.uk"]
+    partner = accounts["partner@crick.ac.uk"]
+    demo_ids = {profile.pk for profile in accounts.values()}
+    # Sorted by pk: the staff list's name ordering has ties, and the picks must repeat exactly.
+    staff = sorted(
+        (p for p in context.staff if p.pk not in demo_ids and p.grade_id and p.line_manager_id), key=lambda p: p.pk
+    )
+
+    def at_level(*levels):
+        return [p for p in staff if p.grade.level in levels]
+
+    families = {p.job_family.name: p.job_family for p in context.staff if p.job_family_id}
+    created = {"applications": 0}
+
+    def programme(title, kind, summary, *, owner=pm, open_to_partners=False, description="", url=""):
+        found, _ = Programme.objects.get_or_create(
+            institution=icr,
+            title=title,
+            defaults={
+                "kind": kind,
+                "summary": summary,
+                "owner": owner,
+                "open_to_partners": open_to_partners,
+                "description": description,
+                "external_url": url,
+            },
+        )
+        return found
+
+    def cohort(prog, name, *, opens, closes, starts, ends, capacity, selection, **extra):
+        found, _ = Cohort.objects.get_or_create(
+            programme=prog,
+            name=name,
+            defaults={
+                "opens_on": today + timedelta(days=opens),
+                "closes_on": today + timedelta(days=closes),
+                "starts_on": today + timedelta(days=starts),
+                "ends_on": today + timedelta(days=ends),
+                "capacity": capacity,
+                "selection": selection,
+                **extra,
+            },
+        )
+        return found
+
+    def sessions(found, titles_and_days, *, hour=10, hours=3, location="Chester Beatty Laboratories, Fulham Road"):
+        result = []
+        for title, days in titles_and_days:
+            starts = timezone.make_aware(datetime.combine(today + timedelta(days=days), time(hour)))
+            session, _ = found.sessions.get_or_create(
+                title=title,
+                defaults={"starts_at": starts, "ends_at": starts + timedelta(hours=hours), "location": location},
+            )
+            result.append(session)
+        return result
+
+    def apply(found, applicant, state, *, days_ago):
+        """An application whose history follows the workflow to `state`, written once."""
+        existing = Application.objects.filter(cohort=found, applicant=applicant).first()
+        if existing:
+            return existing
+        path = list(PATHS[state])
+        manager_profile = applicant.line_manager
+        if manager_profile is None and path[0] == State.AWAITING_ENDORSEMENT:
+            path[0] = State.ENDORSED
+            if len(path) > 1 and path[1] == State.ENDORSED:
+                path.pop(1)
+        at = timezone.now() - timedelta(days=days_ago)
+        application = Application.objects.create(
+            cohort=found,
+            applicant=applicant,
+            line_manager=manager_profile,
+            statement=STATEMENTS[applicant.pk % len(STATEMENTS)],
+            state=state,
+            submitted_at=at,
+            waitlisted_at=at + timedelta(days=len(path)) if state == State.WAITLISTED else None,
+        )
+        previous = ""
+        for step, to_state in enumerate(path):
+            if to_state not in Application.TRANSITIONS[previous or None]:
+                raise ValueError(f"Demo path {path} breaks the workflow")
+            if to_state in (State.AWAITING_ENDORSEMENT, State.WITHDRAWN):
+                by, reason = applicant.user, ""
+            elif to_state in (State.ENDORSED, State.ENDORSEMENT_DECLINED):
+                by = manager_profile.user if manager_profile else applicant.user
+                reason = "" if manager_profile else "No line manager recorded in the portal."
+            else:
+                by, reason = pm.user, ""
+            reason = REASONS.get(to_state, reason) if to_state == path[-1] else reason
+            ApplicationTransition.objects.create(
+                application=application,
+                from_state=previous,
+                to_state=to_state,
+                by=by,
+                at=at + timedelta(days=step),
+                reason=reason,
+            )
+            previous = to_state
+        created["applications"] += 1
+        return application
+
+    def attend(session_list, application, attended):
+        for session in session_list[:attended]:
+            Attendance.objects.get_or_create(
+                session=session, application=application, defaults={"present": True, "recorded_by": pm.user}
+            )
+        for session in session_list[attended:]:
+            Attendance.objects.get_or_create(
+                session=session, application=application, defaults={"present": False, "recorded_by": pm.user}
+            )
+
+    def evaluate(application, question, answer, respondent, comment=""):
+        Evaluation.objects.get_or_create(
+            application=application,
+            question=question,
+            defaults={"answer": answer, "respondent": respondent, "comment": comment},
+        )
+
+    # --- Ignite (1B): HSO level or equivalent, across institutions --------------------------
+    ignite = programme(
+        "Ignite",
+        Programme.Kind.DEVELOPMENT,
+        "A mid-career development programme for HSO-level technicians, run with the Crick, UCL and KCL.",
+        open_to_partners=True,
+        description="Six workshops over five months on leading projects, influencing, and planning your career, "
+        "with action-learning sets that mix technicians from ICR, the Francis Crick Institute, UCL and "
+        "King's College London.",
+    )
+    hso_text = "Higher Scientific Officers (HSO) or an equivalent grade in any job family"
+    past_ignite = cohort(
+        ignite,
+        "2025 intake",
+        opens=-400,
+        closes=-370,
+        starts=-330,
+        ends=-180,
+        capacity=30,
+        selection=Cohort.Selection.SELECTION,
+        min_level=3,
+        max_level=3,
+        eligibility_text=hso_text,
+    )
+    past_sessions = sessions(past_ignite, [(f"Ignite workshop {n}", -330 + 30 * n) for n in range(5)])
+    hso_staff = at_level(3)
+    rng.shuffle(hso_staff)
+    for index, person in enumerate(hso_staff[:14]):
+        state = State.COMPLETED if index < 11 else (State.ACCEPTED if index < 12 else State.DECLINED)
+        application = apply(past_ignite, person, state, days_ago=395)
+        if state in Application.HOLDS_PLACE:
+            attend(past_sessions, application, 5 if index < 8 else (4 if index < 11 else 2))
+        if state == State.COMPLETED and index < 10:
+            evaluate(application, Evaluation.Question.CAREER, index != 3, person, "Gave me a plan for promotion.")
+            if index < 8:
+                evaluate(application, Evaluation.Question.PERFORMANCE, index != 5, person.line_manager)
+    open_ignite = cohort(
+        ignite,
+        "2026 intake",
+        opens=-2,
+        closes=18,
+        starts=40,
+        ends=190,
+        capacity=30,
+        selection=Cohort.Selection.SELECTION,
+        min_level=3,
+        max_level=3,
+        eligibility_text=hso_text,
+        questions="Which project or responsibility would you bring to the action-learning set?",
+    )
+    sessions(open_ignite, [(f"Ignite workshop {n + 1}", 40 + 30 * n) for n in range(5)])
+    apply(open_ignite, technician, State.AWAITING_ENDORSEMENT, days_ago=1)
+    states = [
+        State.AWAITING_ENDORSEMENT,
+        State.AWAITING_ENDORSEMENT,
+        State.ENDORSED,
+        State.ENDORSED,
+        State.ENDORSED,
+        State.ENDORSED,
+        State.ENDORSEMENT_DECLINED,
+        State.ACCEPTED,
+        State.ACCEPTED,
+        State.ACCEPTED,
+        State.WAITLISTED,
+        State.DECLINED,
+        State.WITHDRAWN,
+    ]
+    for person, state in zip(hso_staff[14:], states, strict=False):
+        apply(open_ignite, person, state, days_ago=2)
+
+    # --- Leadership programme (1B): SSO/PSO level and core facility managers -----------------
+    leadership = programme(
+        "Leadership programme for senior technicians and core facility managers",
+        Programme.Kind.LEADERSHIP,
+        "Leading teams and facilities: strategy, finance, people management and influencing for senior technicians.",
+        description="Six modules over six months, with coaching and a facility-improvement project.",
+    )
+    running = cohort(
+        leadership,
+        "2026 cohort",
+        opens=-70,
+        closes=-40,
+        starts=-20,
+        ends=150,
+        capacity=25,
+        selection=Cohort.Selection.SELECTION,
+        min_level=4,
+        max_level=5,
+        eligibility_text="Senior and Principal Scientific Officers (SSO, PSO) or equivalent, including core facility "
+        "managers",
+    )
+    lead_sessions = sessions(
+        running,
+        [("Leading a facility", -20), ("Finance for facility managers", -5)]
+        + [(f"Module {n}", 10 + 30 * n) for n in range(3, 7)],
+    )
+    seniors = at_level(4, 5)
+    rng.shuffle(seniors)
+    for index, person in enumerate(seniors[:24]):
+        state = State.ACCEPTED if index < 20 else (State.DECLINED if index < 22 else State.WITHDRAWN)
+        application = apply(running, person, state, days_ago=60)
+        if state == State.ACCEPTED:
+            attend(lead_sessions[:2], application, 2 if index % 5 else 1)
+
+    # --- Modules open to all staff (1E) -------------------------------------------------------
+    project = programme(
+        "Project management essentials",
+        Programme.Kind.MODULE,
+        "A two-session module open to all staff: planning, risks and stakeholders for research projects.",
+        owner=admin,
+    )
+    module_now = cohort(
+        project,
+        "Winter 2026",
+        opens=-20,
+        closes=10,
+        starts=1,
+        ends=15,
+        capacity=24,
+        selection=Cohort.Selection.FIRST_COME,
+        eligibility_text="Open to all staff",
+    )
+    sessions(module_now, [("Planning a research project", 1), ("Risks and stakeholders", 15)], hour=14)
+    apply(module_now, technician, State.ACCEPTED, days_ago=10)
+    for person in staff[:9]:
+        apply(module_now, person, State.ACCEPTED, days_ago=8)
+    apply(module_now, staff[9], State.AWAITING_ENDORSEMENT, days_ago=6)  # waiting > 3 working days
+
+    presenting = programme(
+        "Presenting your science",
+        Programme.Kind.MODULE,
+        "A one-day module open to all staff on posters, talks and writing for lay audiences.",
+        owner=admin,
+    )
+    past_module = cohort(
+        presenting,
+        "Summer 2026",
+        opens=-200,
+        closes=-170,
+        starts=-150,
+        ends=-150,
+        capacity=20,
+        selection=Cohort.Selection.FIRST_COME,
+        eligibility_text="Open to all staff",
+    )
+    module_sessions = sessions(past_module, [("Presenting your science", -150)], hours=6)
+    for index, person in enumerate(staff[20:32]):
+        application = apply(past_module, person, State.COMPLETED, days_ago=190)
+        attend(module_sessions, application, 1)
+        if index < 8:
+            evaluate(application, Evaluation.Question.CAREER, index != 2, person)
+    cohort(
+        presenting,
+        "Spring 2027",
+        opens=10,
+        closes=40,
+        starts=60,
+        ends=60,
+        capacity=20,
+        selection=Cohort.Selection.FIRST_COME,
+        eligibility_text="Open to all staff",
+    )
+
+    # --- Scientific Project Managers network (2I): three meetings a year ---------------------
+    network = programme(
+        "Scientific Project Managers network",
+        Programme.Kind.NETWORK,
+        "A network for scientific project managers to share practice; three meetings a year.",
+    )
+    rm_family = families.get("Research Management")
+    rm_staff = [p for p in staff if p.job_family_id == getattr(rm_family, "pk", None)]
+    for year, offset in (("2025", -365), ("2026", 0)):
+        network_year = cohort(
+            network,
+            f"{year} meetings",
+            opens=offset - 30,
+            closes=offset + 300,
+            starts=offset - 20,
+            ends=offset + 330,
+            capacity=40,
+            selection=Cohort.Selection.FIRST_COME,
+            eligibility_text="Research Management staff",
+        )
+        if rm_family:
+            network_year.job_families.add(rm_family)
+        meetings = sessions(
+            network_year,
+            [(f"Network meeting {n + 1} ({year})", offset + days) for n, days in enumerate((-150, -30, 60))],
+            hour=12,
+            hours=2,
+        )
+        for person in rm_staff[:15]:
+            application = apply(network_year, person, State.ACCEPTED, days_ago=-offset + 40)
+            held = sum(1 for m in meetings if m.starts_at < timezone.now())
+            attend(meetings[:held], application, held)
+
+    # --- RIT symposium (1D): an event opened to partner institutions -------------------------
+    symposium = programme(
+        "Research Institute Technicians symposium",
+        Programme.Kind.EVENT,
+        "A one-day symposium for technicians of the Research Institute Technician group and partner universities.",
+        open_to_partners=True,
+    )
+    last_year = cohort(
+        symposium,
+        "2026 symposium",
+        opens=-120,
+        closes=-80,
+        starts=-60,
+        ends=-60,
+        capacity=120,
+        selection=Cohort.Selection.FIRST_COME,
+        eligibility_text="Technicians of ICR and its partner institutes",
+    )
+    day = sessions(last_year, [("RIT symposium", -60)], hour=9, hours=8)
+    attendees = [partner, *staff[40:60]]
+    for index, person in enumerate(attendees):
+        application = apply(last_year, person, State.ACCEPTED, days_ago=110)
+        attend(day, application, 1)
+        if index < 15:
+            evaluate(application, Evaluation.Question.VALUABLE, index % 6 != 5, person)
+    next_year = cohort(
+        symposium,
+        "2027 symposium",
+        opens=-10,
+        closes=30,
+        starts=45,
+        ends=45,
+        capacity=120,
+        selection=Cohort.Selection.FIRST_COME,
+        eligibility_text="Technicians of ICR and its partner institutes",
+    )
+    sessions(next_year, [("RIT symposium", 45)], hour=9, hours=8)
+
+    # --- External programmes ------------------------------------------------------------------
+    for title, summary, url in EXTERNAL:
+        programme(title, Programme.Kind.EXTERNAL, summary, url=url, description="Apply on the programme's own site.")
+
+    _record_manager_notices(icr, today)
+    context.lines.append(
+        f"Programmes: {Programme.objects.filter(institution=icr).count()} programmes, "
+        f"{created['applications']} applications created now. technician@icr.ac.uk has one accepted "
+        "(Project management essentials) and one waiting for manager@icr.ac.uk (Ignite 2026)."
+    )
+
+
+def _record_manager_notices(institution, today):
+    """4B history: for cohorts that opened over 3 days ago, the managers told (most within 3 days).
+
+    The cohort opened in the last 3 days is left to the daily job, so running it shows real work.
+    """
+    cohorts = Cohort.objects.filter(
+        programme__institution=institution, opens_on__lte=today - timedelta(days=3)
+    ).select_related("programme")
+    rows = []
+    for found in cohorts:
+        opened = timezone.make_aware(datetime.combine(found.opens_on, time(9)))
+        manager_ids = set(
+            staff_eligible_for(found).filter(line_manager__isnull=False).values_list("line_manager_id", flat=True)
+        )
+        for manager_id in sorted(manager_ids):
+            late = manager_id % 9 == 0  # a few were told late, so the measure is not trivially 100%
+            rows.append(
+                ManagerNotice(
+                    cohort=found, manager_id=manager_id, notified_at=opened + timedelta(days=6 if late else 1)
+                )
+            )
+    ManagerNotice.objects.bulk_create(rows, ignore_conflicts=True)
