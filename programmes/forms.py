@@ -1,6 +1,10 @@
 from django import forms
+from django.db.models import Q
 
-from .models import Application, Evaluation, Programme, Session
+from people import roles
+from people.models import Grade, JobFamily, StaffProfile
+
+from .models import Application, Cohort, Evaluation, Programme, Session
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -122,3 +126,112 @@ class EvaluationForm(forms.Form):
     comment = forms.CharField(
         label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=3000
     )
+
+
+def level_choices(institution):
+    """Grade levels as choices naming the grades at each level, e.g. "3: HSO, RM2, AS1"."""
+    by_level = {}
+    for grade in Grade.objects.for_institution(institution).order_by("level", "job_family__name"):
+        by_level.setdefault(grade.level, []).append(grade.short_name)
+    return [("", "Any")] + [(str(level), f"{level}: {', '.join(names)}") for level, names in sorted(by_level.items())]
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "title",
+            "kind",
+            "owner",
+            "summary",
+            "description",
+            "open_to_partners",
+            "external_url",
+            "attendance_rule_percent",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        # Owners are the institution's programme managers (and whoever owns it now).
+        managers = StaffProfile.objects.for_institution(institution).filter(
+            Q(user__groups__name__in=[roles.PROGRAMME_MANAGER, roles.INSTITUTION_ADMIN])
+            | Q(pk=self.instance.owner_id or 0)
+        )
+        self.fields["owner"].queryset = managers.select_related("user").distinct()
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        clash = Programme.objects.for_institution(self.institution).filter(title__iexact=title)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Your institution already has a programme with this title.")
+        return title
+
+    def clean_attendance_rule_percent(self):
+        value = self.cleaned_data["attendance_rule_percent"]
+        if value > 100:
+            raise forms.ValidationError("At most 100%.")
+        return value
+
+
+class CohortForm(forms.ModelForm):
+    min_level = forms.TypedChoiceField(
+        label="Lowest grade level",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=Cohort.min_level.field.help_text,
+    )
+    max_level = forms.TypedChoiceField(
+        label="Highest grade level",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=Cohort.max_level.field.help_text,
+    )
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "name",
+            "starts_on",
+            "ends_on",
+            "capacity",
+            "opens_on",
+            "closes_on",
+            "min_level",
+            "max_level",
+            "job_families",
+            "eligibility_text",
+            "selection",
+            "waiting_list",
+            "questions",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "opens_on": forms.DateInput(attrs={"type": "date"}),
+            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "job_families": forms.CheckboxSelectMultiple,
+            "questions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["min_level"].choices = self.fields["max_level"].choices = level_choices(institution)
+        self.fields["job_families"].queryset = JobFamily.objects.for_institution(institution)
+
+    def clean(self):
+        data = super().clean()
+        pairs = [
+            ("starts_on", "ends_on", "The cohort must end on or after the day it starts."),
+            ("opens_on", "closes_on", "Applications must close on or after the day they open."),
+            ("min_level", "max_level", "The highest level must be at least the lowest."),
+        ]
+        for low, high, message in pairs:
+            if data.get(low) is not None and data.get(high) is not None and data[high] < data[low]:
+                self.add_error(high, message)
+        return data

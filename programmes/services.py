@@ -335,6 +335,38 @@ def _offer_freed_place(cohort):
     return following
 
 
+# --- Setting up programmes and cohorts --------------------------------------------------------
+
+
+def programme_save(*, form, institution, by):
+    """Create or change a programme of the user's institution from a validated form."""
+    if not roles.is_programme_manager(by) or not roles.has_profile(by) or by.profile.institution_id != institution.pk:
+        raise PermissionDenied("Only the institution's programme managers set up programmes.")
+    with transaction.atomic():
+        programme = form.save(commit=False)
+        programme.institution = institution
+        programme.save()
+    return programme
+
+
+def cohort_save(*, form, programme, by):
+    """Create or change a cohort; its places can never drop below the places already taken."""
+    require_run(by, programme)
+    with transaction.atomic():
+        cohort = form.save(commit=False)
+        cohort.programme = programme
+        if cohort.pk:
+            _lock_cohort(cohort.pk)
+            taken = _places_taken(cohort)
+            if cohort.capacity < taken:
+                raise ValidationError(
+                    {"capacity": f"{taken} places are already taken; the cohort needs at least that many."}
+                )
+        cohort.save()
+        form.save_m2m()
+    return cohort
+
+
 # --- Sessions, attendance and completion ------------------------------------------------------
 
 

@@ -19,13 +19,15 @@ from .forms import (
     ApplicationForm,
     BulkDecisionForm,
     CatalogueFilterForm,
+    CohortForm,
     DecisionForm,
     EndorsementForm,
     EvaluationForm,
+    ProgrammeForm,
     RegisterForm,
     SessionForm,
 )
-from .models import Application, Attendance, CalendarFeed
+from .models import Application, Attendance, CalendarFeed, Programme
 
 CATALOGUE_PAGE_SIZE = 20
 APPLICANTS_PAGE_SIZE = 50
@@ -128,7 +130,9 @@ def apply(request, pk):
 @login_required
 def my_applications(request):
     profile = _require_profile(request.user)
-    return render(request, "programmes/my_applications.html", {"applications": selectors.my_applications(profile)})
+    applications = list(selectors.my_applications(profile))
+    completed = [a for a in applications if a.state == Application.State.COMPLETED]
+    return render(request, "programmes/my_applications.html", {"applications": applications, "completed": completed})
 
 
 @login_required
@@ -307,6 +311,56 @@ def cohort_run(request, pk):
             "sessions": cohort.sessions.annotate(present_count=Count("attendance", filter=Q(attendance__present=True))),
         },
     )
+
+
+@login_required
+def run_programmes(request):
+    _require_programme_manager(request.user)
+    programmes = (
+        Programme.objects.for_institution(request.user.profile.institution)
+        .annotate(cohort_count=Count("cohorts"))
+        .select_related("owner__user")
+        .order_by("title")
+    )
+    page = Paginator(programmes, 30).get_page(request.GET.get("page"))
+    return render(request, "programmes/run_programmes.html", {"page": page})
+
+
+@login_required
+def programme_edit(request, pk=None):
+    _require_programme_manager(request.user)
+    institution = request.user.profile.institution
+    programme = None
+    if pk is not None:
+        programme = get_object_or_404(Programme.objects.for_institution(institution), pk=pk)
+    form = ProgrammeForm(request.POST or None, instance=programme, institution=institution)
+    if request.method == "POST" and form.is_valid():
+        saved = services.programme_save(form=form, institution=institution, by=request.user)
+        messages.success(request, f"“{saved}” is saved.")
+        return redirect(saved)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+
+
+@login_required
+def cohort_edit(request, programme_pk=None, pk=None):
+    _require_programme_manager(request.user)
+    institution = request.user.profile.institution
+    if pk is not None:
+        cohort = selectors.get_cohort_to_run(request.user, pk)
+        programme = cohort.programme
+    else:
+        cohort = None
+        programme = get_object_or_404(Programme.objects.for_institution(institution), pk=programme_pk)
+    form = CohortForm(request.POST or None, instance=cohort, institution=institution)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.cohort_save(form=form, programme=programme, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"“{saved.name}” is saved.")
+            return redirect("programmes:cohort_run", pk=saved.pk)
+    return render(request, "programmes/cohort_form.html", {"form": form, "cohort": cohort, "programme": programme})
 
 
 @login_required

@@ -308,3 +308,11 @@ def test_completed_participant_answers_the_evaluation(cohort, technician):
     )
     evaluation = application.evaluations.get()
     assert (evaluation.question, evaluation.answer, evaluation.comment) == ("career", True, "Promoted since")
+
+
+def test_my_programmes_page_records_completed_programmes(cohort, technician, outsider):
+    done = make_application(cohort, technician, State.COMPLETED)
+    make_application(CohortFactory(programme=cohort.programme), technician, State.ACCEPTED)
+    response = client_for(technician).get(reverse("programmes:my_applications"))
+    assert response.context["completed"] == [done]
+    assert client_for(outsider).get(reverse("programmes:my_applications")).context["applications"] == []
