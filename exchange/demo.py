@@ -17,6 +17,9 @@ from .forms import FeedbackForm
 from .models import ExchangeOffer, ExchangePlacement, ExchangeRound
 
 ROUND_TITLE = "2026 technician exchange pilot"
+# Hosts are experienced staff (SSO, then HSO or PSO level); visitors earlier in their careers.
+HOST_LEVELS = (4, 3, 5)
+VISITOR_LEVELS = (2, 3)
 # (host's division, facility or team, skills on show, possible dates)
 OFFERS = [
     (
@@ -91,19 +94,24 @@ COMPLETED = [
 ]
 
 
-def _person(context, division, exclude):
-    """A current member of staff in the division who has a line manager, chosen deterministically."""
+def _person(context, division, exclude, levels):
+    """A member of staff in the division who has a line manager, at the first of `levels` (grade
+    levels, in order of preference) that has one; chosen deterministically."""
     division_id = Division.objects.get(institution=context.institution, name=division).pk
     candidates = [
         p
         for p in context.staff
         if p.division_id == division_id
         and p.line_manager_id
+        and p.grade is not None
         and p.pk not in exclude
         and p.user.email not in context.accounts
     ]
-    candidates.sort(key=lambda p: p.pk)
-    return candidates[0]
+    for level in levels:
+        at_level = sorted((p for p in candidates if p.grade.level == level), key=lambda p: p.pk)
+        if at_level:
+            return at_level[0]
+    return min(candidates, key=lambda p: p.pk)
 
 
 def _feedback_form(rating, went_well, to_improve, reflection, recommend):
@@ -141,7 +149,7 @@ def seed(context):
     for division, facility, skills, dates in OFFERS:
         offer = ExchangeOffer.objects.filter(round=exchange_round, facility_or_team=facility).first()
         if offer is None:
-            host = _person(context, division, used)
+            host = _person(context, division, used, levels=HOST_LEVELS)
             offer = ExchangeOffer.objects.create(
                 round=exchange_round,
                 host=host,
@@ -160,7 +168,7 @@ def seed(context):
         if existing.exists():
             used.add(existing.first().visitor_id)
             continue
-        visitor = _person(context, visitor_division, used)
+        visitor = _person(context, visitor_division, used, levels=VISITOR_LEVELS)
         used.add(visitor.pk)
         _complete(offer, visitor, today - timedelta(days=days_ago), feedbacks)
         made += 1
@@ -189,7 +197,7 @@ def _complete(offer, visitor, first_day, feedbacks):
     placement = services.placement_request(
         offer=offer,
         visitor=visitor,
-        hopes_to_learn=f"To see {offer.facility_or_team.lower()} at work and bring ideas back to my team.",
+        hopes_to_learn=f"To see the {offer.facility_or_team} at work and bring ideas back to my team.",
         by=visitor.user,
     )
     for manager in (visitor.line_manager, offer.host.line_manager):

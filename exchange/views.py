@@ -93,6 +93,7 @@ def round_detail(request, pk):
             "page": page,
             "is_open": exchange_round.is_open(),
             "own_offer": selectors.own_offer(profile, exchange_round),
+            "applied_to": selectors.offers_applied_to(profile, exchange_round),
             "profile": profile,
             "is_programme_manager": roles.is_programme_manager(request.user),
         },

@@ -36,7 +36,7 @@ def test_round_page_queries_do_not_grow_with_offers(
     for i in range(n):
         make_offer(exchange_round, staff(exchange_round.institution, division=other_division), name=f"F{i:02d}")
     client = client_for(technician)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("exchange:round", args=[exchange_round.pk]) + "?page=1")
     assert len(response.context["page"].object_list) == min(n, 25)
 

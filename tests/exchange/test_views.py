@@ -329,3 +329,10 @@ def test_the_apply_page_warns_before_typing_when_the_host_is_in_your_division(of
     colleague = staff(institution, division=other_division)
     page = client_for(colleague).get(reverse("exchange:offer_apply", args=[offer.pk])).content.decode()
     assert "The exchange is between divisions" in page
+
+
+def test_the_round_page_marks_offers_already_applied_to_instead_of_offering_apply(offer, technician):
+    placement_in_state(offer, technician, State.REQUESTED)
+    page = client_for(technician).get(reverse("exchange:round", args=[offer.round.pk])).content.decode()
+    assert "applied</span>" in page
+    assert reverse("exchange:offer_apply", args=[offer.pk]) not in page
