@@ -20,6 +20,13 @@ nav_link("My team", "development:team", _is_line_manager, order=31, menu="Develo
 nav_link("Guidance", "development:guidance", roles.has_profile, order=32, menu="Development")
 nav_link("Training report", "development:report", _sees_reports, order=33, menu="Development")
 nav_link("Import training", "development:import_upload", _sees_reports, order=34, menu="Development")
+nav_link(
+    "Allowance policy",
+    "development:policy",
+    lambda user: roles.is_hr(user) or roles.is_institution_admin(user),
+    order=35,
+    menu="Development",
+)
 
 
 @dashboard_panel(order=15)

@@ -1,10 +1,18 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from people.models import StaffProfile
+from people.models import Grade, JobFamily, StaffProfile
 
 from . import services
-from .models import DevelopmentRequest, GuidanceVersion, ManagerDelegate, TrainingImport, TrainingRecord
+from .models import (
+    AllowanceOverride,
+    AllowancePolicy,
+    DevelopmentRequest,
+    GuidanceVersion,
+    ManagerDelegate,
+    TrainingImport,
+    TrainingRecord,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -190,3 +198,49 @@ class ReportYearForm(forms.Form):
     def __init__(self, *args, years, label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, label(year)) for year in years]
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = AllowancePolicy
+        fields = [
+            "minimum_days",
+            "year_type",
+            "leave_year_start_month",
+            "under_representation_margin",
+            "remind_mid_year",
+        ]
+        widgets = {"minimum_days": forms.NumberInput(attrs={"step": "0.5", "min": "0"})}
+
+    def clean_minimum_days(self):
+        days = self.cleaned_data["minimum_days"]
+        if days is not None and days % services.HALF_DAY:
+            raise ValidationError("Days go in halves: e.g. 5 or 5.5.")
+        return days
+
+
+class OverrideForm(forms.ModelForm):
+    class Meta:
+        model = AllowanceOverride
+        fields = ["grade", "job_family", "minimum_days"]
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].queryset = Grade.objects.for_institution(institution).select_related("job_family")
+        self.fields["job_family"].queryset = JobFamily.objects.for_institution(institution)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("DELETE"):
+            return data
+        if bool(data.get("grade")) == bool(data.get("job_family")):
+            raise ValidationError("Choose either a grade or a job family for each different minimum.")
+        days = data.get("minimum_days")
+        if days is not None and days % services.HALF_DAY:
+            self.add_error("minimum_days", "Days go in halves: e.g. 5 or 5.5.")
+        return data
+
+
+OverrideFormSet = forms.inlineformset_factory(
+    AllowancePolicy, AllowanceOverride, form=OverrideForm, extra=2, can_delete=True
+)

@@ -329,6 +329,18 @@ def records_csv_rows(records):
         )
 
 
+# --- Policy ---
+
+
+def policy_save(*, form, overrides):
+    """Save the institution's policy and its per-grade or per-family minimums together."""
+    with transaction.atomic():
+        policy = form.save()
+        overrides.instance = policy
+        overrides.save()
+    return policy
+
+
 # --- Delegates and guidance ----------------------------------------------------------------
 
 

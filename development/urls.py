@@ -19,6 +19,7 @@ urlpatterns = [
     path("team/approve/", views.team_approve, name="team_approve"),
     path("delegates/", views.delegates, name="delegates"),
     path("delegates/<int:pk>/remove/", views.delegate_remove, name="delegate_remove"),
+    path("policy/", views.policy_edit, name="policy"),
     path("guidance/", views.guidance, name="guidance"),
     path("guidance/new/", views.guidance_create, name="guidance_create"),
     path("guidance/<int:pk>/", views.guidance_version, name="guidance_version"),

@@ -19,11 +19,21 @@ from .forms import (
     GuidanceForm,
     ImportChoiceForm,
     ImportForm,
+    OverrideFormSet,
+    PolicyForm,
     RecordForm,
     ReportYearForm,
     RequestForm,
 )
-from .models import DevelopmentRequest, GuidanceVersion, ManagerDelegate, ReportExport, TrainingImport
+from .models import (
+    AllowanceOverride,
+    AllowancePolicy,
+    DevelopmentRequest,
+    GuidanceVersion,
+    ManagerDelegate,
+    ReportExport,
+    TrainingImport,
+)
 
 State = DevelopmentRequest.State
 
@@ -299,6 +309,30 @@ def delegate_remove(request, pk):
     services.delegate_end(delegation=delegation, by=request.user)
     messages.success(request, "The delegation is removed.")
     return redirect("development:delegates")
+
+
+# --- The allowance policy ---
+
+
+@login_required
+def policy_edit(request):
+    profile = _profile(request.user)
+    if not (roles.is_hr(request.user) or roles.is_institution_admin(request.user)):
+        raise PermissionDenied("Only HR and institution administrators set the allowance policy.")
+    saved = AllowancePolicy.objects.filter(institution=profile.institution).first()
+    policy = saved or AllowancePolicy(institution=profile.institution, minimum_days=5)
+    form = PolicyForm(request.POST or None, instance=policy)
+    overrides = OverrideFormSet(
+        request.POST or None,
+        instance=policy if saved else AllowancePolicy(),
+        form_kwargs={"institution": profile.institution},
+        queryset=AllowanceOverride.objects.filter(policy=saved) if saved else AllowanceOverride.objects.none(),
+    )
+    if request.method == "POST" and form.is_valid() and overrides.is_valid():
+        services.policy_save(form=form, overrides=overrides)
+        messages.success(request, "The development allowance policy is saved.")
+        return redirect("development:policy")
+    return render(request, "development/policy_form.html", {"form": form, "overrides": overrides})
 
 
 # --- Guidance ------------------------------------------------------------------------------

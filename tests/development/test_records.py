@@ -203,3 +203,65 @@ def test_my_development_page_and_dashboard_queries_do_not_grow_with_the_records(
     # Approved days count in the allowance year they start in (a calendar year here).
     this_year = sum(1 for n in range(size) if (today + timedelta(days=2 * n + 1)).year == today.year)
     assert f'data-testid="days-approved">{this_year}<' in home.content.decode()
+
+
+def policy_form(**overrides):
+    data = {
+        "minimum_days": "5",
+        "year_type": "academic",
+        "leave_year_start_month": "4",
+        "under_representation_margin": "25",
+        "remind_mid_year": "on",
+        "overrides-TOTAL_FORMS": "1",
+        "overrides-INITIAL_FORMS": "0",
+        "overrides-MIN_NUM_FORMS": "0",
+        "overrides-MAX_NUM_FORMS": "1000",
+        "overrides-0-grade": "",
+        "overrides-0-job_family": "",
+        "overrides-0-minimum_days": "",
+    }
+    return {**data, **overrides}
+
+
+def test_hr_sets_the_policy_with_a_grade_override(hr, so_family):
+    apprentice = so_family.grades.get(short_name="APP")
+    response = client_for(hr).post(
+        reverse("development:policy"),
+        policy_form(**{"overrides-0-grade": apprentice.pk, "overrides-0-minimum_days": "6"}),
+    )
+    assert response.status_code == 302
+    policy = AllowancePolicy.objects.get(institution=hr.institution)
+    assert (policy.minimum_days, policy.year_type, policy.under_representation_margin) == (5, "academic", 25)
+    assert [(o.grade, o.minimum_days) for o in policy.overrides.all()] == [(apprentice, 6)]
+
+
+def test_override_naming_both_a_grade_and_a_family_is_refused_and_nothing_saved(hr, so_family):
+    response = client_for(hr).post(
+        reverse("development:policy"),
+        policy_form(
+            **{
+                "overrides-0-grade": so_family.grades.first().pk,
+                "overrides-0-job_family": so_family.pk,
+                "overrides-0-minimum_days": "6",
+            }
+        ),
+    )
+    assert "either a grade or a job family" in response.content.decode()
+    assert not AllowancePolicy.objects.exists()
+
+
+def test_policy_override_cannot_name_another_institutions_grade(hr, outsider):
+    from tests.factories import GradeFactory, JobFamilyFactory
+
+    their_grade = GradeFactory(job_family=JobFamilyFactory(institution=outsider.institution))
+    response = client_for(hr).post(
+        reverse("development:policy"),
+        policy_form(**{"overrides-0-grade": their_grade.pk, "overrides-0-minimum_days": "6"}),
+    )
+    assert response.status_code == 200 and not AllowancePolicy.objects.exists()
+
+
+def test_only_hr_and_administrators_set_the_policy(technician, programme_manager, outsider):
+    for person in (technician, programme_manager, outsider):
+        assert client_for(person).post(reverse("development:policy"), policy_form()).status_code == 403
+    assert not AllowancePolicy.objects.exists()
