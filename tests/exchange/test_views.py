@@ -336,3 +336,30 @@ def test_the_round_page_marks_offers_already_applied_to_instead_of_offering_appl
     page = client_for(technician).get(reverse("exchange:round", args=[offer.round.pk])).content.decode()
     assert "applied</span>" in page
     assert reverse("exchange:offer_apply", args=[offer.pk]) not in page
+
+
+@pytest.mark.parametrize(
+    "name, method",
+    [
+        ("exchange:placement", "get"),
+        ("exchange:placement_approve", "post"),
+        ("exchange:placement_decline", "post"),
+        ("exchange:placement_schedule", "post"),
+        ("exchange:placement_feedback", "post"),
+        ("exchange:placement_cancel", "post"),
+    ],
+)
+def test_every_placement_page_is_a_404_for_the_outsider(name, method, offer, technician, outsider):
+    placement = placement_in_state(offer, technician, State.REQUESTED)
+    response = getattr(client_for(outsider), method)(reverse(name, args=[placement.pk]), {"reason": "x"})
+    assert response.status_code == 404
+    placement.refresh_from_db()
+    assert placement.state == State.REQUESTED and placement.transitions.count() == 0
+
+
+def test_recording_a_day_is_a_404_for_the_outsider(offer, technician, outsider):
+    placement = placement_in_state(offer, technician, State.SCHEDULED)
+    url = reverse("exchange:placement_record_day", args=[placement.pk, "host_day"])
+    assert client_for(outsider).post(url).status_code == 404
+    placement.refresh_from_db()
+    assert placement.host_day_done_at is None
