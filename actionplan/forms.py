@@ -25,7 +25,10 @@ class ProgressUpdateForm(forms.ModelForm):
     class Meta:
         model = ProgressUpdate
         fields = ["date", "status", "narrative", "evidence_link", "evidence_file"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "narrative": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "narrative": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, plan, **kwargs):
         self.plan = plan
@@ -69,8 +72,8 @@ class MeasureRecordForm(forms.ModelForm):
 
 class ReportForm(forms.Form):
     format = forms.ChoiceField(label="Format", choices=ReportRun.Format.choices)
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, plan, **kwargs):
         self.plan = plan
