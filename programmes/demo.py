@@ -194,7 +194,7 @@ def seed(context):
         Programme.Kind.DEVELOPMENT,
         "A mid-career development programme for HSO-level technicians, run with the Crick, UCL and KCL.",
         open_to_partners=True,
-        description="Six workshops over five months on leading projects, influencing, and planning your career, "
+        description="Five workshops over five months on leading projects, influencing, and planning your career, "
         "with action-learning sets that mix technicians from ICR, the Francis Crick Institute, UCL and "
         "King's College London.",
     )
@@ -212,7 +212,7 @@ def seed(context):
         max_level=3,
         eligibility_text=hso_text,
     )
-    past_sessions = sessions(past_ignite, [(f"Ignite workshop {n}", -330 + 30 * n) for n in range(5)])
+    past_sessions = sessions(past_ignite, [(f"Ignite workshop {n + 1}", -330 + 30 * n) for n in range(5)])
     hso_staff = at_level(3)
     rng.shuffle(hso_staff)
     for index, person in enumerate(hso_staff[:14]):

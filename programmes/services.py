@@ -350,7 +350,7 @@ def programme_save(*, form, institution, by):
 
 
 def cohort_save(*, form, programme, by):
-    """Create or change a cohort; its places can never drop below the places already taken."""
+    """Create or change a cohort; its places never drop below those taken, and new places go to the waiting list."""
     require_run(by, programme)
     with transaction.atomic():
         cohort = form.save(commit=False)
@@ -364,6 +364,9 @@ def cohort_save(*, form, programme, by):
                 )
         cohort.save()
         form.save_m2m()
+        # More places: whoever waited longest on the list gets them, as when someone withdraws.
+        while _offer_freed_place(cohort) is not None:
+            pass
     return cohort
 
 

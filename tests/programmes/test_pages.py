@@ -316,3 +316,31 @@ def test_my_programmes_page_records_completed_programmes(cohort, technician, out
     response = client_for(technician).get(reverse("programmes:my_applications"))
     assert response.context["completed"] == [done]
     assert client_for(outsider).get(reverse("programmes:my_applications")).context["applications"] == []
+
+
+def test_programme_manager_decides_one_application_from_its_page(endorsed, programme_manager, manager):
+    client_for(manager).post(reverse("programmes:decide", args=[endorsed.pk]), {"decision": "accept"})
+    endorsed.refresh_from_db()
+    assert endorsed.state == State.ENDORSED  # the line manager may not select
+    client_for(programme_manager).post(
+        reverse("programmes:decide", args=[endorsed.pk]), {"decision": "waitlist", "reason": "Full this time"}
+    )
+    endorsed.refresh_from_db()
+    assert endorsed.state == State.WAITLISTED
+    assert endorsed.transitions.last().reason == "Full this time"
+
+
+def test_partner_attendee_of_an_event_opened_to_partners_says_whether_it_was_valuable(
+    institution, outsider, programme_manager
+):
+    institution.partners.add(outsider.institution)
+    event = ProgrammeFactory(institution=institution, kind=Programme.Kind.EVENT, open_to_partners=True)
+    cohort = CohortFactory(programme=event)
+    application = make_application(cohort, outsider, State.ACCEPTED)
+    session = SessionFactory(cohort=cohort)
+    Attendance.objects.create(session=session, application=application, present=True)
+    client = client_for(outsider)
+    page = client.get(application.get_absolute_url())
+    assert "Was attendance valuable?" in page.content.decode()
+    client.post(reverse("programmes:evaluate", args=[application.pk]), {"question": "valuable", "answer": "no"})
+    assert application.evaluations.get().answer is False

@@ -124,3 +124,19 @@ def test_programme_list_queries_do_not_grow(count, institution, programme_manage
     with django_assert_max_num_queries(9):
         response = client.get(reverse("programmes:run_programmes"))
     assert response.context["page"].paginator.count == count
+
+
+def test_adding_places_offers_them_to_the_waiting_list_in_order(cohort, programme_manager, institution):
+    cohort.capacity = 1
+    cohort.save()
+    make_application(cohort, staff(institution), Application.State.ACCEPTED)
+    first = make_application(cohort, staff(institution), Application.State.WAITLISTED)
+    second = make_application(cohort, staff(institution), Application.State.WAITLISTED)
+    client_for(programme_manager).post(
+        reverse("programmes:cohort_edit", args=[cohort.pk]),
+        _cohort_data(name=cohort.name, capacity=2, opens_on=cohort.opens_on, closes_on=cohort.closes_on),
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state) == (Application.State.ACCEPTED, Application.State.WAITLISTED)
+    assert first.transitions.last().by is None  # the portal offered it, not a person
