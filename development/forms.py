@@ -42,6 +42,7 @@ class RequestForm(forms.ModelForm):
                 start_date=data.get("start_date"),
                 end_date=data.get("end_date"),
                 days=data.get("days"),
+                cost=data.get("cost"),
                 exclude_pk=self.instance.pk,
             )
         except ValidationError as error:

@@ -279,7 +279,12 @@ class DevelopmentRequest(models.Model):
         help_text="Working days away from your usual work, in half days (e.g. 1.5).",
     )
     cost = models.DecimalField(
-        "cost (£)", max_digits=9, decimal_places=2, default=Decimal("0"), help_text="Fees, travel and subsistence."
+        "cost (£)",
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Fees, travel and subsistence.",
     )
     paid_by = models.CharField("paid by", max_length=12, choices=PaidBy.choices, default=PaidBy.NOBODY)
     benefit = models.TextField("why it helps", help_text="How this helps your work and your career.")

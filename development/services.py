@@ -52,13 +52,15 @@ def days_text(days):
 # --- Requests ------------------------------------------------------------------------------
 
 
-def request_check(*, person, start_date, end_date, days, exclude_pk=None):
+def request_check(*, person, start_date, end_date, days, cost=None, exclude_pk=None):
     """Raise ValidationError (by field) for dates out of order, bad days or an overlap.
 
     Overlap means sharing a day with another of the person's requests that still holds days
     (not cancelled or declined).
     """
     errors = {}
+    if cost is not None and cost < 0:
+        errors["cost"] = "The cost cannot be negative; enter 0 if it is free."
     if start_date and end_date and end_date < start_date:
         errors["end_date"] = "The last day must be on or after the first day."
     if days is not None:
@@ -94,21 +96,25 @@ def _record_transition(request, from_state, to_state, by, reason=""):
 
 
 def _notify_manager_of_submission(request):
+    """Tell the line manager, and whoever stands in for them today, that a request waits."""
     manager = request.person.line_manager
     if manager is None:
         return
-    notification_enqueue(
-        recipient=manager.user,
-        kind=REQUEST_SUBMITTED.key,
-        idempotency_key=f"development.request_submitted:{request.pk}:{request.submitted_at.isoformat()}",
-        context={
-            "requester": str(request.person),
-            "days": days_text(request.days),
-            "title": request.title,
-            "dates": f"{request.start_date:%d %b %Y} to {request.end_date:%d %b %Y}",
-        },
-        link=request.get_absolute_url(),
-    )
+    deciders = [manager, *manager.delegations_given.active_on(timezone.localdate()).select_related("delegate__user")]
+    for decider in deciders:
+        decider = getattr(decider, "delegate", decider)
+        notification_enqueue(
+            recipient=decider.user,
+            kind=REQUEST_SUBMITTED.key,
+            idempotency_key=f"development.request_submitted:{request.pk}:{decider.pk}:{request.submitted_at.isoformat()}",
+            context={
+                "requester": str(request.person),
+                "days": days_text(request.days),
+                "title": request.title,
+                "dates": f"{request.start_date:%d %b %Y} to {request.end_date:%d %b %Y}",
+            },
+            link=request.get_absolute_url(),
+        )
 
 
 def request_create(*, person, by, **fields):
@@ -136,6 +142,7 @@ def request_update(*, request, by, **fields):
             start_date=fields["start_date"],
             end_date=fields["end_date"],
             days=fields["days"],
+            cost=fields.get("cost"),
             exclude_pk=request.pk,
         )
         for name, value in fields.items():
@@ -454,6 +461,12 @@ def training_import_check(*, batch_id):
     by_email = {p.user.email.lower(): p for p in staff}
     by_number = {p.staff_number.lower(): p for p in by_email.values() if p.staff_number}
     TrainingImport.objects.filter(pk=batch.pk).update(total_rows=len(table))
+    already = {
+        (person_id, title.lower(), day)
+        for person_id, title, day in TrainingRecord.objects.filter(
+            person__institution=batch.institution, source=TrainingRecord.Source.IMPORTED
+        ).values_list("person_id", "title", "date")
+    }
     seen, checked = set(), []
     for number, row in enumerate(table, start=2):  # row 1 is the header
         errors = []
@@ -479,9 +492,7 @@ def training_import_check(*, batch_id):
             key = (person.pk, course.lower(), day)
             if key in seen:
                 errors.append("Duplicate: the same person, course and date appear earlier in the file.")
-            elif TrainingRecord.objects.filter(
-                person=person, title__iexact=course, date=day, source=TrainingRecord.Source.IMPORTED
-            ).exists():
+            elif key in already:
                 errors.append("Duplicate: already imported.")
             seen.add(key)
         checked.append(

@@ -88,6 +88,7 @@ def test_technician_requests_two_days_manager_approves_and_done_shows_as_used_on
         ({"days": "-1"}, "days", "Ask for at least half a day."),
         ({"days": "0.3"}, "days", "Days go in halves"),
         ({"days": "5"}, "days", "do not fit between"),
+        ({"cost": "-10"}, "cost", "cannot be negative"),
     ],
 )
 def test_bad_request_is_refused_with_a_clear_message_and_nothing_saved(technician, overrides, field, message):
@@ -321,3 +322,14 @@ def test_delegate_form_refuses_someone_from_another_institution(manager, technic
     )
     assert "delegate" in response.context["form"].errors
     assert not ManagerDelegate.objects.exists()
+
+
+def test_active_delegate_is_told_of_a_new_request_as_well_as_the_manager(technician, manager, institution):
+    delegate = staff(institution)
+    today = timezone.localdate()
+    ManagerDelegate.objects.create(manager=manager, delegate=delegate, starts_on=today, ends_on=today)
+    client_for(technician).post(reverse("development:request_create"), request_form(next_weekday()))
+    recipients = set(
+        Notification.objects.filter(kind="development.request_submitted").values_list("recipient", flat=True)
+    )
+    assert recipients == {manager.user.pk, delegate.user.pk}
