@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,8 +107,12 @@ class CohortQuerySet(InstitutionScopedQuerySet):
     def with_accepted_count(self):
         accepted = Application.objects.filter(cohort=OuterRef("pk"), state__in=Application.HOLDS_PLACE)
         return self.annotate(
-            accepted_count=models.Subquery(
-                accepted.values("cohort").annotate(n=models.Count("pk")).values("n"), output_field=models.IntegerField()
+            accepted_count=Coalesce(
+                models.Subquery(
+                    accepted.values("cohort").annotate(n=models.Count("pk")).values("n"),
+                    output_field=models.IntegerField(),
+                ),
+                0,
             )
         )
 
@@ -115,8 +120,12 @@ class CohortQuerySet(InstitutionScopedQuerySet):
         """Annotate `to_decide`: applications endorsed and waiting for the programme manager."""
         waiting = Application.objects.filter(cohort=OuterRef("pk"), state=Application.State.ENDORSED)
         return self.annotate(
-            to_decide=models.Subquery(
-                waiting.values("cohort").annotate(n=models.Count("pk")).values("n"), output_field=models.IntegerField()
+            to_decide=Coalesce(
+                models.Subquery(
+                    waiting.values("cohort").annotate(n=models.Count("pk")).values("n"),
+                    output_field=models.IntegerField(),
+                ),
+                0,
             )
         )
 
@@ -233,7 +242,7 @@ class Cohort(models.Model):
         taken = getattr(self, "accepted_count", None)
         if taken is None:
             taken = self.applications.filter(state__in=Application.HOLDS_PLACE).count()
-        return max(self.capacity - (taken or 0), 0)
+        return max(self.capacity - taken, 0)
 
     def eligibility_problems(self, profile):
         """Return why this person may not apply (empty when eligible), in words for the applicant.
