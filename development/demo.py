@@ -197,7 +197,10 @@ def _make_request(person, *, title, start, days, state, manager_user, activity="
     """Create one request in a state, with the transitions that got it there; None if it exists."""
     if DevelopmentRequest.objects.filter(person=person, title=title).exists():
         return None
-    submitted = timezone.make_aware(timezone.datetime.combine(start - timedelta(days=21), timezone.datetime.min.time()))
+    # Sent three weeks ahead, but never in the future; upcoming ones a week or two ago, so some
+    # have waited more than five working days and the reminder job has work.
+    sent_on = min(start - timedelta(days=21), timezone.localdate() - timedelta(days=4 + len(title) % 10))
+    submitted = timezone.make_aware(timezone.datetime.combine(sent_on, timezone.datetime.min.time()))
     request = DevelopmentRequest.objects.create(
         person=person,
         activity_type=activity,

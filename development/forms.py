@@ -199,6 +199,7 @@ class ReportYearForm(forms.Form):
     def __init__(self, *args, years, label, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, label(year)) for year in years]
+        self.fields["year"].widget.attrs["class"] = "form-select"
 
 
 class PolicyForm(forms.ModelForm):
