@@ -22,6 +22,7 @@ urlpatterns = [
     path("run/programmes/<int:programme_pk>/cohorts/new/", views.cohort_edit, name="cohort_create"),
     path("run/cohorts/<int:pk>/", views.cohort_run, name="cohort_run"),
     path("run/cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
+    path("run/cohorts/<int:pk>/applicants.csv", views.cohort_applicants_csv, name="cohort_applicants_csv"),
     path("run/cohorts/<int:pk>/sessions/new/", views.session_create, name="session_create"),
     path("run/sessions/<int:pk>/register/", views.session_register, name="register"),
     path("timetable/", views.timetable, name="timetable"),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from people import roles
 from people.models import Institution
 
-from . import calendar, selectors, services
+from . import calendar, exports, selectors, services
 from .forms import (
     ApplicantFilterForm,
     ApplicationForm,
@@ -361,6 +361,21 @@ def cohort_edit(request, programme_pk=None, pk=None):
             messages.success(request, f"“{saved.name}” is saved.")
             return redirect("programmes:cohort_run", pk=saved.pk)
     return render(request, "programmes/cohort_form.html", {"form": form, "cohort": cohort, "programme": programme})
+
+
+@login_required
+def cohort_applicants_csv(request, pk):
+    """Stream the cohort's applicants (with the page's filters) as CSV."""
+    _require_programme_manager(request.user)
+    cohort = selectors.get_cohort_to_run(request.user, pk)
+    filters = ApplicantFilterForm(request.GET or None, institutions=Institution.objects.all())
+    data = filters.cleaned_data if filters.is_valid() else {}
+    applicants = selectors.cohort_applicants(
+        cohort, state=data.get("state", ""), institution_id=data.get("institution", ""), text=data.get("q", "")
+    )
+    response = StreamingHttpResponse(exports.applicants_csv_lines(applicants), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-applicants.csv"'
+    return response
 
 
 @login_required

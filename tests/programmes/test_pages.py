@@ -345,3 +345,18 @@ def test_partner_attendee_of_an_event_opened_to_partners_says_whether_it_was_val
     assert "Was attendance valuable?" in page.content.decode()
     client.post(reverse("programmes:evaluate", args=[application.pk]), {"question": "valuable", "answer": "no"})
     assert application.evaluations.get().answer is False
+
+
+def test_programme_manager_downloads_the_filtered_applicants_as_csv(cohort, programme_manager, institution, outsider):
+    accepted = make_application(cohort, staff(institution), State.ACCEPTED)
+    accepted.applicant.user.first_name = "=HYPERLINK"
+    accepted.applicant.user.save()
+    make_application(cohort, staff(institution), State.DECLINED)
+    url = reverse("programmes:cohort_applicants_csv", args=[cohort.pk])
+    response = client_for(programme_manager).get(url, {"state": "accepted"})
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("name,e-mail,institution")
+    assert len(lines) == 2 and "Accepted" in lines[1]
+    assert lines[1].startswith("'=HYPERLINK")  # a formula is neutralised
+    assert client_for(outsider).get(url).status_code == 403
+    assert client_for(staff(outsider.institution, groups=[roles.PROGRAMME_MANAGER])).get(url).status_code == 404
