@@ -183,7 +183,10 @@ def request_decide(*, request, by, decision, reason=""):
     with transaction.atomic():
         request = DevelopmentRequest.objects.select_for_update().select_related("person__user").get(pk=request.pk)
         if not selectors.may_decide(profile, request):
-            raise PermissionDenied("Only the line manager, or their delegate while they are away, can decide this.")
+            raise PermissionDenied(
+                f"Only {request.person}'s line manager, or their delegate while they are away, can decide "
+                f"“{request.title}”."
+            )
         from_state = _move(request, decision, by, reason)
         request.decided_by = by
         request.decided_at = timezone.now()
@@ -253,9 +256,9 @@ def request_complete(*, request, by, hours, cpd_category, reflection="", value_r
             value_rating=value_rating,
             evidence_type=evidence_type,
         )
-        if evidence:
-            record.evidence.save(f"evidence.{EVIDENCE_TYPES[evidence_type]}", evidence, save=False)
         record.full_clean(exclude=["evidence"])
+        if evidence:  # written last, so a refused record leaves no file behind
+            record.evidence.save(f"evidence.{EVIDENCE_TYPES[evidence_type]}", evidence, save=False)
         record.save()
     return record
 

@@ -276,8 +276,9 @@ def team_approve(request):
         return HttpResponse("Not found", status=404)
     try:
         approved = services.request_approve_many(request_ids=ids, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages) + " Nothing was approved.")
+    except (ValidationError, PermissionDenied) as error:
+        detail = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, f"{detail} Nothing was approved.")
     else:
         messages.success(request, f"Approved {len(approved)} request{'s' if len(approved) != 1 else ''}.")
     return redirect("development:team")

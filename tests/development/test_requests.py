@@ -264,8 +264,12 @@ def test_bulk_approval_including_a_request_of_someone_elses_report_approves_noth
     stranger = staff(institution, line_manager=staff(institution))
     mine = make_request(technician, start=next_weekday())
     theirs = make_request(stranger, start=next_weekday())
-    client_for(manager).post(reverse("development:team_approve"), {"request": [mine.pk, theirs.pk]})
+    response = client_for(manager).post(
+        reverse("development:team_approve"), {"request": [mine.pk, theirs.pk]}, follow=True
+    )
+    assert "Nothing was approved." in response.content.decode()
     assert set(DevelopmentRequest.objects.values_list("state", flat=True)) == {"submitted"}
+    assert not RequestTransition.objects.exists()
 
 
 def test_bulk_approval_of_another_institutions_request_is_not_found(technician, manager, outsider):
@@ -333,3 +337,39 @@ def test_active_delegate_is_told_of_a_new_request_as_well_as_the_manager(technic
         Notification.objects.filter(kind="development.request_submitted").values_list("recipient", flat=True)
     )
     assert recipients == {manager.user.pk, delegate.user.pk}
+
+
+def test_only_the_manager_who_set_a_delegation_can_remove_it(manager, technician, institution, outsider):
+    today = timezone.localdate()
+    delegation = ManagerDelegate.objects.create(
+        manager=manager, delegate=staff(institution), starts_on=today, ends_on=today
+    )
+    url = reverse("development:delegate_remove", args=[delegation.pk])
+    assert client_for(outsider).post(url).status_code == 404
+    assert client_for(technician).post(url).status_code == 403
+    assert ManagerDelegate.objects.filter(pk=delegation.pk).exists()
+    client_for(manager).post(url)
+    assert not ManagerDelegate.objects.exists()
+
+
+def test_marking_done_with_a_bad_certificate_saves_nothing(technician):
+    request = make_request(technician, start=timezone.localdate(), state=State.APPROVED)
+    fake = SimpleUploadedFile("certificate.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    response = client_for(technician).post(
+        reverse("development:request_complete", args=[request.pk]),
+        {"hours": "7", "cpd_category": "formal", "evidence": fake},
+    )
+    assert "must be a PDF, PNG or JPEG" in response.context["form"].errors["evidence"][0]
+    request.refresh_from_db()
+    assert request.state == State.APPROVED and not TrainingRecord.objects.exists()
+    assert request.transitions.count() == 0
+
+
+def test_a_request_cannot_be_marked_done_before_it_starts(technician):
+    request = make_request(technician, start=next_weekday(), state=State.APPROVED)
+    response = client_for(technician).post(
+        reverse("development:request_complete", args=[request.pk]), {"hours": "7", "cpd_category": "formal"}
+    )
+    assert "once it has started" in response.content.decode()
+    request.refresh_from_db()
+    assert request.state == State.APPROVED and not TrainingRecord.objects.exists()
