@@ -1,7 +1,9 @@
 from django import forms
 from django.utils import timezone
 
-from .models import ProgressUpdate, ReportRun, SuccessMeasure
+from people.models import StaffProfile
+
+from .models import ActionPlan, ProgressUpdate, ReportRun, SuccessMeasure
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
@@ -94,3 +96,32 @@ class ReportForm(forms.Form):
                     f"Choose dates within the plan, {self.plan.start:%d %b %Y} to {self.plan.end:%d %b %Y}."
                 )
         return data
+
+
+class PlanSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["published", "update_interval_days"]
+
+    def clean_update_interval_days(self):
+        value = self.cleaned_data["update_interval_days"]
+        if not 7 <= value <= 366:
+            raise forms.ValidationError("Choose an interval between 7 and 366 days.")
+        return value
+
+
+class OwnerHoldersForm(forms.Form):
+    holders = forms.ModelMultipleChoiceField(
+        label="Held by",
+        queryset=StaffProfile.objects.none(),
+        required=False,
+        help_text="The people who hold this role now; they see its actions in 'My actions' and get its reminders.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        kwargs.setdefault("initial", {"holders": list(owner.holders.all())})
+        super().__init__(*args, **kwargs)
+        self.fields["holders"].queryset = (
+            StaffProfile.objects.for_institution(owner.institution).current().select_related("user")
+        )

@@ -79,6 +79,17 @@ def get_measure_for_manager(user, pk):
     return measure
 
 
+def get_owner_for_manager(user, pk):
+    owner = get_object_or_404(Owner.objects.for_institution(user.institution), pk=pk)
+    if not may_manage(user):
+        raise PermissionDenied("Only programme managers and HR say who holds an owner role.")
+    return owner
+
+
+def owners_with_holders(institution):
+    return Owner.objects.for_institution(institution).prefetch_related("holders__user")
+
+
 def get_report_for_user(user, pk):
     run = get_object_or_404(ReportRun.objects.filter(plan__institution=user.institution).select_related("plan"), pk=pk)
     if not may_manage(user):

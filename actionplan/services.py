@@ -480,3 +480,19 @@ def plan_publish(*, plan, published):
     ActionPlan.objects.filter(pk=plan.pk).update(published=published)
     plan.published = published
     return plan
+
+
+def plan_settings_save(*, plan, published, update_interval_days):
+    with transaction.atomic():
+        ActionPlan.objects.filter(pk=plan.pk).update(published=published, update_interval_days=update_interval_days)
+    plan.published, plan.update_interval_days = published, update_interval_days
+    return plan
+
+
+def owner_holders_set(*, owner, holders):
+    """Replace who holds an owner role; every holder must work at the owner's institution."""
+    if any(holder.institution_id != owner.institution_id for holder in holders):
+        raise ValueError("An owner role can only be held by staff of its institution.")
+    with transaction.atomic():
+        owner.holders.set(holders)
+    return owner

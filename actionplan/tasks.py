@@ -2,13 +2,15 @@
 calls a service."""
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from . import services
 from .models import ActionPlan
 
 
-@shared_task(bind=True, max_retries=3, retry_backoff=True)
+# A locked or briefly unreachable database is worth another try; the claim makes retries safe.
+@shared_task(bind=True, autoretry_for=(OperationalError,), max_retries=3, retry_backoff=True)
 def generate_report(self, run_id):
     """Build one report run's file; a second delivery of the task finds it claimed and stops."""
     run = services.report_run_generate(run_id)

@@ -10,7 +10,7 @@ from people import roles
 
 from . import reports, selectors, services
 from .filters import ItemFilter
-from .forms import MeasureRecordForm, ProgressUpdateForm, ReportForm
+from .forms import MeasureRecordForm, OwnerHoldersForm, PlanSettingsForm, ProgressUpdateForm, ReportForm
 from .measures import STATUS_LABELS, measure_evaluate
 from .models import ReportRun, Status
 
@@ -90,6 +90,7 @@ def dashboard(request, pk):
             "charts": _chart_data(measures),
             "may_manage": may_manage,
             "report_form": ReportForm(plan=plan) if may_manage else None,
+            "settings_form": PlanSettingsForm(instance=plan) if may_manage else None,
             "runs": list(plan.report_runs.all()[:RECENT_RUNS]) if may_manage else [],
             "today": today,
         },
@@ -275,3 +276,40 @@ def submission(request, pk):
             "generated": timezone.localtime(),
         },
     )
+
+
+@login_required
+@require_POST
+def plan_settings(request, pk):
+    _require_profile(request.user)
+    plan = selectors.get_plan_for_user(request.user, pk)
+    _require_manager(request.user)
+    form = PlanSettingsForm(request.POST, instance=plan)
+    if form.is_valid():
+        services.plan_settings_save(plan=plan, **form.cleaned_data)
+        messages.success(request, "The plan's settings are saved.")
+    else:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect(plan)
+
+
+@login_required
+def owners(request):
+    """The owner roles named on the plan and who holds them."""
+    _require_profile(request.user)
+    _require_manager(request.user)
+    return render(
+        request, "actionplan/owners.html", {"owners": list(selectors.owners_with_holders(request.user.institution))}
+    )
+
+
+@login_required
+def owner_edit(request, pk):
+    _require_profile(request.user)
+    owner = selectors.get_owner_for_manager(request.user, pk)
+    form = OwnerHoldersForm(request.POST or None, owner=owner)
+    if request.method == "POST" and form.is_valid():
+        services.owner_holders_set(owner=owner, holders=list(form.cleaned_data["holders"]))
+        messages.success(request, f"Saved who holds {owner.name}.")
+        return redirect("actionplan:owners")
+    return render(request, "actionplan/owner_edit.html", {"owner": owner, "form": form})

@@ -265,3 +265,36 @@ def test_my_actions_and_the_summary_use_the_same_number_of_queries_for_26_and_26
 
     assert len(mine.context["items"]) == 26 * copies
     assert summary.content.decode().count('class="list-group-item"') == 26 * copies
+
+
+def test_a_programme_manager_names_who_holds_an_owner_role(plan, programme_manager, technician, outsider):
+    soa = Owner.objects.get(short_name="SOA")
+    client = client_for(programme_manager)
+    url = reverse("actionplan:owner_edit", args=[soa.pk])
+
+    refused = client.post(url, {"holders": [outsider.pk]})
+    assert "Select a valid choice" in refused.content.decode()
+    assert not soa.holders.exists()
+
+    client.post(url, {"holders": [technician.pk]})
+    assert list(soa.holders.all()) == [technician]
+    assert [i.code for i in client_for(technician).get(reverse("actionplan:mine")).context["items"]] == ["2H"]
+
+
+def test_owner_roles_are_managed_only_inside_the_institution(plan, technician, outsider):
+    soa = Owner.objects.get(short_name="SOA")
+    assert client_for(technician).get(reverse("actionplan:owner_edit", args=[soa.pk])).status_code == 403
+    assert client_for(outsider).get(reverse("actionplan:owner_edit", args=[soa.pk])).status_code == 404
+
+
+def test_a_programme_manager_publishes_the_plan_and_sets_the_reminder_interval(plan, programme_manager):
+    client = client_for(programme_manager)
+    url = reverse("actionplan:plan_settings", args=[plan.pk])
+
+    client.post(url, {"published": "on", "update_interval_days": "3"})
+    plan.refresh_from_db()
+    assert (plan.published, plan.update_interval_days) == (False, 30)
+
+    client.post(url, {"published": "on", "update_interval_days": "60"})
+    plan.refresh_from_db()
+    assert (plan.published, plan.update_interval_days) == (True, 60)

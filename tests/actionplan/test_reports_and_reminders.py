@@ -30,7 +30,7 @@ def _wait_for(run, timeout=60):
         run.refresh_from_db()
         if run.state in (ReportRun.State.DONE, ReportRun.State.FAILED):
             return run
-        time.sleep(0.2)
+        time.sleep(0.5)
     raise AssertionError(f"The report run is still {run.state} after {timeout}s")
 
 
@@ -59,6 +59,8 @@ def test_reports_started_from_the_page_run_on_the_worker_and_match_the_dashboard
     celery_worker_on_redis, plan, programme_manager, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
+    plan.end = timezone.localdate() + timedelta(days=365)  # a plan still running whenever the test runs
+    plan.save()
     modules = SuccessMeasure.objects.get(item__plan=plan, item__code="1E")
     services.measure_record(
         measure=modules,
@@ -294,3 +296,36 @@ def test_the_monthly_digest_lists_actions_at_risk_or_overdue_for_programme_manag
     assert "2I Create a network for Scientific Project Managers: On track, no update since 01 Dec 2024" in body
     assert "1A" not in body
     assert roles.PROGRAMME_MANAGER in programme_manager.user.groups.values_list("name", flat=True)
+
+
+@pytest.mark.django_db
+def test_the_beat_schedules_exist_and_name_real_tasks():
+    from django_celery_beat.models import PeriodicTask
+
+    from techcareers.celery import app
+
+    schedules = {
+        task.task: task
+        for task in PeriodicTask.objects.filter(name__startswith="Action plan:").select_related("crontab")
+    }
+    assert set(schedules) == {
+        "actionplan.tasks.record_all_snapshots",
+        "actionplan.tasks.send_update_reminders",
+        "actionplan.tasks.send_monthly_digests",
+        "actionplan.tasks.send_quarterly_reports",
+    }
+    assert all(name in app.tasks for name in schedules)
+    quarterly = schedules["actionplan.tasks.send_quarterly_reports"].crontab
+    assert (quarterly.day_of_month, quarterly.month_of_year) == ("1", "1,4,7,10")
+
+
+@pytest.mark.django_db
+def test_the_beat_tasks_fan_out_to_each_current_plan(plan, holders, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    plan.start, plan.end = today - timedelta(days=400), today + timedelta(days=700)  # running today
+    plan.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_quarterly_reports() == 1
+    assert Notification.objects.filter(kind="actionplan.quarterly_report").count() == 2
+    assert tasks.record_all_snapshots() == 1
+    assert plan.items.first().measures.first().snapshots.count() == 1
