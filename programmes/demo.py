@@ -159,12 +159,15 @@ def seed(context):
             else:
                 by, reason = pm.user, ""
             reason = REASONS.get(to_state, reason) if to_state == path[-1] else reason
+            when = at + timedelta(days=step)
+            if to_state == State.COMPLETED:  # completion comes with the register of the last session
+                when = max(when, min(timezone.make_aware(datetime.combine(found.ends_on, time(17))), timezone.now()))
             ApplicationTransition.objects.create(
                 application=application,
                 from_state=previous,
                 to_state=to_state,
                 by=by,
-                at=at + timedelta(days=step),
+                at=when,
                 reason=reason,
             )
             previous = to_state
