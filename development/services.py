@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from notifications.services import notification_enqueue
@@ -562,33 +563,51 @@ def training_import_commit(*, batch, by, mode):
 
 
 def approval_reminders_due(*, today=None):
-    """Requests waiting for a decision for more than five working days."""
+    """Requests waiting for a decision for more than five working days, with the manager's
+    delegations active today prefetched (as `active_delegations`)."""
     today = today or timezone.localdate()
     cutoff = working_days_before(today, WAITING_WORKING_DAYS)
+    active = ManagerDelegate.objects.active_on(today).select_related("delegate__user")
     return (
         DevelopmentRequest.objects.filter(
             state=State.SUBMITTED, submitted_at__date__lt=cutoff, person__line_manager__isnull=False
         )
         .select_related("person__user", "person__line_manager__user", "person__institution")
+        .prefetch_related(
+            Prefetch("person__line_manager__delegations_given", queryset=active, to_attr="active_delegations")
+        )
         .order_by("submitted_at")
     )
 
 
 def approval_reminder_send(*, request):
-    """Remind the line manager once per submission of this request."""
+    """Remind the line manager, and anyone standing in for them today, once per submission.
+
+    Returns the number of messages queued (0 when they were all sent before).
+    """
     manager = request.person.line_manager
-    return notification_enqueue(
-        recipient=manager.user,
-        kind=APPROVAL_WAITING.key,
-        idempotency_key=f"development.approval_waiting:{request.pk}:{request.submitted_at:%Y%m%d%H%M%S}",
-        context={
-            "requester": str(request.person),
-            "title": request.title,
-            "days": days_text(request.days),
-            "submitted": f"{timezone.localtime(request.submitted_at):%d %b %Y}",
-        },
-        link=request.get_absolute_url(),
-    )
+    deciders = [manager, *(d.delegate for d in getattr(manager, "active_delegations", []))]
+    queued = 0
+    for decider in deciders:
+        key_suffix = "" if decider.pk == manager.pk else f":{decider.pk}"
+        queued += (
+            notification_enqueue(
+                recipient=decider.user,
+                kind=APPROVAL_WAITING.key,
+                idempotency_key=(
+                    f"development.approval_waiting:{request.pk}:{request.submitted_at:%Y%m%d%H%M%S}{key_suffix}"
+                ),
+                context={
+                    "requester": str(request.person),
+                    "title": request.title,
+                    "days": days_text(request.days),
+                    "submitted": f"{timezone.localtime(request.submitted_at):%d %b %Y}",
+                },
+                link=request.get_absolute_url(),
+            )
+            is not None
+        )
+    return queued
 
 
 def nothing_recorded_due(*, policy, today=None):

@@ -54,7 +54,7 @@ def send_development_reminders():
     technicians with nothing recorded. Running twice sends nothing twice (outbox keys)."""
     sent = 0
     for request in services.approval_reminders_due():
-        sent += services.approval_reminder_send(request=request) is not None
+        sent += services.approval_reminder_send(request=request)
     for policy in AllowancePolicy.objects.select_related("institution").prefetch_related("overrides"):
         year, people = services.nothing_recorded_due(policy=policy)
         overrides = list(policy.overrides.all())

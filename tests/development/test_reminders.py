@@ -38,6 +38,19 @@ def test_manager_is_reminded_once_of_a_request_waiting_more_than_five_working_da
     assert reminders.get().link == old.get_absolute_url()
 
 
+def test_the_managers_active_delegate_is_reminded_too(technician, manager, institution):
+    from development.models import ManagerDelegate
+    from tests.factories import staff
+
+    delegate = staff(institution)
+    today = timezone.localdate()
+    ManagerDelegate.objects.create(manager=manager, delegate=delegate, starts_on=today, ends_on=today)
+    waiting_since(make_request(technician, start=next_weekday()), 8)
+    assert tasks.send_development_reminders() >= 2
+    recipients = Notification.objects.filter(kind="development.approval_waiting").values_list("recipient", flat=True)
+    assert sorted(recipients) == sorted([manager.user.pk, delegate.user.pk])
+
+
 def test_decided_requests_get_no_reminder(technician, manager):
     request = waiting_since(make_request(technician, start=next_weekday()), 9)
     DevelopmentRequest.objects.filter(pk=request.pk).update(state="approved")
