@@ -71,11 +71,13 @@ def test_another_institutions_staff_cannot_apply_unless_opened_to_partners(cohor
     outsider.grade = None
     with pytest.raises(ValidationError, match="open only to staff of ICR"):
         services.application_submit(cohort=cohort, applicant=outsider, statement="Please")
+    assert list(Cohort.objects.eligible_for(outsider)) == []
     institution.partners.add(outsider.institution)
     cohort.programme.open_to_partners = True
     cohort.programme.save()
     cohort.min_level = cohort.max_level = None
     cohort.save()
+    assert list(Cohort.objects.eligible_for(outsider)) == [cohort]  # the SQL twin agrees
     application = services.application_submit(cohort=cohort, applicant=outsider, statement="Please")
     assert application.state == State.ENDORSED  # no manager recorded for the partner
     assert application.transitions.get().reason.startswith("No line manager recorded")
