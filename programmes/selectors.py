@@ -180,3 +180,12 @@ def staff_eligible_for(cohort):
             family |= Q(job_family__name__iexact=name)
         queryset = queryset.filter(family)
     return queryset
+
+
+def completed_programmes(profile):
+    """The person's completed programmes, newest first, for their record (e.g. the staff profile page)."""
+    return (
+        Application.objects.filter(applicant=profile, state=Application.State.COMPLETED)
+        .select_related("cohort__programme")
+        .order_by("-cohort__ends_on")
+    )
