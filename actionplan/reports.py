@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from . import selectors
-from .measures import STATUS_LABELS
-from .models import ActionItem, Aim, ProgressUpdate, ReportRun
+from .measures import STATUS_LABELS, measure_evaluate
+from .models import ActionItem, Aim, ProgressUpdate, ReportRun, SuccessMeasure
 
 MEASURE_COLUMNS = [
     "Pillar",
@@ -66,39 +66,88 @@ class MeasureRow:
         ]
 
 
-def measure_rows(plan, *, end=None, start=None):
-    """One row per measure: its latest snapshot up to `end`, and how that number was computed."""
+def _row(measure, *, value, status, detail, how, as_of):
+    return MeasureRow(
+        pillar=measure.item.pillar.get_aim_display(),
+        code=measure.item.code,
+        wording=measure.wording,
+        target=fmt_number(measure.target),
+        unit=measure.unit,
+        value=fmt_number(value),
+        status=STATUS_LABELS.get(status, status),
+        detail=detail,
+        how=how,
+        as_of=f"{as_of:%Y-%m-%d}" if as_of else "",
+        evidence=" ".join(filter(None, [measure.evidence_note, measure.evidence_link])),
+    )
+
+
+def measure_rows(plan, *, end=None):
+    """One row per measure: its latest snapshot up to `end` (what the dashboard shows), and how."""
     rows = []
     for measure in selectors.measures_with_latest(plan, end=end):
         latest = measure.latest
-        evidence = " ".join(filter(None, [measure.evidence_note, measure.evidence_link]))
-        rows.append(
-            MeasureRow(
-                pillar=measure.item.pillar.get_aim_display(),
-                code=measure.item.code,
-                wording=measure.wording,
-                target=fmt_number(measure.target),
-                unit=measure.unit,
-                value=fmt_number(latest.value) if latest else "",
-                status=STATUS_LABELS.get(latest.status, latest.status) if latest else "No data",
-                detail=latest.detail if latest else "",
-                how=latest.how if latest else "No value has been recorded yet.",
-                as_of=f"{latest.date:%Y-%m-%d}" if latest else "",
-                evidence=evidence,
+        if latest is None:
+            rows.append(_row(measure, value=None, status="no_data", detail="", how="Not recorded yet.", as_of=None))
+        else:
+            rows.append(
+                _row(
+                    measure,
+                    value=latest.value,
+                    status=latest.status,
+                    detail=latest.detail,
+                    how=latest.how,
+                    as_of=latest.date,
+                )
             )
-        )
     return rows
 
 
+def measure_rows_for_range(plan, *, start, end, on_progress=lambda p: None):
+    """One row per measure computed over the range itself (a quarter, a year), as of its last day."""
+    measures = list(
+        SuccessMeasure.objects.filter(item__plan=plan)
+        .select_related("item__pillar", "item__plan__institution", "recorded_by")
+        .order_by("item__position", "item__code", "position")
+    )
+    rows = []
+    for n, measure in enumerate(measures, start=1):
+        evaluation = measure_evaluate(measure, as_of=end, start=start, end=end)
+        rows.append(
+            _row(
+                measure,
+                value=evaluation.value,
+                status=evaluation.status,
+                detail=evaluation.detail,
+                how=evaluation.how,
+                as_of=end,
+            )
+        )
+        on_progress(20 + 40 * n // len(measures))
+    return rows
+
+
+def covers_the_plan_to_date(run, today):
+    return run.start <= run.plan.start and run.end >= min(today, run.plan.end)
+
+
 def build(run, on_progress=lambda p: None):
-    """Return (ContentFile, filename) for the run; records today's snapshots first if the range reaches today."""
+    """Return (ContentFile, filename) for the run.
+
+    A report of the whole plan to date first records today's snapshots and reads them, so its
+    figures are the dashboard's. A report of a narrower range computes each measure over that
+    range instead (e.g. what happened in one quarter).
+    """
     from .services import snapshots_record
 
     today = timezone.localdate()
-    if run.end >= today:
-        snapshots_record(plan=run.plan, on=today)
-    on_progress(40)
-    rows = measure_rows(run.plan, end=run.end)
+    if covers_the_plan_to_date(run, today):
+        if run.end >= today:
+            snapshots_record(plan=run.plan, on=today)
+        on_progress(40)
+        rows = measure_rows(run.plan, end=run.end)
+    else:
+        rows = measure_rows_for_range(run.plan, start=run.start, end=run.end, on_progress=on_progress)
     on_progress(60)
     stamp = f"{run.plan.institution.short_name}-action-plan-{run.start:%Y%m%d}-{run.end:%Y%m%d}"
     if run.format == ReportRun.Format.CSV:
@@ -118,8 +167,8 @@ def _heading(run):
     return [
         f"{run.plan.institution.name}: {run.plan.title}",
         f"Success measures from {run.start:%d %b %Y} to {run.end:%d %b %Y}; generated {generated:%d %b %Y %H:%M}.",
-        "Each value is the measure's latest recorded value up to the end of the range; "
-        "'How it was computed' says how and 'Value as of' when.",
+        "'How it was computed' says how each value was counted and over which dates, "
+        "'Value as of' the day it refers to.",
     ]
 
 

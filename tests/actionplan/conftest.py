@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from actionplan import metrics
 from actionplan.models import Owner
 from actionplan.services import plan_import
 
@@ -31,3 +32,17 @@ def staff_factory(institution):
     from tests.factories import staff
 
     return lambda **fields: staff(institution, **fields)
+
+
+@pytest.fixture
+def fake_metric():
+    """Register a metric for the test and remove it afterwards."""
+    answers = {}
+
+    @metrics.metric(key="tests.fake", label="Fake", unit="people", how="Counts the fake people.")
+    def fake(*, institution, start, end):
+        answers["window"] = (start, end)
+        return answers.get("result")
+
+    yield answers
+    metrics._metrics.pop("tests.fake")

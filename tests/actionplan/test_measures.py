@@ -118,20 +118,6 @@ def test_a_measure_whose_metric_is_not_registered_says_what_is_not_recorded(plan
     assert evaluation.detail == "Not computed yet: TechCareers does not record survey responses yet."
 
 
-@pytest.fixture
-def fake_metric():
-    """Register a metric for the test and remove it afterwards."""
-    answers = {}
-
-    @metrics.metric(key="tests.fake", label="Fake", unit="people", how="Counts the fake people.")
-    def fake(*, institution, start, end):
-        answers["window"] = (start, end)
-        return answers.get("result")
-
-    yield answers
-    metrics._metrics.pop("tests.fake")
-
-
 @pytest.mark.django_db
 def test_a_registered_metric_that_returns_none_shows_no_number(plan, fake_metric):
     measure = SuccessMeasure.objects.select_related("item__plan").get(metric_key="exchange.participants")

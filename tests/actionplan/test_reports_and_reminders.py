@@ -329,3 +329,30 @@ def test_the_beat_tasks_fan_out_to_each_current_plan(plan, holders, django_captu
     assert Notification.objects.filter(kind="actionplan.quarterly_report").count() == 2
     assert tasks.record_all_snapshots() == 1
     assert plan.items.first().measures.first().snapshots.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_report_for_a_quarter_computes_each_measure_over_that_quarter(
+    plan, programme_manager, fake_metric, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from actionplan import metrics
+
+    settings.MEDIA_ROOT = tmp_path
+    SuccessMeasure.objects.filter(item__plan=plan, item__code="4A").update(metric_key="tests.fake")
+    fake_metric["result"] = metrics.MetricResult(value=2, detail="2 people in the quarter")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_run_start(
+            plan=plan, by=programme_manager.user, start=date(2025, 4, 1), end=date(2025, 6, 30), format="csv"
+        )
+    run.refresh_from_db()
+
+    assert fake_metric["window"] == (date(2025, 4, 1), date(2025, 6, 30))
+    rows = list(csv.reader(io.StringIO(run.file.read().decode("utf-8-sig"))))
+    row = next(r for r in rows if r[:2] == ["Sustainability", "4A"])
+    assert row[5:] == [
+        "2",
+        "On track",  # 2 of 4 people with half the plan gone
+        "2 people in the quarter",
+        "Counts the fake people. Counted from 01 Apr 2025 to 30 Jun 2025.",
+        "2025-06-30",
+    ]
