@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from people import roles
 from people.models import StaffProfile, User
+from programmes import selectors
 from programmes.models import Application, Attendance, CalendarFeed, Programme, Session
 from tests.conftest import client_for
 from tests.factories import staff
@@ -316,6 +317,7 @@ def test_my_programmes_page_records_completed_programmes(cohort, technician, out
     make_application(CohortFactory(programme=cohort.programme), technician, State.ACCEPTED)
     response = client_for(technician).get(reverse("programmes:my_applications"))
     assert response.context["completed"] == [done]
+    assert list(selectors.completed_programmes(technician)) == [done]
     assert client_for(outsider).get(reverse("programmes:my_applications")).context["applications"] == []
 
 
