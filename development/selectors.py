@@ -256,10 +256,12 @@ class ReportRow:
     hours: Decimal
     records: int
     under_represented: bool = False
+    hidden_with_small_group: bool = False  # secondary suppression, see _suppress_complements
+    trained_hidden_with_small_count: bool = False
 
     @property
     def suppressed(self):
-        return self.headcount < SMALL_COUNT
+        return self.headcount < SMALL_COUNT or self.hidden_with_small_group
 
     @property
     def hours_per_head(self):
@@ -272,11 +274,30 @@ class ReportRow:
     @property
     def trained_suppressed(self):
         """A count of 1 to 4 trained people could single someone out."""
-        return self.suppressed or 0 < self.people_trained < SMALL_COUNT
+        return self.suppressed or 0 < self.people_trained < SMALL_COUNT or self.trained_hidden_with_small_count
 
     @property
     def percent_trained(self):
         return round(100 * self.people_trained / self.headcount) if self.headcount else 0
+
+
+def _suppress_complements(rows):
+    """Hide a second row when only one is hidden, so the total minus the rest cannot reveal it.
+
+    With the institution's total shown, a single suppressed group's figures would be the total
+    less the other groups; hiding the next-smallest group too closes that gap. The same goes
+    for the count of people trained.
+    """
+    hidden = [row for row in rows if row.suppressed]
+    if len(hidden) == 1:
+        others = [row for row in rows if not row.suppressed]
+        if others:
+            min(others, key=lambda row: (row.headcount, row.label)).hidden_with_small_group = True
+    hidden = [row for row in rows if row.trained_suppressed]
+    if len(hidden) == 1:
+        others = [row for row in rows if not row.trained_suppressed]
+        if others:
+            min(others, key=lambda row: (row.people_trained, row.label)).trained_hidden_with_small_count = True
 
 
 def _ratio(numerator, denominator):
@@ -355,6 +376,7 @@ def training_report(institution, year, *, margin=None):
         institution, year, policy.year_label(year), start, end, margin, total, by_family, by_grade, by_division
     )
     for section in (by_family, by_grade, by_division):
+        _suppress_complements(section)
         for row in section:
             row.under_represented = not row.suppressed and row.hours_per_head < report.threshold
     return report

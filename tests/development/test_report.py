@@ -4,8 +4,11 @@ Calendar year 2026 at one institution:
 - Scientific Officer: 10 staff, 6 of them with one 10-hour record: 60 hours, 6.00 per head.
 - Biological Services Unit: 5 staff, 2 with one 5-hour record: 10 hours, 2.00 per head.
 - Analytical Scientists: 3 staff with 3 hours each: suppressed (<5 people).
-- Institution: 18 staff, 79 hours, 79 / 18 = 4.39 per head; 20% below is 3.51, so the BSU
+- Research Management: 2 staff, no training: suppressed.
+- Institution: 20 staff, 79 hours, 79 / 20 = 3.95 per head; 20% below is 3.16, so the BSU
   (2.00) is under-represented and the SO family (6.00) is not.
+- Divisions: Labs has the SO and RM staff (12, 60 hours, 5.00 per head); Services has the
+  BSU and Analytical Scientists (8, 19 hours, 2.38 per head).
 A leaver who left in 2025 and a record dated 2025 do not count.
 """
 
@@ -35,6 +38,7 @@ def data_set(institution):
         ("Scientific Officer", 10, 6, "10", labs),
         ("Biological Services Unit", 5, 2, "5", services),
         ("Analytical Scientists", 3, 3, "3", services),
+        ("Research Management", 2, 0, "0", labs),
     ]:
         family = JobFamilyFactory(institution=institution, name=name)
         grade = GradeFactory(job_family=family, level=2, short_name=name[:3].upper())
@@ -63,8 +67,8 @@ def by_label(rows):
 
 def test_report_gives_the_hand_checked_figures(data_set, institution):
     report = training_report(institution, 2026)
-    assert (report.total.headcount, report.total.hours, report.total.hours_per_head) == (18, 79, Decimal("4.39"))
-    assert report.threshold == Decimal("3.51")
+    assert (report.total.headcount, report.total.hours, report.total.hours_per_head) == (20, 79, Decimal("3.95"))
+    assert report.threshold == Decimal("3.16")
     families = by_label(report.by_family)
     so, bsu, analytical = (
         families["Scientific Officer"],
@@ -82,18 +86,20 @@ def test_report_gives_the_hand_checked_figures(data_set, institution):
     assert analytical.suppressed and not analytical.under_represented
     divisions = by_label(report.by_division)
     assert (divisions["Services"].headcount, divisions["Services"].hours_per_head) == (8, Decimal("2.38"))
+    assert (divisions["Labs"].headcount, divisions["Labs"].hours_per_head) == (12, Decimal("5.00"))
+    assert families["Research Management"].suppressed
 
 
 def test_a_wider_margin_stops_marking_the_family(data_set, institution):
-    report = training_report(institution, 2026, margin=60)  # threshold 1.76: BSU's 2.00 is above it
+    report = training_report(institution, 2026, margin=60)  # threshold 1.58: BSU's 2.00 is above it
     assert not by_label(report.by_family)["Biological Services Unit"].under_represented
 
 
 def test_report_page_suppresses_small_counts_and_marks_under_representation(data_set, institution, hr):
     response = client_for(hr).get(reverse("development:report"), {"year": 2026})
     page = response.content.decode()
-    # The HR viewer is staff too (no job family recorded): 79 hours over 19 people.
-    assert 'data-testid="average">4.16<' in page
+    # The HR viewer is staff too (no job family recorded): 79 hours over 21 people.
+    assert 'data-testid="average">3.76<' in page
     assert "Not recorded" in page
     family_table = page.split('data-testid="by-job-family"')[1].split("</table>")[0]
     analytical = family_table.split("Analytical Scientists")[1].split("</tr>")[0]
@@ -124,7 +130,7 @@ def test_xlsx_export_is_built_by_the_worker_and_downloadable(
     sheet = openpyxl.load_workbook(__import__("io").BytesIO(b"".join(response.streaming_content))).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert ["Job family", "Analytical Scientists", "<5", "<5", "<5", "<5", "<5", "<5", None] in rows
-    assert ["Institution", "Institution", 19, 11, 79, 11, 4.16, 0.58, None]  # with the HR viewer in rows
+    assert ["Institution", "Institution", 21, 11, 79, 11, 3.76, 0.52, None]  # with the HR viewer in rows
 
 
 def test_report_is_for_hr_and_programme_managers_only(data_set, institution, outsider, hr):
@@ -154,3 +160,25 @@ def test_report_queries_do_not_grow_with_the_data(people, institution, hr, djang
     with django_assert_max_num_queries(20):
         response = client.get(reverse("development:report"), {"year": 2026})
     assert response.context["report"].total.headcount == people + 1
+
+
+def test_a_lone_small_group_hides_the_next_smallest_too_so_the_total_cannot_reveal_it():
+    from development.selectors import ReportRow, _suppress_complements
+
+    rows = [
+        ReportRow("Small", 3, 2, Decimal(6), 2),
+        ReportRow("Middle", 6, 6, Decimal(12), 6),
+        ReportRow("Large", 10, 9, Decimal(30), 9),
+    ]
+    _suppress_complements(rows)
+    assert [row.suppressed for row in rows] == [True, True, False]
+    assert not rows[2].trained_suppressed
+
+    trained = [
+        ReportRow("A", 8, 2, Decimal(4), 2),
+        ReportRow("B", 9, 6, Decimal(6), 6),
+        ReportRow("C", 9, 8, Decimal(8), 8),
+    ]
+    _suppress_complements(trained)
+    assert [row.trained_suppressed for row in trained] == [True, True, False]
+    assert not any(row.suppressed for row in trained)
