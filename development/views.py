@@ -4,6 +4,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -36,6 +37,7 @@ from .models import (
 )
 
 State = DevelopmentRequest.State
+RECORDS_PAGE_SIZE = 25
 
 
 def _profile(user):
@@ -78,7 +80,7 @@ def mine(request):
             "waiting": [r for r in requests if r.state in (State.SUBMITTED, State.CHANGES_REQUESTED)],
             "to_record": [r for r in requests if r.state == State.APPROVED and r.start_date <= today],
             "requests": requests,
-            "records": list(selectors.records_of(profile)[:50]),
+            "records": Paginator(selectors.records_of(profile), RECORDS_PAGE_SIZE).get_page(request.GET.get("page")),
         },
     )
 
