@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from programmes.selectors import completed_programmes
+
 from . import portal, roles, selectors, services
 from .filters import DirectoryFilter
 from .forms import OwnProfileForm, StaffRecordForm
@@ -53,6 +55,7 @@ def profile_detail(request, pk):
         {
             "profile": profile,
             "reports": selectors.reports_of(profile),
+            "completed_programmes": completed_programmes(profile),
             "can_edit_own": request.user.has_perm("people.edit_own_profile", profile),
             "can_edit_record": request.user.has_perm("people.edit_staff_record", profile),
         },

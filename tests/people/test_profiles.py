@@ -138,3 +138,24 @@ def test_a_leaving_date_before_the_start_date_is_refused(hr, technician):
     assert "The leaving date must be on or after the start date." in response.content.decode()
     technician.refresh_from_db()
     assert technician.leaving_date is None
+
+
+def test_a_profile_shows_the_programmes_the_person_completed(technician, manager):
+    from programmes.models import Application, Cohort, Programme
+
+    programme = Programme.objects.create(
+        institution=technician.institution, title="Ignite", summary="Mid-career programme", kind="development"
+    )
+    cohort = Cohort.objects.create(
+        programme=programme,
+        name="2025 intake",
+        starts_on="2025-01-10",
+        ends_on="2025-06-30",
+        capacity=30,
+        opens_on="2024-11-01",
+        closes_on="2024-12-01",
+    )
+    Application.objects.create(cohort=cohort, applicant=technician, statement="x", state=Application.State.COMPLETED)
+    page = client_for(manager).get(f"/staff/{technician.pk}/").content.decode()
+    assert "Completed programmes" in page
+    assert "Ignite, 2025 intake" in page

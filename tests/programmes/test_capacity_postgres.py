@@ -28,7 +28,8 @@ def _connections_free():
         limit = int(cursor.fetchone()[0])
         cursor.execute("SELECT count(*) FROM pg_stat_activity")
         used = cursor.fetchone()[0]
-    return limit - used - 5
+    # the other test process and the live server share the server too: keep a wide margin
+    return limit - used - 20
 
 
 def _endorsed_applications(cohort, institution, count):
@@ -84,7 +85,7 @@ def test_one_hundred_simultaneous_acceptances_fill_exactly_twenty_places(institu
         pytest.skip(f"Only {free} PostgreSQL connections free")
     programme_manager.user.refresh_from_db()
 
-    outcomes, errors = _run_at_once(applications, programme_manager.user, max_connections=min(APPLICANTS, free))
+    outcomes, errors = _run_at_once(applications, programme_manager.user, max_connections=min(APPLICANTS, free, 40))
 
     assert errors == []
     assert outcomes.count("accepted") == PLACES
