@@ -331,7 +331,8 @@ def _submission_xlsx(run, rows):
         for entry in section["entries"]:
             item, latest = entry["item"], entry["latest"]
             measures = "\n".join(
-                f"{m.wording} Target {m.target or '—'} {m.unit}; value {m.value or 'no data'} ({m.status}). {m.how}"
+                f"{m.wording} Target {m.target or '—'} {m.unit}; value {m.value or 'no data'} ({m.status}). "
+                f"{m.detail.rstrip('.') + '. ' if m.detail else ''}{m.how}"
                 for m in entry["measures"]
             )
             sheet.append(

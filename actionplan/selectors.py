@@ -148,7 +148,11 @@ def pillar_progress(items):
     for row in sorted(rows.values(), key=lambda r: r["pillar"].number):
         row["done"] = row["counts"][Status.DONE]
         row["percent"] = round(100 * row["done"] / row["total"]) if row["total"] else 0
-        row["bars"] = [(key, label, row["counts"][key]) for key, label in Status.choices]
+        row["bars"] = [
+            (key, label, row["counts"][key], 100 * row["counts"][key] / row["total"])
+            for key, label in Status.choices
+            if row["counts"][key]
+        ]
         result.append(row)
     return result
 
