@@ -39,7 +39,13 @@ class AllowancePolicy(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="Days each technician may use for development, unless a grade or job family says otherwise.",
     )
-    year_type = models.CharField("allowance year", max_length=10, choices=YearType.choices, default=YearType.CALENDAR)
+    year_type = models.CharField(
+        "allowance year",
+        max_length=10,
+        choices=YearType.choices,
+        default=YearType.CALENDAR,
+        help_text="The year the minimum runs over; days do not carry over to the next.",
+    )
     leave_year_start_month = models.PositiveSmallIntegerField(
         "leave year starts in month",
         default=4,
@@ -147,7 +153,9 @@ class GuidanceVersion(models.Model):
         MANAGERS = "managers", "Managers"
 
     institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="+")
-    audience = models.CharField("for", max_length=10, choices=Audience.choices)
+    audience = models.CharField(
+        "for", max_length=10, choices=Audience.choices, help_text="Staff and managers each have their own guidance."
+    )
     title = models.CharField("title", max_length=200, help_text="e.g. Using your development days 2026.")
     effective_from = models.DateField(
         "effective from", help_text="The guidance shown is the latest version effective on or before today."
@@ -266,12 +274,19 @@ class DevelopmentRequest(models.Model):
     DEAD_STATES = (State.CANCELLED, State.DECLINED)
 
     person = models.ForeignKey("people.StaffProfile", on_delete=models.CASCADE, related_name="development_requests")
-    activity_type = models.CharField("activity", max_length=20, choices=ActivityType.choices)
+    activity_type = models.CharField(
+        "activity", max_length=20, choices=ActivityType.choices, help_text="What kind of development this is."
+    )
     title = models.CharField("title", max_length=200, help_text="e.g. Advanced confocal microscopy course.")
-    delivery = models.CharField("internal or external", max_length=10, choices=Delivery.choices)
+    delivery = models.CharField(
+        "internal or external",
+        max_length=10,
+        choices=Delivery.choices,
+        help_text="Internal: run by your institution; external: by anyone else.",
+    )
     provider = models.CharField("provider", max_length=200, blank=True, help_text="Who runs it, e.g. EMBL.")
-    start_date = models.DateField("first day")
-    end_date = models.DateField("last day")
+    start_date = models.DateField("first day", help_text="The first day away from your usual work.")
+    end_date = models.DateField("last day", help_text="The same as the first day for a one-day activity.")
     days = models.DecimalField(
         "development days",
         max_digits=4,
@@ -286,7 +301,13 @@ class DevelopmentRequest(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="Fees, travel and subsistence.",
     )
-    paid_by = models.CharField("paid by", max_length=12, choices=PaidBy.choices, default=PaidBy.NOBODY)
+    paid_by = models.CharField(
+        "paid by",
+        max_length=12,
+        choices=PaidBy.choices,
+        default=PaidBy.NOBODY,
+        help_text="Who pays the cost, if there is one.",
+    )
     benefit = models.TextField("why it helps", help_text="How this helps your work and your career.")
     state = models.CharField("state", max_length=20, choices=State.choices, default=State.SUBMITTED)
     submitted_at = models.DateTimeField("submitted", default=timezone.now)
@@ -384,9 +405,16 @@ class TrainingRecord(models.Model):
     )
     source = models.CharField("source", max_length=10, choices=Source.choices, default=Source.LOGGED)
     title = models.CharField("title", max_length=200, help_text="The course or activity.")
-    activity_type = models.CharField("activity", max_length=20, choices=ActivityType.choices)
-    delivery = models.CharField("internal or external", max_length=10, choices=Delivery.choices)
-    provider = models.CharField("provider", max_length=200, blank=True)
+    activity_type = models.CharField(
+        "activity", max_length=20, choices=ActivityType.choices, help_text="What kind of development this was."
+    )
+    delivery = models.CharField(
+        "internal or external",
+        max_length=10,
+        choices=Delivery.choices,
+        help_text="Internal: run by your institution; external: by anyone else.",
+    )
+    provider = models.CharField("provider", max_length=200, blank=True, help_text="Who ran it.")
     date = models.DateField("date", help_text="The (first) day of the activity.")
     days = models.DecimalField(
         "development days used",
