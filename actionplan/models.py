@@ -1,6 +1,9 @@
 """The 36-month action plan: pillars, action items, owners, success measures, progress updates,
 measure snapshots and the report runs produced by Celery."""
 
+import calendar
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -17,11 +20,24 @@ class Aim(models.TextChoices):
     SUSTAINABILITY = "sustainability", "Sustainability"
 
 
+PLAN_MONTHS = 36
+
+
+def default_end(start, months=PLAN_MONTHS):
+    """The day before the same date `months` later: 1 Jan 2024 -> 31 Dec 2026."""
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day) - timedelta(days=1)
+
+
 class ActionPlan(models.Model):
     institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="action_plans")
     title = models.CharField("title", max_length=200, help_text="e.g. Technician Commitment Action Plan 2024-2027.")
     start = models.DateField("start", help_text="The first day of the plan.")
-    end = models.DateField("end", help_text="The last day of the plan; 36 months after the start by default.")
+    end = models.DateField(
+        "end", blank=True, help_text="The last day of the plan; left blank, 36 months after the start."
+    )
     published = models.BooleanField(
         "published to technicians",
         default=False,
@@ -49,6 +65,11 @@ class ActionPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.end is None and self.start is not None:
+            self.end = default_end(self.start)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("actionplan:dashboard", args=[self.pk])

@@ -25,6 +25,7 @@ from .models import (
     ReportRun,
     Status,
     SuccessMeasure,
+    default_end,
 )
 from .notifications import MONTHLY_DIGEST, QUARTERLY_REPORT, UPDATE_DUE
 
@@ -78,10 +79,11 @@ def plan_file_parse(text):
     clean = {
         "title": _require(plan, "title", "The plan"),
         "start": _date(plan, "start", "The plan"),
-        "end": _date(plan, "end", "The plan"),
+        "end": _date(plan, "end", "The plan", required=False),
         "update_interval_days": plan.get("update_interval_days", 30),
         "notes": plan.get("notes", ""),
     }
+    clean["end"] = clean["end"] or default_end(clean["start"])  # 36 months unless the file says otherwise
     if clean["end"] <= clean["start"]:
         raise PlanFileError("The plan: the field 'end' must be after 'start'.")
     aims = set(Aim.values)

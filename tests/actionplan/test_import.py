@@ -149,3 +149,11 @@ def test_the_command_loads_the_seed_and_refuses_a_bad_file_with_its_message(inst
 
     call_command("import_action_plan", str(SEED_FILE), institution=institution.slug)
     assert ActionItem.objects.filter(plan__institution=institution).count() == 26
+
+
+def test_a_plan_without_an_end_runs_for_36_months(institution, seed_text):
+    text = _broken(seed_text, lambda d: (d["plan"].pop("end"), d["plan"].update(start="2025-03-01")))
+
+    plan = plan_import(institution=institution, text=text).plan
+
+    assert plan.end.isoformat() == "2028-02-29"

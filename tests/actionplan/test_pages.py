@@ -4,11 +4,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from actionplan.models import ActionItem, MeasureSnapshot, Owner, ProgressUpdate, Status, SuccessMeasure
 from actionplan.services import plan_import, progress_update_add
+from people import roles
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +300,37 @@ def test_a_programme_manager_publishes_the_plan_and_sets_the_reminder_interval(p
     client.post(url, {"published": "on", "update_interval_days": "60"})
     plan.refresh_from_db()
     assert (plan.published, plan.update_interval_days) == (True, 60)
+
+
+def test_the_tc_submission_is_for_programme_managers_and_hr_of_the_institution(plan, hr, rdc, outsider):
+    progress_update_add(
+        item=item(plan, "4D"), author=hr.user, date=plan.start, narrative="Survey drafted", status="on_track"
+    )
+    url = reverse("actionplan:submission", args=[plan.pk])
+
+    page = client_for(hr).get(url)
+    sections = {section["label"]: [e["item"].code for e in section["entries"]] for section in page.context["sections"]}
+    assert sections["Recognition"] == ["2A", "2F", "3A", "3B", "3C", "3D"]
+    assert "Survey drafted" in page.content.decode()
+    assert client_for(rdc).get(url).status_code == 403  # owners see the plan, not the submission
+    assert client_for(outsider).get(url).status_code == 404
+
+
+def test_an_owner_sees_the_item_page_and_a_technician_does_not(plan, rdc, technician):
+    url = reverse("actionplan:item", args=[item(plan, "2H").pk])
+    assert "Add a progress update" in client_for(rdc).get(url).content.decode()
+    assert client_for(technician).get(url).status_code == 404
+
+
+def test_the_owners_page_lists_roles_and_holders_for_managers_only(plan, programme_manager, rdc, outsider):
+    url = reverse("actionplan:owners")
+    page = client_for(programme_manager).get(url)
+    rows = {owner.short_name: [str(h) for h in owner.holders.all()] for owner in page.context["owners"]}
+    assert rows["RDC"] == [str(rdc)] and rows["SOA"] == []
+    assert client_for(rdc).get(url).status_code == 403
+
+    # A programme manager elsewhere sees their own institution's roles, none of ICR's.
+    outsider.user.groups.add(Group.objects.get_or_create(name=roles.PROGRAMME_MANAGER)[0])
+    assert client_for(outsider).get(url).context["owners"] == []
+    rdc_role = Owner.objects.get(short_name="RDC")
+    assert client_for(outsider).get(reverse("actionplan:owner_edit", args=[rdc_role.pk])).status_code == 404
