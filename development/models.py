@@ -365,6 +365,20 @@ class RequestTransition(models.Model):
     def __str__(self):
         return f"{self.request_id}: {self.from_state or 'new'} -> {self.to_state}"
 
+    @property
+    def verb(self):
+        """What the person did, in words: "approved it", "asked for changes"."""
+        State = DevelopmentRequest.State
+        if self.to_state == State.SUBMITTED:
+            return "resubmitted it" if self.from_state else "submitted it"
+        return {
+            State.APPROVED: "approved it",
+            State.DECLINED: "declined it",
+            State.CHANGES_REQUESTED: "asked for changes",
+            State.CANCELLED: "cancelled it",
+            State.COMPLETED: "marked it done",
+        }.get(self.to_state, self.get_to_state_display().lower())
+
 
 class CpdCategory(models.TextChoices):
     """The Science Council's five CPD activity types, for the registration CPD record."""

@@ -152,6 +152,7 @@ def request_detail(request, pk):
             "is_owner": is_owner,
             "form": form,
             "transitions": development_request.transitions.select_related("by"),
+            "allowance": selectors.allowance_for(development_request.person) if may_decide else None,
             "record": getattr(development_request, "record", None)
             if development_request.state == State.COMPLETED
             else None,

@@ -192,7 +192,7 @@ def test_declining_needs_a_reason_and_records_it(technician, manager):
         "Clashes with the audit.",
     )
     page = client_for(technician).get(request.get_absolute_url()).content.decode()
-    assert "Clashes with the audit." in page
+    assert f"{manager} declined it: “Clashes with the audit.”" in page
 
 
 def test_technician_edits_and_resubmits_after_changes_are_requested(technician, manager):
@@ -373,3 +373,12 @@ def test_a_request_cannot_be_marked_done_before_it_starts(technician):
     assert "once it has started" in response.content.decode()
     request.refresh_from_db()
     assert request.state == State.APPROVED and not TrainingRecord.objects.exists()
+
+
+def test_manager_deciding_sees_the_requesters_days_this_year(technician, manager, policy):
+    make_request(technician, start=timezone.localdate(), days="1", state=State.APPROVED, title="Earlier course")
+    request = make_request(technician, start=next_weekday(), days="2")
+    page = client_for(manager).get(request.get_absolute_url()).content.decode()
+    expected_year = timezone.localdate().year
+    assert f"has used 0, has 1 approved and 4 left of 5 days in {expected_year}" in page
+    assert "requester-allowance" not in client_for(technician).get(request.get_absolute_url()).content.decode()
