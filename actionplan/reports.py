@@ -9,7 +9,9 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
 from . import selectors
@@ -28,6 +30,16 @@ MEASURE_COLUMNS = [
     "How it was computed",
     "Value as of",
 ]
+
+
+def update_evidence(update):
+    """The update's evidence link, or the portal address of its (permission-checked) file."""
+    if update.evidence_link:
+        return update.evidence_link
+    if update.evidence_file:
+        path = reverse("actionplan:update_evidence", args=[update.pk])
+        return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return ""
 
 
 def fmt_number(value):
@@ -219,7 +231,7 @@ def _updates_sheet(book, run):
         .order_by("item__position", "-date")
     )
     for update in updates:
-        evidence = update.evidence_link or (update.evidence_file.name if update.evidence_file else "")
+        evidence = update_evidence(update)
         sheet.append(
             [update.item.code, update.date, update.get_status_display(), update.narrative, evidence, str(update.author)]
         )
@@ -300,7 +312,7 @@ def submission_sections(plan, rows=None):
             if aim not in {pillar.aim for pillar in item.aims.all()}:
                 continue
             updates = list(item.updates.all())  # newest first (model ordering)
-            evidence = [u.evidence_link or u.evidence_file.name for u in updates if u.evidence_link or u.evidence_file]
+            evidence = [update_evidence(u) for u in updates if u.evidence_link or u.evidence_file]
             evidence += [row.evidence for row in by_code.get(item.code, []) if row.evidence]
             entries.append(
                 {

@@ -11,7 +11,7 @@ from django.utils import timezone
 from people import roles
 from people.models import StaffProfile
 
-from .models import ActionItem, ActionPlan, MeasureSnapshot, Owner, ReportRun, Status, SuccessMeasure
+from .models import ActionItem, ActionPlan, MeasureSnapshot, Owner, ProgressUpdate, ReportRun, Status, SuccessMeasure
 
 # --- Who may do what -------------------------------------------------------------------------
 
@@ -68,6 +68,22 @@ def get_item_for_user(user, pk):
     if not may_see_full_plan(user):
         raise Http404("No action here.")
     return item
+
+
+def get_update_for_user(user, pk):
+    update = get_object_or_404(
+        ProgressUpdate.objects.filter(item__plan__institution=user.institution).select_related("item"), pk=pk
+    )
+    if not may_see_full_plan(user):
+        raise Http404("No update here.")
+    return update
+
+
+def get_measure_for_user(user, pk):
+    measure = get_object_or_404(SuccessMeasure.objects.filter(item__plan__institution=user.institution), pk=pk)
+    if not may_see_full_plan(user):
+        raise Http404("No measure here.")
+    return measure
 
 
 def get_measure_for_manager(user, pk):

@@ -19,6 +19,8 @@ urlpatterns = [
     path("items/<int:pk>/update/", views.item_update, name="item_update"),
     path("items/<int:pk>/my-update/", views.my_action_update, name="my_action_update"),
     path("measures/<int:pk>/record/", views.measure_record, name="measure_record"),
+    path("measures/<int:pk>/evidence/", views.measure_evidence, name="measure_evidence"),
+    path("updates/<int:pk>/evidence/", views.update_evidence, name="update_evidence"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
 ]

@@ -313,3 +313,24 @@ def owner_edit(request, pk):
         messages.success(request, f"Saved who holds {owner.name}.")
         return redirect("actionplan:owners")
     return render(request, "actionplan/owner_edit.html", {"owner": owner, "form": form})
+
+
+def _file_response(field):
+    if not field:
+        raise Http404("No evidence file.")
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def update_evidence(request, pk):
+    """An update's evidence file, for those who may see its action (media files are not public)."""
+    _require_profile(request.user)
+    update = selectors.get_update_for_user(request.user, pk)
+    return _file_response(update.evidence_file)
+
+
+@login_required
+def measure_evidence(request, pk):
+    _require_profile(request.user)
+    measure = selectors.get_measure_for_user(request.user, pk)
+    return _file_response(measure.evidence_file)

@@ -334,3 +334,29 @@ def test_the_owners_page_lists_roles_and_holders_for_managers_only(plan, program
     assert client_for(outsider).get(url).context["owners"] == []
     rdc_role = Owner.objects.get(short_name="RDC")
     assert client_for(outsider).get(reverse("actionplan:owner_edit", args=[rdc_role.pk])).status_code == 404
+
+
+def test_evidence_files_are_served_only_to_those_who_see_the_plan(
+    plan, programme_manager, technician, outsider, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(programme_manager)
+    target = item(plan, "2A")
+    client.post(
+        reverse("actionplan:item_update", args=[target.pk]),
+        {
+            "date": timezone.localdate().isoformat(),
+            "status": "on_track",
+            "narrative": "Slides updated",
+            "evidence_file": SimpleUploadedFile("slides.txt", b"Research integrity slides v2"),
+        },
+    )
+    update = ProgressUpdate.objects.get(item=target)
+    url = reverse("actionplan:update_evidence", args=[update.pk])
+
+    assert b"".join(client.get(url).streaming_content) == b"Research integrity slides v2"
+    assert url in client.get(reverse("actionplan:item", args=[target.pk])).content.decode()
+    assert client_for(technician).get(url).status_code == 404
+    assert client_for(outsider).get(url).status_code == 404
