@@ -31,6 +31,7 @@ State = DevelopmentRequest.State
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 WAITING_WORKING_DAYS = 5
+RECORD_NOTE_FIELDS = ("hours", "cpd_category", "reflection", "value_rating")
 REQUEST_FIELDS = (
     "activity_type",
     "title",
@@ -294,6 +295,45 @@ def training_record_log(*, person, by, evidence=None, **fields):
             record.evidence.save(f"evidence.{EVIDENCE_TYPES[evidence_type]}", evidence, save=False)
         record.save()
     return record
+
+
+def training_record_update(*, record, by, evidence=None, **fields):
+    """Save the owner's changes; only a logged record's facts (title, dates, days) can change.
+
+    A new evidence file replaces the old one, which is deleted once the change commits.
+    """
+    if record.person.user_id != by.pk:
+        raise PermissionDenied("Only the person whose record this is can change it.")
+    if record.source != TrainingRecord.Source.LOGGED and set(fields) - set(RECORD_NOTE_FIELDS):
+        raise ValidationError(
+            "Only the reflection, rating, hours, CPD category and evidence of this record can change."
+        )
+    evidence_type = evidence_check(evidence) if evidence else ""
+    with transaction.atomic():
+        record = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+        for name, value in fields.items():
+            setattr(record, name, value)
+        record.full_clean(exclude=["evidence"])
+        old_name = record.evidence.name if evidence and record.evidence else ""
+        if evidence:
+            record.evidence_type = evidence_type
+            record.evidence.save(f"evidence.{EVIDENCE_TYPES[evidence_type]}", evidence, save=False)
+        record.save()
+        if old_name:
+            storage = record.evidence.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return record
+
+
+def training_record_delete(*, record, by):
+    """Delete a record the technician logged themself (not one from a request or an import)."""
+    if record.person.user_id != by.pk or record.source != TrainingRecord.Source.LOGGED:
+        raise PermissionDenied("You can delete only training you logged yourself.")
+    with transaction.atomic():
+        name, storage = record.evidence.name, record.evidence.storage
+        record.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 def records_csv_rows(records):

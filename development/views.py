@@ -4,6 +4,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -215,6 +216,39 @@ def record_detail(request, pk):
     _profile(request.user)
     record = selectors.get_record_for_user(request.user, pk)
     return render(request, "development/record_detail.html", {"object": record})
+
+
+@login_required
+def record_edit(request, pk):
+    _profile(request.user)
+    record = selectors.get_record_for_user(request.user, pk)
+    if record.person.user_id != request.user.pk:
+        raise PermissionDenied("Only the person whose record this is can change it.")
+    form_class = RecordForm if record.source == record.Source.LOGGED else CompleteForm
+    form = form_class(request.POST or None, request.FILES or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        evidence = data.pop("evidence", None)
+        # An unchanged file field hands back the stored file: only a new upload replaces it.
+        evidence = evidence if isinstance(evidence, UploadedFile) else None
+        try:
+            services.training_record_update(record=record, by=request.user, evidence=evidence, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your record is saved.")
+            return redirect(record)
+    return render(request, "development/record_form.html", {"form": form, "object": record})
+
+
+@login_required
+@require_POST
+def record_delete(request, pk):
+    _profile(request.user)
+    record = selectors.get_record_for_user(request.user, pk)
+    services.training_record_delete(record=record, by=request.user)
+    messages.success(request, f"“{record.title}” is deleted from your record.")
+    return redirect("development:mine")
 
 
 @login_required

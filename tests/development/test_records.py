@@ -266,3 +266,46 @@ def test_only_hr_and_administrators_set_the_policy(technician, programme_manager
     for person in (technician, programme_manager, outsider):
         assert client_for(person).post(reverse("development:policy"), policy_form()).status_code == 403
     assert not AllowancePolicy.objects.exists()
+
+
+def test_technician_adds_evidence_to_a_record_later_and_the_old_file_goes(
+    technician, django_capture_on_commit_callbacks
+):
+    record = make_record(technician, on=timezone.localdate(), source=TrainingRecord.Source.IMPORTED)
+    url = reverse("development:record_edit", args=[record.pk])
+    data = {"hours": "3", "cpd_category": "formal", "reflection": "Refresher was useful.", "value_rating": "4"}
+    client_for(technician).post(url, {**data, "evidence": SimpleUploadedFile("a.pdf", PDF)})
+    record.refresh_from_db()
+    first = record.evidence.name
+    assert record.evidence_type == "application/pdf" and record.reflection == "Refresher was useful."
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(technician).post(url, {**data, "evidence": SimpleUploadedFile("b.png", PNG)})
+    record.refresh_from_db()
+    assert record.evidence_type == "image/png" and record.evidence.name != first
+    assert not record.evidence.storage.exists(first)
+
+
+def test_an_imported_records_course_and_date_cannot_be_changed_by_the_technician(technician):
+    from development import services
+
+    record = make_record(technician, on=timezone.localdate(), source=TrainingRecord.Source.IMPORTED)
+    with pytest.raises(services.ValidationError):
+        services.training_record_update(record=record, by=technician.user, title="Something else")
+    record.refresh_from_db()
+    assert record.title == "Laboratory safety"
+
+
+def test_only_the_owner_changes_or_deletes_a_logged_record(technician, manager, outsider):
+    record = make_record(technician, on=timezone.localdate())
+    assert client_for(manager).get(reverse("development:record_edit", args=[record.pk])).status_code == 403
+    assert client_for(outsider).post(reverse("development:record_delete", args=[record.pk])).status_code == 404
+    assert client_for(manager).post(reverse("development:record_delete", args=[record.pk])).status_code == 403
+    assert TrainingRecord.objects.filter(pk=record.pk).exists()
+    client_for(technician).post(reverse("development:record_delete", args=[record.pk]))
+    assert not TrainingRecord.objects.exists()
+
+
+def test_a_record_from_a_request_cannot_be_deleted(technician):
+    record = make_record(technician, on=timezone.localdate(), source=TrainingRecord.Source.REQUEST)
+    assert client_for(technician).post(reverse("development:record_delete", args=[record.pk])).status_code == 403
+    assert TrainingRecord.objects.filter(pk=record.pk).exists()
