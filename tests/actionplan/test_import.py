@@ -157,3 +157,40 @@ def test_a_plan_without_an_end_runs_for_36_months(institution, seed_text):
     plan = plan_import(institution=institution, text=text).plan
 
     assert plan.end.isoformat() == "2028-02-29"
+
+
+TITLES = {
+    "1A": "Professional Development Minimum Allowance",
+    "1B": "Technical Career Development Programmes (Wellcome Trust Research Culture)",
+    "1C": "Encourage uptake of apprenticeship levy funded training for existing staff",
+    "1D": "Engagement with the wider Technical community",
+    "1E": "Enhanced training provision for Junior SO grades",
+    "1F": "Centralised TC Bulletin",
+    "1G": "Training Data on Technical Staff",
+    "1H": "Ensuring recruitment requirements (e.g. PhD) are necessary where requested",
+    "2A": "Authorships and Acknowledgments",
+    "2B": "Non journal-based methods of acknowledgement",
+    "2C": "Authorships and Acknowledgments Benchmarking",
+    "2D": "Enable acknowledgement and authorship record keeping",
+    "2E": "Track acknowledgement and authorship data for technicians",
+    "2F": "SO Promotions",
+    "2G": "Non SO Representation and Support",
+    "2H": "Welcome for new SO Grades",
+    "2I": "Create a network for Scientific Project Managers",
+    "3A": "Enhanced Professional Registration Support",
+    "3B": "Professional Registration for non-Scientific Officers i.e. other technical staff",
+    "3C": "Professional Registration in Management and Leadership and Development Programmes",
+    "3D": "External Prizes",
+    "4A": "Internal technician exchange programme pilot – placements",
+    "4B": "Support for Managers around SO Promotion and PD Programmes",
+    "4C": "Recruit Laboratory Technician Apprentices as future SOs",
+    "4D": "Survey on motivation and ambition",
+    "4E": "Improve data obtained through leaver questionnaire",
+}
+
+
+def test_every_item_has_its_title_from_the_seed_and_at_least_one_measure(plan):
+    items = ActionItem.objects.filter(plan=plan).prefetch_related("measures")
+    assert {item.code: item.title for item in items} == TITLES
+    assert all(item.measures.all() for item in items)
+    assert plan.pillars.get(number=2).statement.startswith("Ensure all technicians within the organisation")
