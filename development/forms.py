@@ -100,6 +100,8 @@ class CompleteForm(EvidenceMixin, forms.ModelForm):
         widgets = {
             "reflection": forms.Textarea(attrs={"rows": 3}),
             "value_rating": forms.Select(choices=[("", "—")] + [(i, i) for i in range(1, 6)]),
+            # No "clear" box: evidence is replaced by a new file, never silently dropped.
+            "evidence": forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
         }
 
     def clean_hours(self):
