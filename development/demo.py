@@ -107,9 +107,12 @@ def seed(context):
     policy = _policy(icr)
     _guidance(icr, context.accounts["programmes@icr.ac.uk"].user)
     this_year = policy.year_containing(today)
-    created_records = _population_records(context.staff, rng, policy, this_year, today)
+    # In primary-key order: the staff list is ordered by name, and equal names could swap
+    # places between runs, handing the same random draws to other people.
+    staff = sorted(context.staff, key=lambda person: person.pk)
+    created_records = _population_records(staff, rng, policy, this_year, today)
     demo_people = {profile.pk for profile in context.accounts.values()}
-    population = [person for person in context.staff if person.pk not in demo_people]
+    population = [person for person in staff if person.pk not in demo_people]
     created_requests = _population_requests(population, rng, policy, this_year, today)
     created_requests += _demo_accounts(context, today)
     context.lines.append(
@@ -350,7 +353,9 @@ def _demo_accounts(context, today):
                 record.evidence_type = "application/pdf"
                 record.save()
     # The manager's other reports have requests waiting too.
-    others = [p for p in context.staff if p.line_manager_id == manager.pk and p.pk != technician.pk][:2]
+    others = sorted(
+        (p for p in context.staff if p.line_manager_id == manager.pk and p.pk != technician.pk), key=lambda p: p.pk
+    )[:2]
     for number, person in enumerate(others):
         if _make_request(
             person,
