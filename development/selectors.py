@@ -205,6 +205,16 @@ def get_request_for_user(user, pk):
     raise Http404("No such request.")
 
 
+def get_person_for_user(user, pk):
+    """Return a colleague whose development the user may see (their line manager or HR), else 404."""
+    person = get_object_or_404(
+        StaffProfile.objects.for_institution(user.institution).select_related("user", "grade", "job_family"), pk=pk
+    )
+    if _sees_staff_member(user, person):
+        return person
+    raise Http404("No such person.")
+
+
 def get_record_for_user(user, pk):
     """Return the training record, or 404 unless the user is its owner, their manager or HR."""
     record = get_object_or_404(

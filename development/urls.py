@@ -19,6 +19,7 @@ urlpatterns = [
     path("records/<int:pk>/evidence/", views.record_evidence, name="record_evidence"),
     path("team/", views.team, name="team"),
     path("team/approve/", views.team_approve, name="team_approve"),
+    path("people/<int:pk>/", views.person, name="person"),
     path("delegates/", views.delegates, name="delegates"),
     path("delegates/<int:pk>/remove/", views.delegate_remove, name="delegate_remove"),
     path("policy/", views.policy_edit, name="policy"),

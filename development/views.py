@@ -300,6 +300,25 @@ def team(request):
 
 
 @login_required
+def person(request, pk):
+    """One report's development, for their line manager or HR; the person themself sees their own page."""
+    profile = _profile(request.user)
+    someone = selectors.get_person_for_user(request.user, pk)
+    if someone.pk == profile.pk:
+        return redirect("development:mine")
+    return render(
+        request,
+        "development/person.html",
+        {
+            "person": someone,
+            "allowance": selectors.allowance_for(someone),
+            "requests": list(selectors.requests_of(someone)),
+            "records": Paginator(selectors.records_of(someone), RECORDS_PAGE_SIZE).get_page(request.GET.get("page")),
+        },
+    )
+
+
+@login_required
 @require_POST
 def team_approve(request):
     _profile(request.user)

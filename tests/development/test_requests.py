@@ -382,3 +382,13 @@ def test_manager_deciding_sees_the_requesters_days_this_year(technician, manager
     expected_year = timezone.localdate().year
     assert f"has used 0, has 1 approved and 4 left of 5 days in {expected_year}" in page
     assert "requester-allowance" not in client_for(technician).get(request.get_absolute_url()).content.decode()
+
+
+def test_manager_sees_a_reports_development_and_others_do_not(technician, manager, institution, outsider, policy):
+    make_request(technician, start=next_weekday(), title="Cryo-EM sample prep", state=State.APPROVED)
+    url = reverse("development:person", args=[technician.pk])
+    page = client_for(manager).get(url).content.decode()
+    assert "Cryo-EM sample prep" in page and 'data-testid="days-approved">1<' in page
+    assert client_for(staff(institution)).get(url).status_code == 404
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(technician).get(url).url == reverse("development:mine")
