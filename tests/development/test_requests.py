@@ -392,3 +392,19 @@ def test_manager_sees_a_reports_development_and_others_do_not(technician, manage
     assert client_for(staff(institution)).get(url).status_code == 404
     assert client_for(outsider).get(url).status_code == 404
     assert client_for(technician).get(url).url == reverse("development:mine")
+
+
+@pytest.mark.parametrize("size", [3, 20])
+def test_a_reports_page_queries_do_not_grow_with_their_records(
+    size, technician, manager, policy, django_assert_max_num_queries
+):
+    from .conftest import make_record
+
+    today = timezone.localdate()
+    for n in range(size):
+        make_request(technician, start=today + timedelta(days=3 * n + 1), state=State.APPROVED)
+        make_record(technician, on=today - timedelta(days=n))
+    client = client_for(manager)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("development:person", args=[technician.pk]))
+    assert len(response.context["requests"]) == size
