@@ -88,7 +88,12 @@ def measure_evaluate(measure, *, as_of, start=None, end=None):
     due = measure.due_date or plan.end
     window_start, window_end = _window(measure, as_of)
     start, end = start or window_start, end or window_end
-    cumulative = measure.unit != "%" and measure.window == "plan"
+    # The pace a count must keep: over the plan, or over a year for "per year" targets. In a
+    # plan's first year the yearly count is still building up, so it is paced over that year too.
+    cumulative = measure.unit != "%"
+    pace_start, pace_due = plan.start, due
+    if measure.window == "year":
+        pace_start, pace_due = window_start, window_start + timedelta(days=365)
     if measure.metric_key:
         try:
             metric = metrics.get(measure.metric_key)
@@ -103,8 +108,8 @@ def measure_evaluate(measure, *, as_of, start=None, end=None):
             value=value,
             target=measure.target,
             direction=measure.direction,
-            start=plan.start,
-            due=due,
+            start=pace_start,
+            due=pace_due,
             today=as_of,
             cumulative=cumulative,
         )
@@ -117,8 +122,8 @@ def measure_evaluate(measure, *, as_of, start=None, end=None):
         value=value,
         target=measure.target,
         direction=measure.direction,
-        start=plan.start,
-        due=due,
+        start=pace_start,
+        due=pace_due,
         today=as_of,
         cumulative=cumulative,
         achieved=measure.achieved if recorded else None,

@@ -151,4 +151,17 @@ def test_a_per_year_measure_counts_the_last_twelve_months(plan, fake_metric):
     evaluation = measure_evaluate(measure, as_of=date(2025, 6, 1))
 
     assert fake_metric["window"] == (date(2024, 6, 1), date(2025, 6, 1))
-    assert evaluation.status == BEHIND  # 2 of 3 meetings a year: a yearly rate has no pace to keep
+    assert evaluation.status == BEHIND  # 2 of the 3 meetings a year, over a full year
+
+
+@pytest.mark.django_db
+def test_in_the_plans_first_year_a_per_year_count_is_paced_over_that_year(plan, fake_metric):
+    measure = SuccessMeasure.objects.select_related("item__plan").get(item__code="2I")
+    measure.metric_key = "tests.fake"
+    fake_metric["result"] = metrics.MetricResult(value=1)
+
+    early = measure_evaluate(measure, as_of=date(2024, 5, 1))  # 4 months in: 1 of 3 keeps pace
+    late = measure_evaluate(measure, as_of=date(2024, 11, 1))  # 10 months in: 1 is behind
+
+    assert fake_metric["window"] == (date(2024, 1, 1), date(2024, 11, 1))
+    assert (early.status, late.status) == (ON_TRACK, BEHIND)
