@@ -405,6 +405,6 @@ def test_a_reports_page_queries_do_not_grow_with_their_records(
         make_request(technician, start=today + timedelta(days=3 * n + 1), state=State.APPROVED)
         make_record(technician, on=today - timedelta(days=n))
     client = client_for(manager)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("development:person", args=[technician.pk]))
     assert len(response.context["requests"]) == size
