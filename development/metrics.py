@@ -7,7 +7,7 @@ from django.db.models import Sum
 from actionplan.metrics import MetricResult, metric
 from people.models import StaffProfile
 
-from .models import TrainingRecord
+from .models import GuidanceVersion, TrainingRecord
 
 
 def _staff_in_period(institution, start, end):
@@ -51,3 +51,20 @@ def staff_with_training(*, institution, start, end):
         numerator=trained,
         denominator=headcount,
     )
+
+
+@metric(
+    key="development.guidance_updates",
+    label="Development-days guidance versions published",
+    unit="versions",
+    how="Counts the dated versions of the staff and managers' guidance on development days that took effect "
+    "in the period (the plan asks for annual updates).",
+)
+def guidance_updates(*, institution, start, end):
+    versions = GuidanceVersion.objects.for_institution(institution)
+    if not versions.exists():
+        return None
+    in_period = versions.filter(effective_from__gte=start, effective_from__lte=end)
+    staff = in_period.filter(audience=GuidanceVersion.Audience.STAFF).count()
+    managers = in_period.filter(audience=GuidanceVersion.Audience.MANAGERS).count()
+    return MetricResult(value=staff + managers, detail=f"{staff} for staff, {managers} for managers")

@@ -34,3 +34,16 @@ def test_share_of_staff_with_training_and_none_without_staff(institution, other_
         )
         is None
     )
+
+
+def test_guidance_updates_count_versions_that_took_effect_in_the_period(institution):
+    from development.models import GuidanceVersion
+
+    measure = metrics.get("development.guidance_updates")
+    assert measure(institution=institution, start=date(2026, 1, 1), end=date(2026, 12, 31)) is None
+    for audience, day in [("staff", date(2025, 1, 10)), ("staff", date(2026, 1, 12)), ("managers", date(2026, 1, 12))]:
+        GuidanceVersion.objects.create(
+            institution=institution, audience=audience, title="G", effective_from=day, body="."
+        )
+    result = measure(institution=institution, start=date(2026, 1, 1), end=date(2026, 12, 31))
+    assert result.value == 2 and result.detail == "1 for staff, 1 for managers"
