@@ -187,6 +187,10 @@ def items_needing_update(*, today=None):
     return [item for item in candidates if item.update_overdue(today)]
 
 
+def owner_roles_of(profile):
+    return Owner.objects.for_institution(profile.institution).held_by(profile)
+
+
 def items_of_owner(profile):
     return (
         ActionItem.objects.for_institution(profile.institution)

@@ -11,7 +11,7 @@ from people import roles
 from . import reports, selectors, services
 from .filters import ItemFilter
 from .forms import MeasureRecordForm, OwnerHoldersForm, PlanSettingsForm, ProgressUpdateForm, ReportForm
-from .measures import STATUS_LABELS, measure_evaluate
+from .measures import measure_evaluate
 from .models import ReportRun, Status
 
 RECENT_RUNS = 5
@@ -39,10 +39,6 @@ def index(request):
     if plan.published:
         return redirect("actionplan:summary", plan.pk)
     raise Http404("The action plan is not published.")
-
-
-def _status_label(key):
-    return STATUS_LABELS.get(key, key)
 
 
 def _chart_data(measures):
@@ -180,7 +176,7 @@ def my_actions(request):
     for item in items:
         item.form = ProgressUpdateForm(plan=item.plan, prefix=f"item{item.pk}")
         item.overdue = item.update_overdue(today)
-    roles_held = list(selectors.Owner.objects.for_institution(request.user.institution).held_by(request.user.profile))
+    roles_held = list(selectors.owner_roles_of(request.user.profile))
     return render(request, "actionplan/mine.html", {"items": items, "roles_held": roles_held})
 
 
