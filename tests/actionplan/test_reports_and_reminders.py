@@ -370,3 +370,24 @@ def test_a_report_for_a_quarter_computes_each_measure_over_that_quarter(
         "Counts the fake people. Counted from 01 Apr 2025 to 30 Jun 2025.",
         "2025-06-30",
     ]
+
+
+@pytest.mark.django_db
+def test_a_running_report_shows_its_progress_bar_and_keeps_polling(plan, programme_manager, outsider):
+    run = ReportRun.objects.create(
+        plan=plan,
+        requested_by=programme_manager.user,
+        start=plan.start,
+        end=plan.end,
+        format="xlsx",
+        state=ReportRun.State.RUNNING,
+        progress=40,
+    )
+    url = reverse("actionplan:report", args=[run.pk])
+
+    page = client_for(programme_manager).get(url).content.decode()
+
+    assert 'aria-valuenow="40"' in page and "width: 40%" in page
+    assert f'hx-get="{url}" hx-trigger="every 1s"' in page
+    assert "report-download" not in page
+    assert client_for(outsider).get(url).status_code == 404
