@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import filetype
+import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -448,8 +449,6 @@ def training_import_start(*, institution, by, upload):
 
 def _read_table(batch):
     """Return the file's rows as dicts with normalised headers."""
-    import tablib
-
     with batch.file.open("rb") as handle:
         content = handle.read()
     if batch.original_name.lower().endswith(".xlsx"):

@@ -1,8 +1,11 @@
 """Background work: checking imports, building report files, and the daily reminders."""
 
+import io
+
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
+from openpyxl import Workbook
 
 from . import selectors, services
 from .models import AllowancePolicy, ReportExport
@@ -17,8 +20,6 @@ def check_training_import(batch_id):
 @shared_task(max_retries=3, retry_backoff=True, autoretry_for=(OSError,))
 def build_report_export(export_id):
     """Build the XLSX training report for one export row and attach it."""
-    from openpyxl import Workbook
-
     export = ReportExport.objects.select_related("institution").get(pk=export_id)
     if export.status != ReportExport.Status.RUNNING:
         return
@@ -34,8 +35,6 @@ def build_report_export(export_id):
         sheet.append(header)
         for row in rows:
             sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
-        import io
-
         buffer = io.BytesIO()
         workbook.save(buffer)
     except Exception as error:

@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -36,6 +38,7 @@ from .models import (
     ReportExport,
     TrainingImport,
 )
+from .tasks import build_report_export
 
 State = DevelopmentRequest.State
 RECORDS_PAGE_SIZE = 25
@@ -544,10 +547,6 @@ def report_csv(request):
 @require_POST
 def report_export(request):
     """Queue the XLSX file; the page shows its progress and then a download link."""
-    from django.db import transaction
-
-    from .tasks import build_report_export
-
     _require_reports_access(request.user)
     profile = request.user.profile
     _, years = selectors.report_years(profile.institution)
@@ -561,13 +560,7 @@ def report_export(request):
         export = ReportExport.objects.create(institution=profile.institution, requested_by=request.user, year=year)
         transaction.on_commit(lambda: build_report_export.delay(export.pk))
     messages.info(request, "The spreadsheet is being built; its link appears below when it is ready.")
-    return redirect(f"{_url('development:report')}?year={year}#exports")
-
-
-def _url(name, *args):
-    from django.urls import reverse
-
-    return reverse(name, args=args)
+    return redirect(f"{reverse('development:report')}?year={year}#exports")
 
 
 @login_required
