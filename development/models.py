@@ -7,6 +7,7 @@ the technician or was imported by HR (`TrainingImport`).
 """
 
 import calendar
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -392,8 +393,6 @@ class CpdCategory(models.TextChoices):
 
 def evidence_path(instance, filename):
     """Store evidence under a random name: the person's file name is never trusted or shown in a URL."""
-    import uuid
-
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"development/evidence/{uuid.uuid4().hex}.{extension}"
 
