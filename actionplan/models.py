@@ -324,13 +324,22 @@ class ReportRun(models.Model):
     progress = models.PositiveSmallIntegerField("progress (%)", default=0)
     file = models.FileField("file", upload_to="actionplan/reports/%Y/", blank=True)
     error = models.TextField("error", blank=True)
+    quarter = models.CharField(
+        "quarter", max_length=7, blank=True, help_text="Set on the quarterly report sent to the owners, e.g. 2025-Q2."
+    )
     created_at = models.DateTimeField("requested", auto_now_add=True)
     started_at = models.DateTimeField("started", null=True, blank=True)
     finished_at = models.DateTimeField("finished", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="reportrun_range")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="reportrun_range"),
+            # The quarterly job makes one report per plan and quarter, however often it runs.
+            models.UniqueConstraint(
+                fields=["plan", "quarter"], condition=~models.Q(quarter=""), name="reportrun_one_per_plan_quarter"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_format_display()} report of {self.plan} ({self.get_state_display()})"

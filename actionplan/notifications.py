@@ -51,7 +51,8 @@ The success measures of {{ plan }} as of {{ as_of }}:
 {% endfor %}
 Progress by status: {{ by_status }}
 
-The full report (PDF, Excel and CSV) can be generated on the plan's page:
+{% if report_link %}This quarter's report as a PDF: {{ report_link }}
+{% endif %}The plan, where reports can also be generated as Excel and CSV:
 {{ link }}""",
     )
 )

@@ -107,8 +107,9 @@ def owners_with_holders(institution):
 
 
 def get_report_for_user(user, pk):
+    """Reports are for those who see the whole plan: programme managers, HR and owner-role holders."""
     run = get_object_or_404(ReportRun.objects.filter(plan__institution=user.institution).select_related("plan"), pk=pk)
-    if not may_manage(user):
+    if not may_see_full_plan(user):
         raise Http404("No report here.")
     return run
 

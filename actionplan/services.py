@@ -1,12 +1,15 @@
 """Writes to the action plan: import, progress updates, measures, snapshots, reports, reminders."""
 
 import json
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.services import notification_enqueue
@@ -28,6 +31,8 @@ from .models import (
     default_end,
 )
 from .notifications import MONTHLY_DIGEST, QUARTERLY_REPORT, UPDATE_DUE
+
+logger = logging.getLogger(__name__)
 
 # --- Importing a plan file -----------------------------------------------------------------
 
@@ -443,6 +448,7 @@ def quarterly_report_send(*, plan, today=None):
     """
     today = today or timezone.localdate()
     quarter = quarter_of(today)
+    run = _quarterly_report_run(plan=plan, quarter=quarter, today=today)
     rows = []
     for measure in selectors.measures_with_latest(plan):
         latest = measure.latest
@@ -471,11 +477,38 @@ def quarterly_report_send(*, plan, today=None):
                 "as_of": f"{today:%d %B %Y}",
                 "rows": rows,
                 "by_status": by_status,
+                "report_link": _absolute(reverse("actionplan:report_download", args=[run.pk])) if run else "",
             },
             link=plan.get_absolute_url(),
         )
         sent += notification is not None
     return sent
+
+
+def _absolute(path):
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def _quarterly_report_run(*, plan, quarter, today):
+    """Return the quarter's PDF report of the plan, generating it the first time; None if it failed.
+
+    One per plan and quarter (a unique constraint): a second run of the job, or one at the same
+    time, finds it instead of making another.
+    """
+    run, created = ReportRun.objects.get_or_create(
+        plan=plan,
+        quarter=quarter,
+        defaults={"format": ReportRun.Format.PDF, "start": plan.start, "end": min(today, plan.end)},
+    )
+    if created:
+        try:
+            report_run_generate(run.pk)
+        except Exception:
+            # The owners still get the figures in the message; the failed run shows its error.
+            logger.exception("The quarterly report %s of plan %s failed", quarter, plan.pk)
+            return None
+    run.refresh_from_db()
+    return run if run.state != ReportRun.State.FAILED else None
 
 
 def plan_publish(*, plan, published):

@@ -46,3 +46,9 @@ def fake_metric():
 
     yield answers
     metrics._metrics.pop("tests.fake")
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Reports and evidence files go to the test's own folder, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -202,7 +202,9 @@ def holders(plan, institution):
 
 
 @pytest.mark.django_db
-def test_the_quarterly_report_goes_to_each_owner_once_per_quarter(plan, holders, django_capture_on_commit_callbacks):
+def test_the_quarterly_report_goes_to_each_owner_once_per_quarter(
+    plan, holders, settings, django_capture_on_commit_callbacks
+):
     services.snapshots_record(plan=plan, on=date(2025, 4, 1))
     with django_capture_on_commit_callbacks(execute=True):
         first = services.quarterly_report_send(plan=plan, today=date(2025, 4, 1))
@@ -220,8 +222,16 @@ def test_the_quarterly_report_goes_to_each_owner_once_per_quarter(plan, holders,
         f"actionplan.quarterly_report:{plan.pk}:{rdc.pk}:2025-Q3",
         f"actionplan.quarterly_report:{plan.pk}:{cpt.pk}:2025-Q3",
     }
+    reports = ReportRun.objects.filter(plan=plan).exclude(quarter="").order_by("quarter")
+    assert [(r.quarter, r.format, r.state, r.end) for r in reports] == [
+        ("2025-Q2", "pdf", "done", date(2025, 4, 1)),
+        ("2025-Q3", "pdf", "done", date(2025, 7, 1)),
+    ]
     message = Notification.objects.get(recipient=rdc.user, idempotency_key__endswith="2025-Q2")
     assert message.status == "sent"
+    download = reverse("actionplan:report_download", args=[reports[0].pk])
+    assert f"This quarter's report as a PDF: {settings.PORTAL_BASE_URL}{download}" in message.body
+    assert client_for(rdc).get(download).status_code == 200  # owners may download it
     assert "4D Raise survey response rates to 20+%" in message.body
     assert "Target: 20% · Value: no data · No data" in message.body
     assert "How: Recorded by hand; nothing recorded yet. (recorded 01 Apr 2025)" in message.body
@@ -252,6 +262,7 @@ def test_two_quarterly_runs_at_once_on_the_worker_send_each_owner_one_report(cel
 
     # Both runs finished, and between them they sent two messages, not four (they may share the work).
     assert len(finished) == 2 and sum(finished) == 2
+    assert ReportRun.objects.filter(plan=plan).exclude(quarter="").count() == 1
     per_person = list(
         Notification.objects.filter(kind="actionplan.quarterly_report").values_list("recipient", flat=True)
     )
