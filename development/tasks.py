@@ -4,22 +4,26 @@ import io
 
 from celery import shared_task
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from openpyxl import Workbook
 
 from . import selectors, services
 from .models import AllowancePolicy, ReportExport
 
 
-@shared_task(max_retries=3, retry_backoff=True, autoretry_for=(OSError,))
+@shared_task(max_retries=3, retry_backoff=True, autoretry_for=(OSError, OperationalError))
 def check_training_import(batch_id):
     """Check every row of an uploaded training file (progress is saved as it goes)."""
     services.training_import_check(batch_id=batch_id)
 
 
-@shared_task(max_retries=3, retry_backoff=True, autoretry_for=(OSError,))
-def build_report_export(export_id):
-    """Build the XLSX training report for one export row and attach it."""
+@shared_task(bind=True, max_retries=3)
+def build_report_export(self, export_id):
+    """Build the XLSX training report for one export row and attach it.
+
+    A database or disk hiccup is retried with backoff; any other error, or the last retry,
+    marks the export failed so the page stops waiting.
+    """
     export = ReportExport.objects.select_related("institution").get(pk=export_id)
     if export.status != ReportExport.Status.RUNNING:
         return
@@ -30,21 +34,30 @@ def build_report_export(export_id):
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = f"Training {report.label}".replace("/", "-")
-        sheet.append([f"Training per head, {report.institution} {report.label}", "", "", ""])
+        sheet.append([f"Training per head, {report.institution} {report.label}"])
         sheet.append(["Groups of fewer than 5 people are shown as <5."])
         sheet.append(header)
         for row in rows:
             sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
-    except Exception as error:
-        ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.FAILED, error=str(error)[:2000])
+        with transaction.atomic():
+            export.file.save(f"training-report-{export.year}.xlsx", ContentFile(buffer.getvalue()), save=False)
+            export.status = ReportExport.Status.READY
+            export.progress = 100
+            export.save(update_fields=["file", "status", "progress"])
+    except (OSError, OperationalError) as error:
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=error, countdown=min(5 * 2**self.request.retries, 60)) from error
+        _export_failed(export, error)
         raise
-    with transaction.atomic():
-        export.file.save(f"training-report-{export.year}.xlsx", ContentFile(buffer.getvalue()), save=False)
-        export.status = ReportExport.Status.READY
-        export.progress = 100
-        export.save(update_fields=["file", "status", "progress"])
+    except Exception as error:
+        _export_failed(export, error)
+        raise
+
+
+def _export_failed(export, error):
+    ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.FAILED, error=str(error)[:2000])
 
 
 @shared_task(max_retries=3, retry_backoff=True)

@@ -105,3 +105,29 @@ def test_programme_manager_sees_the_chart_and_downloads_the_spreadsheet(browser_
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == f"training-report-{timezone.localdate().year}.xlsx"
+
+
+@pytest.mark.celery_worker
+def test_import_page_polls_until_the_worker_has_checked_every_row(
+    celery_worker_on_redis, browser_page, programme_manager, technician, tmp_path
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        # SQLite's shared in-memory test database locks whole tables: the worker's progress
+        # writes and the page's polls (two threads) then fail with "table is locked".
+        pytest.skip("Needs PostgreSQL: a worker and the live server write and read at once.")
+    verified(programme_manager)
+    rows = [f"Course {n},2026-03-04,{technician.user.email},1" for n in range(300)]
+    attendance = tmp_path / "attendance.csv"
+    attendance.write_text("course,date,email,hours\n" + "\n".join(rows) + "\nBad,2026-03-04,nobody@icr.ac.uk,1\n")
+    page = browser_page
+    sign_in(page, programme_manager.user.email)
+    page.wait_for_url("**/")
+    page.goto("/development/imports/")
+    page.set_input_files("#id_file", str(attendance))
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/development/imports/*/")
+    page.wait_for_selector("[data-testid=good-count]", timeout=30_000)  # swapped in by the htmx poll
+    assert page.inner_text("[data-testid=good-count]") == "300 good rows"
+    assert page.inner_text("[data-testid=bad-count]") == "1 bad row"

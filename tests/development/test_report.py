@@ -18,6 +18,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from development.models import AllowancePolicy, ReportExport
 from development.selectors import training_report
@@ -182,3 +183,20 @@ def test_a_lone_small_group_hides_the_next_smallest_too_so_the_total_cannot_reve
     _suppress_complements(trained)
     assert [row.trained_suppressed for row in trained] == [True, True, False]
     assert not any(row.suppressed for row in trained)
+
+
+def test_a_failing_export_is_marked_failed_so_the_page_stops_waiting(
+    institution, hr, monkeypatch, django_capture_on_commit_callbacks
+):
+    from development import selectors as development_selectors
+
+    def broken(*args, **kwargs):
+        raise ValueError("report data is inconsistent")
+
+    monkeypatch.setattr(development_selectors, "training_report", broken)
+    with pytest.raises(ValueError), django_capture_on_commit_callbacks(execute=True):
+        client_for(hr).post(reverse("development:report_export"), {"year": timezone.localdate().year})
+    export = ReportExport.objects.get()
+    assert export.status == ReportExport.Status.FAILED and "inconsistent" in export.error
+    page = client_for(hr).get(reverse("development:report_export_status", args=[export.pk])).content.decode()
+    assert "Failed: report data is inconsistent" in page and "hx-trigger" not in page
