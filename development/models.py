@@ -523,6 +523,12 @@ class TrainingImport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # requeue_stalled_imports finds uploads still being checked long after upload.
+            models.Index(
+                fields=["created_at"], condition=models.Q(status="validating"), name="trainingimport_checking_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"

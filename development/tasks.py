@@ -1,14 +1,16 @@
 """Background work: checking imports, building report files, and the daily reminders."""
 
 import io
+from datetime import timedelta
 
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
+from django.utils import timezone
 from openpyxl import Workbook
 
 from . import selectors, services
-from .models import AllowancePolicy, ReportExport
+from .models import AllowancePolicy, ReportExport, TrainingImport
 
 
 @shared_task(max_retries=3, retry_backoff=True, autoretry_for=(OSError, OperationalError))
@@ -75,3 +77,24 @@ def send_development_reminders():
                 services.nothing_recorded_send(person=person, policy=policy, year=year, overrides=overrides) is not None
             )
     return sent
+
+
+STALLED_IMPORT_MINUTES = 15
+
+
+@shared_task(max_retries=3, retry_backoff=True)
+def requeue_stalled_imports():
+    """Every 10 minutes (beat): queue the check again for uploads whose task was lost.
+
+    An upload still being checked a quarter of an hour later has lost its task (a worker died
+    or the broker dropped it); checking again is harmless, it only rewrites the preview.
+    """
+    cutoff = timezone.now() - timedelta(minutes=STALLED_IMPORT_MINUTES)
+    ids = list(
+        TrainingImport.objects.filter(status=TrainingImport.Status.VALIDATING, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:100]
+    )
+    for pk in ids:
+        check_training_import.delay(pk)
+    return len(ids)

@@ -153,3 +153,27 @@ def test_imports_are_for_hr_and_programme_managers_and_hidden_from_other_institu
         client_for(outsider).post(reverse("development:import_commit", args=[batch.pk]), {"mode": "good"}).status_code
         == 404
     )
+
+
+def test_an_upload_whose_check_was_lost_is_checked_again_by_the_sweep(
+    numbered, institution, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from development import tasks
+
+    content = f"course,date,email,hours\nSafety,2026-03-04,{numbered.user.email},3\n".encode()
+    batch = TrainingImport(institution=institution, original_name="lost.csv")
+    batch.file.save("lost.csv", ContentFile(content))
+    recent = TrainingImport.objects.create(institution=institution, original_name="new.csv", file=batch.file.name)
+    TrainingImport.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=20))
+    assert tasks.requeue_stalled_imports() == 1
+    batch.refresh_from_db()
+    recent.refresh_from_db()
+    assert batch.status == "ready" and len(batch.good_rows) == 1
+    assert recent.status == "validating"  # young uploads are left to their own task
+    assert PeriodicTask.objects.get(task="development.tasks.requeue_stalled_imports").crontab.minute == "*/10"
