@@ -589,10 +589,11 @@ def training_import_commit(*, batch, by, mode):
             if row["person_id"] in institution_staff
         ]
         # The unique constraint skips rows imported since the check, so a re-import adds nothing.
-        created = TrainingRecord.objects.bulk_create(records, ignore_conflicts=True)
+        TrainingRecord.objects.bulk_create(records, ignore_conflicts=True, batch_size=1000)
         batch.status = TrainingImport.Status.IMPORTED
         batch.mode = mode
-        batch.imported_count = len(created)
+        # Counted, not taken from bulk_create, which also returns the rows it skipped.
+        batch.imported_count = TrainingRecord.objects.filter(import_batch=batch).count()
         batch.imported_at = timezone.now()
         batch.save(update_fields=["status", "mode", "imported_count", "imported_at"])
     return batch

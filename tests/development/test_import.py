@@ -177,3 +177,20 @@ def test_an_upload_whose_check_was_lost_is_checked_again_by_the_sweep(
     assert batch.status == "ready" and len(batch.good_rows) == 1
     assert recent.status == "validating"  # young uploads are left to their own task
     assert PeriodicTask.objects.get(task="development.tasks.requeue_stalled_imports").crontab.minute == "*/10"
+
+
+def test_rows_imported_by_someone_else_since_the_check_are_skipped_and_not_counted(
+    numbered, manager, hr, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    client = client_for(hr)
+    upload(client, good_csv(numbered, manager).encode(), capture=django_capture_on_commit_callbacks)
+    batch = TrainingImport.objects.get()
+    TrainingRecord.objects.create(
+        person=numbered, source="imported", title="Laboratory safety", date=date(2026, 3, 4), hours=3,
+        activity_type="course", delivery="internal", cpd_category="formal",
+    )  # fmt: skip
+    client.post(reverse("development:import_commit", args=[batch.pk]), {"mode": "all"})
+    batch.refresh_from_db()
+    assert batch.imported_count == 2 and TrainingRecord.objects.count() == 3
