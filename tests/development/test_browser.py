@@ -131,3 +131,37 @@ def test_import_page_polls_until_the_worker_has_checked_every_row(
     page.wait_for_selector("[data-testid=good-count]", timeout=30_000)  # swapped in by the htmx poll
     assert page.inner_text("[data-testid=good-count]") == "300 good rows"
     assert page.inner_text("[data-testid=bad-count]") == "1 bad row"
+
+
+def test_manager_asks_for_changes_and_the_technician_resubmits(browser_page, technician, manager, policy):
+    from .conftest import make_request
+
+    verified(technician, manager)
+    request = make_request(technician, start=next_weekday(), end=next_weekday() + timedelta(days=2), days="3")
+    page = browser_page
+    sign_in(page, manager.user.email)
+    page.wait_for_url("**/")
+    page.goto(request.get_absolute_url())
+    page.check("input[name=decision][value=changes_requested]")
+    page.click("main form button[type=submit]")
+    assert "Say why" in page.inner_text("main form")
+    page.check("input[name=decision][value=changes_requested]")
+    page.fill("#id_reason", "Could it be two days?")
+    page.click("main form button[type=submit]")
+    assert page.inner_text("[data-testid=state]") == "Changes requested"
+
+    page.context.clear_cookies()
+    sign_in(page, technician.user.email)
+    page.wait_for_url("**/")
+    page.goto(request.get_absolute_url())
+    assert "Could it be two days?" in page.inner_text("[data-testid=reason]")
+    page.click("text=Change and resubmit")
+    page.fill("#id_end_date", (request.start_date + timedelta(days=1)).isoformat())
+    page.fill("#id_days", "2")
+    page.click("main form button[type=submit]")
+    assert page.inner_text("[data-testid=state]") == "Waiting for approval"
+    request.refresh_from_db()
+    assert request.days == 2 and list(request.transitions.values_list("to_state", flat=True)) == [
+        "changes_requested",
+        "submitted",
+    ]
