@@ -560,6 +560,13 @@ class ReportExport(models.Model):
     institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField("allowance year")
+    margin = models.PositiveSmallIntegerField(
+        "under-representation margin (%)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="The margin chosen on the page; empty for the policy's own.",
+    )
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.RUNNING)
     progress = models.PositiveSmallIntegerField("progress (%)", default=0)
     file = models.FileField("file", upload_to="development/reports/", blank=True)

@@ -30,7 +30,7 @@ def build_report_export(self, export_id):
     if export.status != ReportExport.Status.RUNNING:
         return
     try:
-        report = selectors.training_report(export.institution, export.year)
+        report = selectors.training_report(export.institution, export.year, margin=export.margin)
         ReportExport.objects.filter(pk=export.pk).update(progress=50)
         header, rows = selectors.report_table(report)
         workbook = Workbook()

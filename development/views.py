@@ -556,11 +556,16 @@ def report_export(request):
         year = years[0]
     if year not in years:
         year = years[0]
+    margin = request.POST.get("margin", "")
+    margin = int(margin) if margin.isdigit() and int(margin) <= 100 else None
     with transaction.atomic():
-        export = ReportExport.objects.create(institution=profile.institution, requested_by=request.user, year=year)
+        export = ReportExport.objects.create(
+            institution=profile.institution, requested_by=request.user, year=year, margin=margin
+        )
         transaction.on_commit(lambda: build_report_export.delay(export.pk))
     messages.info(request, "The spreadsheet is being built; its link appears below when it is ready.")
-    return redirect(f"{reverse('development:report')}?year={year}#exports")
+    query = f"year={year}" + (f"&margin={margin}" if margin is not None else "")
+    return redirect(f"{reverse('development:report')}?{query}#exports")
 
 
 @login_required

@@ -124,14 +124,17 @@ def test_xlsx_export_is_built_by_the_worker_and_downloadable(
 ):
     client = client_for(hr)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("development:report_export"), {"year": 2026})
+        client.post(reverse("development:report_export"), {"year": 2026, "margin": "60"})
     export = ReportExport.objects.get()
+    assert export.margin == 60
     assert export.status == ReportExport.Status.READY and export.progress == 100
     response = client.get(reverse("development:report_export_download", args=[export.pk]))
     sheet = openpyxl.load_workbook(__import__("io").BytesIO(b"".join(response.streaming_content))).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert ["Job family", "Analytical Scientists", "<5", "<5", "<5", "<5", "<5", "<5", None] in rows
-    assert ["Institution", "Institution", 21, 11, 79, 11, 3.76, 0.52, None]  # with the HR viewer in rows
+    assert ["Institution", "Institution", 21, 11, 79, 11, 3.76, 0.52, None] in rows  # with the HR viewer
+    # At a 60% margin (threshold 1.50) the BSU's 2.00 hours per head is not marked.
+    assert ["Job family", "Biological Services Unit", 5, "<5", 10, 2, 2, 0.4, None] in rows
 
 
 def test_report_is_for_hr_and_programme_managers_only(data_set, institution, outsider, hr):
