@@ -9,7 +9,7 @@ import filetype
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from notifications.services import notification_enqueue
@@ -663,15 +663,17 @@ def nothing_recorded_due(*, policy, today=None):
     staff = StaffProfile.objects.for_institution(policy.institution).current().filter(user__is_active=True)
     if not policy.remind_mid_year or today < middle:
         return year, staff.none()
+    # Exists() keeps each test to one row: a plain exclude() over a many-valued relation may
+    # match the date on one request and the state on another.
+    recorded = TrainingRecord.objects.filter(person=OuterRef("pk"), date__gte=start, date__lte=end)
+    planned = DevelopmentRequest.objects.filter(
+        person=OuterRef("pk"),
+        state__in=[State.SUBMITTED, State.APPROVED, State.COMPLETED],
+        start_date__gte=start,
+        start_date__lte=end,
+    )
     return year, (
-        staff.exclude(training_records__date__gte=start, training_records__date__lte=end)
-        .exclude(
-            development_requests__state__in=[State.SUBMITTED, State.APPROVED, State.COMPLETED],
-            development_requests__start_date__gte=start,
-            development_requests__start_date__lte=end,
-        )
-        .select_related("user", "grade", "job_family")
-        .distinct()
+        staff.exclude(Exists(recorded)).exclude(Exists(planned)).select_related("user", "grade", "job_family")
     )
 
 

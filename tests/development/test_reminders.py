@@ -103,3 +103,11 @@ def test_reminder_job_runs_on_a_real_worker_and_twice_sends_once(celery_worker_o
     time.sleep(1)  # let the second run finish too
     assert first.id != second.id
     assert Notification.objects.filter(kind="development.approval_waiting", recipient=manager.user).count() == 1
+
+
+def test_a_declined_request_this_year_and_a_live_one_last_year_do_not_count_as_planned(technician, institution):
+    policy = AllowancePolicy.objects.create(institution=institution, minimum_days=5)
+    make_request(technician, start=date(2026, 9, 1), state="declined", title="Declined this year")
+    make_request(technician, start=date(2025, 9, 1), state="approved", title="Approved last year")
+    _, due = services.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))
+    assert technician in list(due)
