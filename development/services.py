@@ -161,7 +161,7 @@ def request_update(*, request, by, **fields):
     return request
 
 
-def _move(request, to_state, by, reason=""):
+def _move(request, to_state):
     """Move a locked request along an allowed transition and record it."""
     if not request.can_move_to(to_state):
         raise ValidationError(
@@ -190,7 +190,7 @@ def request_decide(*, request, by, decision, reason=""):
                 f"Only {request.person}'s line manager, or their delegate while they are away, can decide "
                 f"“{request.title}”."
             )
-        from_state = _move(request, decision, by, reason)
+        from_state = _move(request, decision)
         request.decided_by = by
         request.decided_at = timezone.now()
         request.decision_reason = reason
@@ -225,7 +225,7 @@ def request_cancel(*, request, by, reason=""):
         raise PermissionDenied("Only the person who made a request can cancel it.")
     with transaction.atomic():
         request = DevelopmentRequest.objects.select_for_update().get(pk=request.pk)
-        from_state = _move(request, State.CANCELLED, by)
+        from_state = _move(request, State.CANCELLED)
         request.save(update_fields=["state"])
         _record_transition(request, from_state, State.CANCELLED, by, reason)
     return request
@@ -240,7 +240,7 @@ def request_complete(*, request, by, hours, cpd_category, reflection="", value_r
         request = DevelopmentRequest.objects.select_for_update().get(pk=request.pk)
         if request.start_date > timezone.localdate():
             raise ValidationError("You can mark it done once it has started.")
-        from_state = _move(request, State.COMPLETED, by)
+        from_state = _move(request, State.COMPLETED)
         request.save(update_fields=["state"])
         _record_transition(request, from_state, State.COMPLETED, by)
         record = TrainingRecord(
