@@ -162,7 +162,7 @@ def request_update(*, request, by, **fields):
 
 
 def _move(request, to_state):
-    """Move a locked request along an allowed transition and record it."""
+    """Move a locked request along an allowed transition (refusing any other); return the state it left."""
     if not request.can_move_to(to_state):
         raise ValidationError(
             f"A request that is {request.get_state_display().lower()} cannot become {State(to_state).label.lower()}."
