@@ -309,3 +309,12 @@ def test_a_record_from_a_request_cannot_be_deleted(technician):
     record = make_record(technician, on=timezone.localdate(), source=TrainingRecord.Source.REQUEST)
     assert client_for(technician).post(reverse("development:record_delete", args=[record.pk])).status_code == 403
     assert TrainingRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_guidance_page_shows_only_the_viewers_institutions_guidance(technician, outsider, institution):
+    GuidanceVersion.objects.create(
+        institution=institution, audience="staff", title="ICR guidance", effective_from=timezone.localdate(), body="x"
+    )
+    assert "ICR guidance" in client_for(technician).get(reverse("development:guidance")).content.decode()
+    page = client_for(outsider).get(reverse("development:guidance")).content.decode()
+    assert "ICR guidance" not in page and "No guidance for staff has been published yet." in page

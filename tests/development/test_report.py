@@ -203,3 +203,13 @@ def test_a_failing_export_is_marked_failed_so_the_page_stops_waiting(
     assert export.status == ReportExport.Status.FAILED and "inconsistent" in export.error
     page = client_for(hr).get(reverse("development:report_export_status", args=[export.pk])).content.decode()
     assert "Failed: report data is inconsistent" in page and "hx-trigger" not in page
+
+
+def test_an_export_is_only_for_the_person_who_asked_for_it(institution, hr, programme_manager, outsider):
+    export = ReportExport.objects.create(institution=institution, requested_by=hr.user, year=2026)
+    status = reverse("development:report_export_status", args=[export.pk])
+    download = reverse("development:report_export_download", args=[export.pk])
+    assert "Being built" in client_for(hr).get(status).content.decode()
+    assert client_for(programme_manager).get(status).status_code == 404
+    assert client_for(programme_manager).get(download).status_code == 404
+    assert client_for(outsider).get(status).status_code == 403  # not HR or a programme manager anywhere
