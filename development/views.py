@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -332,7 +332,7 @@ def team_approve(request):
     # Only the institution's requests can be named at all: another institution's id is a 404.
     visible = DevelopmentRequest.objects.for_institution(request.user.institution).filter(pk__in=ids)
     if visible.count() != len(set(ids)):
-        return HttpResponse("Not found", status=404)
+        raise Http404("Some of these requests do not exist.")
     try:
         approved = services.request_approve_many(request_ids=ids, by=request.user)
     except (ValidationError, PermissionDenied) as error:
