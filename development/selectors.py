@@ -14,6 +14,7 @@ from people.models import StaffProfile
 
 from .models import (
     AllowancePolicy,
+    CpdCategory,
     DevelopmentRequest,
     GuidanceVersion,
     ManagerDelegate,
@@ -231,6 +232,21 @@ def requests_of(profile):
 
 def records_of(profile):
     return profile.training_records.order_by("-date", "-pk")
+
+
+def cpd_hours_by_category(profile, *, start=None, end=None):
+    """Return [(category label, hours)] for all five Science Council categories, in their order.
+
+    For the registration app and the technician's page: one grouped query; categories with no
+    records show 0 so the CPD record always lists all five.
+    """
+    records = profile.training_records.all()
+    if start:
+        records = records.filter(date__gte=start)
+    if end:
+        records = records.filter(date__lte=end)
+    hours = dict(records.values_list("cpd_category").annotate(total=Sum("hours")).order_by())
+    return [(label, _hours(hours.get(value))) for value, label in CpdCategory.choices]
 
 
 def current_guidance(institution, *, today=None):

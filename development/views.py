@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -79,6 +80,7 @@ def mine(request):
         "development/mine.html",
         {
             "allowance": selectors.allowance_for(profile, policy=policy, today=today),
+            "cpd": selectors.cpd_hours_by_category(profile, start=today - timedelta(days=364)),
             "policy": policy,
             "upcoming": [r for r in requests if r.state == State.APPROVED and r.end_date >= today],
             "waiting": [r for r in requests if r.state in (State.SUBMITTED, State.CHANGES_REQUESTED)],

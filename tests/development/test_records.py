@@ -195,7 +195,7 @@ def test_my_development_page_and_dashboard_queries_do_not_grow_with_the_records(
         make_record(technician, on=today - timedelta(days=n))
         make_request(technician, start=today + timedelta(days=2 * n + 1), state="approved")
     client = client_for(technician)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("development:mine"))
     assert len(response.context["requests"]) == size
     assert len(response.context["records"]) == min(size, 25) and response.context["records"].paginator.count == size
@@ -318,3 +318,20 @@ def test_guidance_page_shows_only_the_viewers_institutions_guidance(technician, 
     assert "ICR guidance" in client_for(technician).get(reverse("development:guidance")).content.decode()
     page = client_for(outsider).get(reverse("development:guidance")).content.decode()
     assert "ICR guidance" not in page and "No guidance for staff has been published yet." in page
+
+
+def test_my_page_lists_cpd_hours_in_all_five_categories_for_the_last_twelve_months(technician):
+    today = timezone.localdate()
+    make_record(technician, on=today, hours="3", cpd_category="formal")
+    make_record(technician, on=today - timedelta(days=10), hours="1.5", cpd_category="formal")
+    make_record(technician, on=today, hours="2", cpd_category="work_based")
+    make_record(technician, on=today - timedelta(days=400), hours="50", cpd_category="other")
+    response = client_for(technician).get(reverse("development:mine"))
+    assert response.context["cpd"] == [
+        ("Work-based learning", Decimal("2.00")),
+        ("Professional activity", Decimal("0.00")),
+        ("Formal or educational", Decimal("4.50")),
+        ("Self-directed learning", Decimal("0.00")),
+        ("Other", Decimal("0.00")),
+    ]
+    assert "Formal or educational: <strong>4.5</strong>" in response.content.decode()
