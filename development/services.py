@@ -8,9 +8,11 @@ from decimal import Decimal, InvalidOperation
 import filetype
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
+from openpyxl import Workbook
 
 from notifications.services import notification_enqueue
 from people.models import StaffProfile
@@ -21,6 +23,7 @@ from .models import (
     DevelopmentRequest,
     GuidanceVersion,
     ManagerDelegate,
+    ReportExport,
     RequestTransition,
     TrainingImport,
     TrainingRecord,
@@ -597,6 +600,46 @@ def training_import_commit(*, batch, by, mode):
         batch.imported_at = timezone.now()
         batch.save(update_fields=["status", "mode", "imported_count", "imported_at"])
     return batch
+
+
+# --- Training report files ----------------------------------------------------------------
+
+
+def report_export_start(*, institution, by, year, margin=None):
+    """Record the request for a spreadsheet and queue its building once the row is committed."""
+    from .tasks import build_report_export
+
+    with transaction.atomic():
+        export = ReportExport.objects.create(institution=institution, requested_by=by, year=year, margin=margin)
+        transaction.on_commit(lambda: build_report_export.delay(export.pk))
+    return export
+
+
+def report_export_build(*, export):
+    """Build the XLSX file of the training report (suppressed cells as "<5") and attach it."""
+    report = selectors.training_report(export.institution, export.year, margin=export.margin)
+    ReportExport.objects.filter(pk=export.pk).update(progress=50)
+    header, rows = selectors.report_table(report)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Training {report.label}".replace("/", "-")
+    sheet.append([f"Training per head, {report.institution} {report.label}"])
+    sheet.append(["Groups of fewer than 5 people are shown as <5."])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with transaction.atomic():
+        export.file.save(f"training-report-{export.year}.xlsx", ContentFile(buffer.getvalue()), save=False)
+        export.status = ReportExport.Status.READY
+        export.progress = 100
+        export.save(update_fields=["file", "status", "progress"])
+    return export
+
+
+def report_export_failed(*, export, error):
+    ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.FAILED, error=str(error)[:2000])
 
 
 # --- Reminders -----------------------------------------------------------------------------

@@ -1,15 +1,12 @@
 """Background work: checking imports, building report files, and the daily reminders."""
 
-import io
 from datetime import timedelta
 
 from celery import shared_task
-from django.core.files.base import ContentFile
-from django.db import OperationalError, transaction
+from django.db import OperationalError
 from django.utils import timezone
-from openpyxl import Workbook
 
-from . import selectors, services
+from . import services
 from .models import AllowancePolicy, ReportExport, TrainingImport
 
 
@@ -21,7 +18,7 @@ def check_training_import(batch_id):
 
 @shared_task(bind=True, max_retries=3)
 def build_report_export(self, export_id):
-    """Build the XLSX training report for one export row and attach it.
+    """Build the XLSX training report for one export row.
 
     A database or disk hiccup is retried with backoff; any other error, or the last retry,
     marks the export failed so the page stops waiting.
@@ -30,36 +27,15 @@ def build_report_export(self, export_id):
     if export.status != ReportExport.Status.RUNNING:
         return
     try:
-        report = selectors.training_report(export.institution, export.year, margin=export.margin)
-        ReportExport.objects.filter(pk=export.pk).update(progress=50)
-        header, rows = selectors.report_table(report)
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = f"Training {report.label}".replace("/", "-")
-        sheet.append([f"Training per head, {report.institution} {report.label}"])
-        sheet.append(["Groups of fewer than 5 people are shown as <5."])
-        sheet.append(header)
-        for row in rows:
-            sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        with transaction.atomic():
-            export.file.save(f"training-report-{export.year}.xlsx", ContentFile(buffer.getvalue()), save=False)
-            export.status = ReportExport.Status.READY
-            export.progress = 100
-            export.save(update_fields=["file", "status", "progress"])
+        services.report_export_build(export=export)
     except (OSError, OperationalError) as error:
         if self.request.retries < self.max_retries:
             raise self.retry(exc=error, countdown=min(5 * 2**self.request.retries, 60)) from error
-        _export_failed(export, error)
+        services.report_export_failed(export=export, error=error)
         raise
     except Exception as error:
-        _export_failed(export, error)
+        services.report_export_failed(export=export, error=error)
         raise
-
-
-def _export_failed(export, error):
-    ReportExport.objects.filter(pk=export.pk).update(status=ReportExport.Status.FAILED, error=str(error)[:2000])
 
 
 @shared_task(max_retries=3, retry_backoff=True)

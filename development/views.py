@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +38,6 @@ from .models import (
     ReportExport,
     TrainingImport,
 )
-from .tasks import build_report_export
 
 State = DevelopmentRequest.State
 RECORDS_PAGE_SIZE = 25
@@ -560,11 +558,7 @@ def report_export(request):
         year = years[0]
     margin = request.POST.get("margin", "")
     margin = int(margin) if margin.isdigit() and int(margin) <= 100 else None
-    with transaction.atomic():
-        export = ReportExport.objects.create(
-            institution=profile.institution, requested_by=request.user, year=year, margin=margin
-        )
-        transaction.on_commit(lambda: build_report_export.delay(export.pk))
+    services.report_export_start(institution=profile.institution, by=request.user, year=year, margin=margin)
     messages.info(request, "The spreadsheet is being built; its link appears below when it is ready.")
     query = f"year={year}" + (f"&margin={margin}" if margin is not None else "")
     return redirect(f"{reverse('development:report')}?{query}#exports")
