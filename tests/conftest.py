@@ -144,7 +144,7 @@ def celery_worker_on_redis(transactional_db, settings):
     """Start a real Celery worker thread that consumes from the Redis broker.
 
     Uses CELERY_BROKER_URL when it points at Redis, else redis://127.0.0.1:6379/0. Outside CI
-    the test is skipped when Redis is not reachable; in CI it fails, since CI must prove it.
+    the test is skipped when Redis or PostgreSQL is not there; in CI it fails, since CI must prove it.
     Each test gets its own queue, so parallel test processes never take each other's tasks.
     """
     import uuid
@@ -163,6 +163,14 @@ def celery_worker_on_redis(transactional_db, settings):
         if IN_CI:
             pytest.fail(f"Redis is not reachable at {broker}; CI needs it for the Celery tests.")
         pytest.skip(f"Redis is not reachable at {broker}")
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # SQLite lets one writer in at a time, so worker threads writing at once fail at random.
+        if IN_CI:
+            pytest.fail("CI runs the Celery worker tests on PostgreSQL; set DATABASE_URL.")
+        pytest.skip("The real-worker tests need PostgreSQL (DATABASE_URL); SQLite allows one writer at a time.")
 
     queue = f"test-{uuid.uuid4().hex[:12]}"
     saved = {
