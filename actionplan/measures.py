@@ -101,8 +101,11 @@ def measure_evaluate(measure, *, as_of, start=None, end=None):
             metric = None
         result = metric(institution=plan.institution, start=start, end=end) if metric else None
         if result is None:
-            how = metric.how if metric else ""
-            return Evaluation(None, NO_DATA, not_computed_text(measure), how, True, as_of)
+            if metric is None:
+                return Evaluation(None, NO_DATA, not_computed_text(measure), "", True, as_of)
+            # The portal records this data; there is simply none in the period yet.
+            detail = f"No data yet: nothing recorded from {start:%d %b %Y} to {end:%d %b %Y}."
+            return Evaluation(None, NO_DATA, detail, metric.how, True, as_of)
         value = Decimal(str(result.value)).quantize(Decimal("0.01"))
         status = measure_status(
             value=value,
