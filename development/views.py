@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from exchange.selectors import development_records_for
 from people import roles
 
 from . import selectors, services
@@ -85,6 +86,8 @@ def mine(request):
             "to_record": [r for r in requests if r.state == State.APPROVED and r.start_date <= today],
             "requests": requests,
             "records": Paginator(selectors.records_of(profile), RECORDS_PAGE_SIZE).get_page(request.GET.get("page")),
+            # The exchange pilot's reflections count as development records too (4A).
+            "exchange_records": development_records_for(profile),
         },
     )
 

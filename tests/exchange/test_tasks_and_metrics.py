@@ -81,3 +81,16 @@ def test_a_reflection_becomes_a_development_record_of_fifteen_hours(offer, techn
     assert record.reflection == "New assay idea"
     assert str(host) in record.title
     assert development_records_for(host) == []  # the host has not reflected yet
+
+
+def test_the_reflection_is_listed_on_the_technicians_development_page(offer, technician, host):
+    from tests.conftest import client_for
+
+    placement = placement_in_state(offer, technician, State.COMPLETED)
+    ExchangeFeedback.objects.create(
+        placement=placement, author=technician, role="visitor", rating=5, went_well="w", reflection="New assay idea"
+    )
+    page = client_for(technician).get("/development/").content.decode()
+    assert "Technician exchange" in page
+    assert "New assay idea" in page
+    assert "New assay idea" not in client_for(host).get("/development/").content.decode()
