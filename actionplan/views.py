@@ -17,11 +17,6 @@ from .models import ReportRun, Status
 RECENT_RUNS = 5
 
 
-def _require_profile(user):
-    if not roles.has_profile(user):
-        raise PermissionDenied("This account has no staff record at an institution.")
-
-
 def _require_manager(user):
     if not selectors.may_manage(user):
         raise PermissionDenied("Only programme managers and HR can do this.")
@@ -30,7 +25,7 @@ def _require_manager(user):
 @login_required
 def index(request):
     """Send each person to their institution's current plan, in the view they may have."""
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     plan = selectors.plans_for(request.user).first()
     if plan is None:
         return render(request, "actionplan/no_plan.html", status=404)
@@ -58,7 +53,7 @@ def _chart_data(measures):
 @login_required
 def dashboard(request, pk):
     """The plan's cockpit. A fixed number of queries however many items and measures it has."""
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     plan = selectors.get_plan_for_user(request.user, pk)
     today = timezone.localdate()
     all_items = list(selectors.items_for_dashboard(plan))
@@ -96,7 +91,7 @@ def dashboard(request, pk):
 @login_required
 def summary(request, pk):
     """The public summary technicians see once the plan is published: items, statuses and measures."""
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     plan = selectors.get_published_plan_for_user(request.user, pk)
     items = list(selectors.items_for_dashboard(plan))
     measures = selectors.measures_with_latest(plan)
@@ -114,7 +109,7 @@ def summary(request, pk):
 
 @login_required
 def item_detail(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     item = selectors.get_item_for_user(request.user, pk)
     may_update = selectors.may_update_item(request.user, item)
     form = ProgressUpdateForm(plan=item.plan) if may_update else None
@@ -149,7 +144,7 @@ def _render_item(request, item, form, may_update, status=200):
 
 
 def _add_update(request, pk, *, prefix, done_url):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     item = selectors.get_item_for_user(request.user, pk)
     if not selectors.may_update_item(request.user, item):
         raise PermissionDenied("Only the action's owners and programme managers can update it.")
@@ -170,7 +165,7 @@ def item_update(request, pk):
 @login_required
 def my_actions(request):
     """The actions of the owner roles the person holds, each with its update form."""
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     today = timezone.localdate()
     items = list(selectors.items_of_owner(request.user.profile))
     for item in items:
@@ -189,7 +184,7 @@ def my_action_update(request, pk):
 
 @login_required
 def measure_record(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     measure = selectors.get_measure_for_manager(request.user, pk)
     if measure.metric_key:
         raise Http404("This measure is computed, not recorded by hand.")
@@ -213,7 +208,7 @@ def measure_record(request, pk):
 @login_required
 @require_POST
 def snapshots_record(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     plan = selectors.get_plan_for_user(request.user, pk)
     _require_manager(request.user)
     count = services.snapshots_record(plan=plan)
@@ -224,7 +219,7 @@ def snapshots_record(request, pk):
 @login_required
 @require_POST
 def report_start(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     plan = selectors.get_plan_for_user(request.user, pk)
     _require_manager(request.user)
     form = ReportForm(request.POST, plan=plan)
@@ -240,7 +235,7 @@ def report_start(request, pk):
 @login_required
 def report_detail(request, pk):
     """The run's progress; htmx polls the fragment every second until it is done."""
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     run = selectors.get_report_for_user(request.user, pk)
     if request.htmx:
         return render(request, "actionplan/_report_run.html", {"run": run})
@@ -249,7 +244,7 @@ def report_detail(request, pk):
 
 @login_required
 def report_download(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     run = selectors.get_report_for_user(request.user, pk)
     if run.state != ReportRun.State.DONE or not run.file:
         raise Http404("The report is not ready.")
@@ -259,7 +254,7 @@ def report_download(request, pk):
 @login_required
 def submission(request, pk):
     """The plan arranged by the four TC aims, with progress, measures and evidence, to print."""
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     plan = selectors.get_plan_for_user(request.user, pk)
     _require_manager(request.user)
     return render(
@@ -277,7 +272,7 @@ def submission(request, pk):
 @login_required
 @require_POST
 def plan_settings(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     plan = selectors.get_plan_for_user(request.user, pk)
     _require_manager(request.user)
     form = PlanSettingsForm(request.POST, instance=plan)
@@ -292,7 +287,7 @@ def plan_settings(request, pk):
 @login_required
 def owners(request):
     """The owner roles named on the plan and who holds them."""
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     _require_manager(request.user)
     return render(
         request, "actionplan/owners.html", {"owners": list(selectors.owners_with_holders(request.user.institution))}
@@ -301,7 +296,7 @@ def owners(request):
 
 @login_required
 def owner_edit(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     owner = selectors.get_owner_for_manager(request.user, pk)
     form = OwnerHoldersForm(request.POST or None, owner=owner)
     if request.method == "POST" and form.is_valid():
@@ -320,13 +315,13 @@ def _file_response(field):
 @login_required
 def update_evidence(request, pk):
     """An update's evidence file, for those who may see its action (media files are not public)."""
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     update = selectors.get_update_for_user(request.user, pk)
     return _file_response(update.evidence_file)
 
 
 @login_required
 def measure_evidence(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     measure = selectors.get_measure_for_user(request.user, pk)
     return _file_response(measure.evidence_file)

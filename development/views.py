@@ -44,14 +44,8 @@ State = DevelopmentRequest.State
 RECORDS_PAGE_SIZE = 25
 
 
-def _profile(user):
-    if not roles.has_profile(user):
-        raise PermissionDenied("This account has no staff record at an institution.")
-    return user.profile
-
-
 def _require_reports_access(user):
-    _profile(user)
+    roles.require_profile(user)
     if not (roles.is_hr(user) or roles.is_programme_manager(user)):
         raise PermissionDenied("Only HR and programme managers can see this.")
 
@@ -70,7 +64,7 @@ def _add_errors(form, error):
 
 @login_required
 def mine(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     policy = selectors.policy_for(profile.institution)
     today = timezone.localdate()
     requests = list(selectors.requests_of(profile))
@@ -94,7 +88,7 @@ def mine(request):
 
 @login_required
 def request_create(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     form = RequestForm(request.POST or None, person=profile)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +103,7 @@ def request_create(request):
 
 @login_required
 def request_edit(request, pk):
-    _profile(request.user)
+    roles.require_profile(request.user)
     development_request = selectors.get_request_for_user(request.user, pk)
     if development_request.person.user_id != request.user.pk:
         raise PermissionDenied("Only the person who made a request can change it.")
@@ -130,7 +124,7 @@ def request_edit(request, pk):
 
 @login_required
 def request_detail(request, pk):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     development_request = selectors.get_request_for_user(request.user, pk)
     is_owner = development_request.person_id == profile.pk
     may_decide = development_request.state == State.SUBMITTED and selectors.may_decide(profile, development_request)
@@ -173,7 +167,7 @@ def request_detail(request, pk):
 @login_required
 @require_POST
 def request_cancel(request, pk):
-    _profile(request.user)
+    roles.require_profile(request.user)
     development_request = selectors.get_request_for_user(request.user, pk)
     try:
         services.request_cancel(request=development_request, by=request.user)
@@ -186,7 +180,7 @@ def request_cancel(request, pk):
 
 @login_required
 def request_complete(request, pk):
-    _profile(request.user)
+    roles.require_profile(request.user)
     development_request = selectors.get_request_for_user(request.user, pk)
     if development_request.person.user_id != request.user.pk:
         raise PermissionDenied("Only the person who made a request can mark it done.")
@@ -204,7 +198,7 @@ def request_complete(request, pk):
 
 @login_required
 def record_create(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     form = RecordForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,14 +213,14 @@ def record_create(request):
 
 @login_required
 def record_detail(request, pk):
-    _profile(request.user)
+    roles.require_profile(request.user)
     record = selectors.get_record_for_user(request.user, pk)
     return render(request, "development/record_detail.html", {"object": record})
 
 
 @login_required
 def record_edit(request, pk):
-    _profile(request.user)
+    roles.require_profile(request.user)
     record = selectors.get_record_for_user(request.user, pk)
     if record.person.user_id != request.user.pk:
         raise PermissionDenied("Only the person whose record this is can change it.")
@@ -250,7 +244,7 @@ def record_edit(request, pk):
 @login_required
 @require_POST
 def record_delete(request, pk):
-    _profile(request.user)
+    roles.require_profile(request.user)
     record = selectors.get_record_for_user(request.user, pk)
     services.training_record_delete(record=record, by=request.user)
     messages.success(request, f"“{record.title}” is deleted from your record.")
@@ -260,7 +254,7 @@ def record_delete(request, pk):
 @login_required
 def record_evidence(request, pk):
     """Send the evidence file; only to its owner, their manager and HR, never from a public URL."""
-    _profile(request.user)
+    roles.require_profile(request.user)
     record = selectors.get_record_for_user(request.user, pk)
     if not record.evidence:
         raise PermissionDenied("This record has no evidence.")
@@ -275,7 +269,7 @@ def record_evidence(request, pk):
 
 @login_required
 def records_export(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     response = StreamingHttpResponse(
         services.records_csv_rows(selectors.records_of(profile)), content_type="text/csv; charset=utf-8"
     )
@@ -288,7 +282,7 @@ def records_export(request):
 
 @login_required
 def team(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     waiting = list(selectors.waiting_for_decision(profile))
     if not (roles.has_role(request.user, roles.Role.LINE_MANAGER) or waiting):
         raise PermissionDenied("This page is for line managers and their delegates.")
@@ -308,7 +302,7 @@ def team(request):
 @login_required
 def person(request, pk):
     """One report's development, for their line manager or HR; the person themself sees their own page."""
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     someone = selectors.get_person_for_user(request.user, pk)
     if someone.pk == profile.pk:
         return redirect("development:mine")
@@ -327,7 +321,7 @@ def person(request, pk):
 @login_required
 @require_POST
 def team_approve(request):
-    _profile(request.user)
+    roles.require_profile(request.user)
     ids = [int(pk) for pk in request.POST.getlist("request") if pk.isdigit()]
     if not ids:
         messages.error(request, "Tick the requests to approve.")
@@ -348,7 +342,7 @@ def team_approve(request):
 
 @login_required
 def delegates(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     if not roles.has_role(request.user, roles.Role.LINE_MANAGER):
         raise PermissionDenied("Only line managers set a delegate.")
     form = DelegateForm(request.POST or None, manager=profile)
@@ -367,7 +361,7 @@ def delegates(request):
 @login_required
 @require_POST
 def delegate_remove(request, pk):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     delegation = get_object_or_404(ManagerDelegate.objects.for_institution(profile.institution), pk=pk)
     services.delegate_end(delegation=delegation, by=request.user)
     messages.success(request, "The delegation is removed.")
@@ -379,7 +373,7 @@ def delegate_remove(request, pk):
 
 @login_required
 def policy_edit(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     if not (roles.is_hr(request.user) or roles.is_institution_admin(request.user)):
         raise PermissionDenied("Only HR and institution administrators set the allowance policy.")
     saved = AllowancePolicy.objects.filter(institution=profile.institution).first()
@@ -407,7 +401,7 @@ def _may_edit_guidance(user):
 
 @login_required
 def guidance(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     current = selectors.current_guidance(profile.institution)
     history = GuidanceVersion.objects.for_institution(profile.institution).select_related("created_by")
     return render(
@@ -425,14 +419,14 @@ def guidance(request):
 
 @login_required
 def guidance_version(request, pk):
-    _profile(request.user)
+    roles.require_profile(request.user)
     version = selectors.get_guidance_for_user(request.user, pk)
     return render(request, "development/guidance_version.html", {"object": version})
 
 
 @login_required
 def guidance_create(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     if not _may_edit_guidance(request.user):
         raise PermissionDenied("Only HR and programme managers write the guidance.")
     initial = {"effective_from": timezone.localdate(), "audience": request.GET.get("audience", "staff")}
@@ -452,7 +446,7 @@ def guidance_create(request):
 
 @login_required
 def import_upload(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     _require_reports_access(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -498,7 +492,7 @@ def import_commit(request, pk):
 
 
 def _report_for(request):
-    profile = _profile(request.user)
+    profile = roles.require_profile(request.user)
     policy, years = selectors.report_years(profile.institution)
     form = ReportYearForm(request.GET or None, years=years, label=policy.year_label)
     year, margin = years[0], None

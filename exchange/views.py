@@ -19,12 +19,6 @@ from .forms import ApplyForm, CancelForm, DeclineForm, FeedbackForm, OfferForm, 
 OFFERS_PAGE_SIZE = 25
 
 
-def _require_profile(user):
-    if not roles.has_profile(user):
-        raise PermissionDenied("This account has no staff record at an institution.")
-    return user.profile
-
-
 def _require_programme_manager(user):
     if not roles.is_programme_manager(user):
         raise PermissionDenied("Only programme managers can do this.")
@@ -40,7 +34,7 @@ def _form_error(form, error):
 
 @login_required
 def index(request):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     rounds = list(selectors.rounds_with_offer_counts(request.user))
     return render(
         request,
@@ -55,7 +49,7 @@ def index(request):
 
 @login_required
 def round_create(request):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     _require_programme_manager(request.user)
     form = RoundForm(request.POST or None, institution=profile.institution)
     if request.method == "POST" and form.is_valid():
@@ -67,7 +61,7 @@ def round_create(request):
 
 @login_required
 def round_edit(request, pk):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     exchange_round = selectors.get_round_for_user(request.user, pk)
     _require_programme_manager(request.user)
     form = RoundForm(request.POST or None, instance=exchange_round, institution=profile.institution)
@@ -82,7 +76,7 @@ def round_edit(request, pk):
 
 @login_required
 def round_detail(request, pk):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     exchange_round = selectors.get_round_for_user(request.user, pk)
     page = Paginator(selectors.offers_of_round(exchange_round), OFFERS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -102,7 +96,7 @@ def round_detail(request, pk):
 
 @login_required
 def offer_create(request, pk):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     exchange_round = selectors.get_round_for_user(request.user, pk)
     existing = selectors.own_offer(profile, exchange_round)
     if existing:
@@ -125,7 +119,7 @@ def offer_create(request, pk):
 
 @login_required
 def offer_detail(request, pk):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     offer = selectors.get_offer_for_user(request.user, pk)
     return render(
         request,
@@ -141,7 +135,7 @@ def offer_detail(request, pk):
 
 @login_required
 def offer_edit(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     offer = selectors.get_offer_for_user(request.user, pk)
     if not selectors.may_edit_offer(request.user, offer):
         raise PermissionDenied("Only the host or a programme manager can change this offer.")
@@ -159,7 +153,7 @@ def offer_edit(request, pk):
 
 @login_required
 def offer_apply(request, pk):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     offer = selectors.get_offer_for_user(request.user, pk)
     form = ApplyForm(request.POST or None, offer=offer, visitor=profile)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +175,7 @@ def offer_apply(request, pk):
 
 @login_required
 def my_exchanges(request):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     placements = list(selectors.placements_of(profile))
     for placement in placements:
         placement.my_role = placement.role_of(profile)
@@ -195,7 +189,7 @@ def my_exchanges(request):
 
 @login_required
 def approvals(request):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     placements = list(selectors.approvals_waiting_for(request.user))
     for placement in placements:
         placement.sides = services.sides_to_approve(placement=placement, user=request.user)
@@ -204,7 +198,7 @@ def approvals(request):
 
 @login_required
 def placement_detail(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
     return render(
         request,
@@ -223,7 +217,7 @@ def placement_detail(request, pk):
 @login_required
 @require_POST
 def placement_approve(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
     try:
         placement = services.placement_approve(placement=placement, by=request.user)
@@ -241,7 +235,7 @@ def placement_approve(request, pk):
 
 @login_required
 def placement_decline(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
     if not services.sides_to_approve(placement=placement, user=request.user):
         raise PermissionDenied("Only a manager asked to approve this exchange can decline it.")
@@ -259,7 +253,7 @@ def placement_decline(request, pk):
 
 @login_required
 def placement_schedule(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
     if not selectors.actions_for(request.user, placement).schedule:
         raise PermissionDenied("Only the pair or a programme manager can schedule an approved exchange.")
@@ -289,7 +283,7 @@ def placement_schedule(request, pk):
 @login_required
 @require_POST
 def placement_record_day(request, pk, day):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
     if day not in services.DAYS:
         raise Http404("No such exchange day.")
@@ -306,7 +300,7 @@ def placement_record_day(request, pk, day):
 
 @login_required
 def placement_feedback(request, pk):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
     if placement.role_of(profile) is None:
         raise PermissionDenied("Only the host and the visitor give feedback on an exchange.")
@@ -324,7 +318,7 @@ def placement_feedback(request, pk):
 
 @login_required
 def placement_cancel(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
     if not selectors.actions_for(request.user, placement).cancel:
         raise PermissionDenied("Only the pair or a programme manager can cancel this exchange.")
@@ -345,7 +339,7 @@ def placement_cancel(request, pk):
 
 @login_required
 def feasibility(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     exchange_round = selectors.get_round_for_user(request.user, pk)
     _require_programme_manager(request.user)
     return render(request, "exchange/feasibility.html", selectors.feasibility_summary(exchange_round))
@@ -411,7 +405,7 @@ def _feasibility_rows(summary):
 
 @login_required
 def feasibility_csv(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     exchange_round = selectors.get_round_for_user(request.user, pk)
     _require_programme_manager(request.user)
     summary = selectors.feasibility_summary(exchange_round)

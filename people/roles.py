@@ -4,6 +4,7 @@ A group grants a role only within the member's own institution: every view scope
 queries to `user.institution`, so an HR member of one institution sees nothing of another.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 PROGRAMME_MANAGER = "Programme manager"
@@ -46,6 +47,13 @@ def group_names(user):
 
 def has_profile(user):
     return user.is_authenticated and getattr(user, "profile", None) is not None
+
+
+def require_profile(user):
+    """Return the user's staff profile; accounts without one (a platform superuser) get a 403."""
+    if not has_profile(user):
+        raise PermissionDenied("This account has no staff record at an institution.")
+    return user.profile
 
 
 def roles_of(user):

@@ -13,13 +13,6 @@ from .forms import OwnProfileForm, StaffRecordForm
 DIRECTORY_PAGE_SIZE = 25
 
 
-def _require_profile(user):
-    """Accounts without a staff record (e.g. a platform superuser) have no staff pages."""
-    if not roles.has_profile(user):
-        raise PermissionDenied("This account has no staff record at an institution.")
-    return user.profile
-
-
 @login_required
 def home(request):
     profile = getattr(request.user, "profile", None)
@@ -32,7 +25,7 @@ def home(request):
 
 @login_required
 def directory(request):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     queryset = selectors.staff_visible_to(request.user).current().with_directory_details()
     staff_filter = DirectoryFilter(request.GET, queryset=queryset, institution=profile.institution)
     page = Paginator(staff_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -47,7 +40,7 @@ def directory(request):
 
 @login_required
 def profile_detail(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     profile = selectors.get_profile_for_user(request.user, pk)
     return render(
         request,
@@ -64,7 +57,7 @@ def profile_detail(request, pk):
 
 @login_required
 def profile_edit_own(request):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     form = OwnProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         services.profile_update(profile=profile, form=form)
@@ -75,7 +68,7 @@ def profile_edit_own(request):
 
 @login_required
 def staff_record_edit(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     profile = selectors.get_profile_for_user(request.user, pk)
     if not request.user.has_perm("people.edit_staff_record", profile):
         raise PermissionDenied("Only HR can change a staff record.")

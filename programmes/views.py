@@ -33,14 +33,8 @@ CATALOGUE_PAGE_SIZE = 20
 APPLICANTS_PAGE_SIZE = 50
 
 
-def _require_profile(user):
-    if not roles.has_profile(user):
-        raise PermissionDenied("This account has no staff record at an institution.")
-    return user.profile
-
-
 def _require_programme_manager(user):
-    _require_profile(user)
+    roles.require_profile(user)
     if not roles.is_programme_manager(user):
         raise PermissionDenied("Only programme managers run programmes.")
 
@@ -56,7 +50,7 @@ def _query_without_page(request):
 
 @login_required
 def catalogue(request):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     form = CatalogueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     programmes = selectors.catalogue(
@@ -74,7 +68,7 @@ def catalogue(request):
 
 @login_required
 def programme_detail(request, pk):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     programme = selectors.get_programme_for_user(request.user, pk)
     today = timezone.localdate()
     mine = {a.cohort_id: a for a in Application.objects.filter(applicant=profile, cohort__programme=programme)}
@@ -102,7 +96,7 @@ def programme_detail(request, pk):
 
 @login_required
 def apply(request, pk):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     cohort = selectors.get_cohort_for_user(request.user, pk)
     form = ApplicationForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +123,7 @@ def apply(request, pk):
 
 @login_required
 def my_applications(request):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     applications = list(selectors.my_applications(profile))
     completed = [a for a in applications if a.state == Application.State.COMPLETED]
     return render(request, "programmes/my_applications.html", {"applications": applications, "completed": completed})
@@ -137,7 +131,7 @@ def my_applications(request):
 
 @login_required
 def application_detail(request, pk):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     application = selectors.get_application_for_user(request.user, pk)
     user = request.user
     is_applicant = application.applicant_id == user.profile.pk
@@ -246,7 +240,7 @@ def application_evaluate(request, pk):
 
 @login_required
 def team_applications(request):
-    profile = _require_profile(request.user)
+    profile = roles.require_profile(request.user)
     if not roles.has_role(request.user, roles.Role.LINE_MANAGER):
         raise PermissionDenied("This page is for line managers.")
     return render(
@@ -423,7 +417,7 @@ def session_register(request, pk):
 
 @login_required
 def timetable(request):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     feed = services.calendar_feed_for(user=request.user)
     return render(
         request,
@@ -438,7 +432,7 @@ def timetable(request):
 @login_required
 @require_POST
 def calendar_feed_reset(request):
-    _require_profile(request.user)
+    roles.require_profile(request.user)
     services.calendar_feed_reset(user=request.user)
     messages.success(request, "Your calendar address is new; the old one no longer works.")
     return redirect("programmes:timetable")
