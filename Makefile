@@ -20,11 +20,13 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Run the whole suite: lint, migrations check, tests (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set).
+## Run the whole suite: lint, migrations check, import layers, types, tests (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set).
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: install

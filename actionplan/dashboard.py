@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
+from core.portal import Panel, dashboard_panel, nav_link
 from people import roles
-from people.portal import Panel, dashboard_panel, nav_link
 
 from . import selectors
 from .models import ActionPlan, Status

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from . import metrics
+from core import metrics
 
 MET = "met"
 ON_TRACK = "on_track"

@@ -1,7 +1,7 @@
 """The development app's dashboard panels and navigation links."""
 
+from core.portal import Panel, dashboard_panel, nav_link
 from people import roles
-from people.portal import Panel, dashboard_panel, nav_link
 
 from . import selectors
 from .models import DevelopmentRequest

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from actionplan.metrics import MetricResult, metric
+from core.metrics import MetricResult, metric
 from people.models import StaffProfile
 
 from .models import GuidanceVersion, TrainingRecord

@@ -1,7 +1,7 @@
 """The exchange pilot's dashboard panels and navigation link."""
 
+from core.portal import Panel, dashboard_panel, nav_link
 from people import roles
-from people.portal import Panel, dashboard_panel, nav_link
 
 from . import selectors
 

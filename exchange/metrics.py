@@ -1,4 +1,4 @@
-from actionplan.metrics import MetricResult, metric
+from core.metrics import MetricResult, metric
 
 from .models import ExchangePlacement, ExchangeRound
 

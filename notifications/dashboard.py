@@ -1,5 +1,5 @@
+from core.portal import Panel, dashboard_panel, nav_link
 from people import roles
-from people.portal import Panel, dashboard_panel, nav_link
 
 nav_link("Message texts", "notifications:message_templates", roles.is_institution_admin, order=90, menu="Admin")
 

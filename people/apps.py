@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
-from django.utils.module_loading import autodiscover_modules
 
 
 class PeopleConfig(AppConfig):
@@ -11,5 +10,3 @@ class PeopleConfig(AppConfig):
         from .signals import grant_institution_admin_permissions
 
         post_migrate.connect(grant_institution_admin_permissions, sender=self)
-        # Every app's dashboard.py registers its panels and navigation links.
-        autodiscover_modules("dashboard")

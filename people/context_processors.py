@@ -1,4 +1,6 @@
-from . import portal, roles
+from core import portal
+
+from . import roles
 
 
 def navigation(request):

@@ -3,9 +3,10 @@
 from django.db.models import Count
 from django.utils import timezone
 
+from core.portal import Panel, dashboard_panel, nav_link
+
 from . import roles, selectors
 from .models import Grade
-from .portal import Panel, dashboard_panel, nav_link
 
 nav_link("Staff directory", "people:directory", roles.has_profile, order=80)
 

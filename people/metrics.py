@@ -1,4 +1,4 @@
-"""Success measures the staff directory can compute (registered with actionplan.metrics)."""
+"""Success measures the staff directory can compute (registered with core.metrics)."""
 
 from datetime import timedelta
 
@@ -6,7 +6,7 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from actionplan.metrics import MetricResult, metric
+from core.metrics import MetricResult, metric
 from notifications.models import Notification
 
 from .models import StaffProfile

@@ -4,9 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from core import portal
 from programmes.selectors import completed_programmes
 
-from . import portal, roles, selectors, services
+from . import roles, selectors, services
 from .filters import DirectoryFilter
 from .forms import OwnProfileForm, StaffRecordForm
 

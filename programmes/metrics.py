@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from actionplan.metrics import MetricResult, metric
+from core.metrics import MetricResult, metric
 
 from .models import Cohort, Evaluation, ManagerNotice, Programme, Session
 from .selectors import staff_eligible_for

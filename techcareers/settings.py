@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "core",
     "people",
     "notifications",
     "programmes",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.tenancy.InstitutionScopeMiddleware",
     "people.middleware.RequireMultiFactorMiddleware",
 ]
 

@@ -27,6 +27,21 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def test_code_sees_every_institution():
+    """Let the test's own set-up and assertions query any institution's rows.
+
+    Only the test body is outside the scope: a request through the test client enters the
+    viewer's institution in the middleware, a live server's thread and a real worker start
+    with no scope at all, and a metric enters its institution, exactly as in production.
+    Tests that prove a query outside a scope raises enter `in_institution` themselves.
+    """
+    from core.tenancy import across_institutions
+
+    with across_institutions():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_in_process():
     """Run Celery tasks in-process unless a test asks for the real worker.
 

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from actionplan import metrics
 from actionplan.models import Owner
 from actionplan.services import plan_import
+from core import metrics
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "actionplan" / "data" / "icr-2024-2027.json"
 

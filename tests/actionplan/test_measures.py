@@ -6,9 +6,9 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from actionplan import metrics
 from actionplan.measures import BEHIND, MET, NO_DATA, ON_TRACK, measure_evaluate, measure_status
 from actionplan.models import SuccessMeasure
+from core import metrics
 from notifications.models import Notification
 from tests.factories import staff
 

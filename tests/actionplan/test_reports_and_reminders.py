@@ -360,7 +360,7 @@ def test_the_beat_tasks_fan_out_to_each_current_plan(plan, holders, django_captu
 def test_a_report_for_a_quarter_computes_each_measure_over_that_quarter(
     plan, programme_manager, fake_metric, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    from actionplan import metrics
+    from core import metrics
 
     settings.MEDIA_ROOT = tmp_path
     SuccessMeasure.objects.filter(item__plan=plan, item__code="4A").update(metric_key="tests.fake")

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from actionplan import metrics
+from core import metrics
 from tests.factories import staff
 
 from .conftest import make_record

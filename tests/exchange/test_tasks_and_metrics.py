@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from actionplan import metrics
+from core import metrics
 from exchange import tasks
 from exchange.models import ExchangeFeedback, ExchangePlacement
 from exchange.selectors import development_records_for

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan import metrics
+from core import metrics
 from people.models import User
 from programmes import dashboard
 from programmes.models import Application, Evaluation, ManagerNotice, Programme

@@ -1,27 +1,36 @@
 """The registry of computed success measures.
 
-Each app registers the metrics its own data can answer in `<app>/metrics.py`, e.g.
+Each app registers the measures its own data can answer in `<app>/metrics.py`:
 
-    from actionplan.metrics import MetricResult, metric
+    from core.metrics import MetricResult, metric
 
     @metric(
-        key="programmes.exchange_participants",
+        key="exchange.participants",
         label="Technicians who took part in the exchange",
         unit="people",
         how="Counts distinct people with both exchange days recorded, in the plan's period.",
     )
-    def exchange_participants(*, institution, start, end):
+    def participants(*, institution, start, end):
         n = ...
         return MetricResult(value=n, detail=f"{n} people with both days recorded")
 
 A metric returns None when the data it needs does not exist yet, so the measure can say so
-instead of showing a number.
+instead of showing a number. The registry calls it inside the institution's scope, so a
+metric can only ever count the institution it was asked about. `actionplan` reads this
+registry; no feature app imports `actionplan`.
 """
 
-from dataclasses import dataclass
-from decimal import Decimal
+from __future__ import annotations
 
-_metrics = {}
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .tenancy import in_institution
+
+_metrics: dict[str, Metric] = {}
 
 
 @dataclass(frozen=True)
@@ -38,30 +47,33 @@ class Metric:
     label: str
     unit: str  # "%", "people", "events", "meetings", ...
     how: str  # plain-language description of how the number is computed
-    compute: object  # callable(*, institution, start, end) -> MetricResult | None
+    compute: Callable[..., MetricResult | None]
 
-    def __call__(self, *, institution, start, end):
-        return self.compute(institution=institution, start=start, end=end)
+    def __call__(self, *, institution: Any, start: date, end: date) -> MetricResult | None:
+        with in_institution(institution):
+            return self.compute(institution=institution, start=start, end=end)
 
 
-def metric(*, key, label, unit, how):
-    def register(fn):
+def metric(*, key: str, label: str, unit: str, how: str) -> Callable:
+    def register(fn: Callable[..., MetricResult | None]) -> Callable[..., MetricResult | None]:
+        if key in _metrics and _metrics[key].compute is not fn:
+            raise ValueError(f"Metric {key!r} is registered twice.")
         _metrics[key] = Metric(key=key, label=label, unit=unit, how=how, compute=fn)
         return fn
 
     return register
 
 
-def get(key):
+def get(key: str) -> Metric:
     try:
         return _metrics[key]
     except KeyError:
         raise LookupError(f"No metric {key!r} is registered.") from None
 
 
-def all_metrics():
+def all_metrics() -> list[Metric]:
     return sorted(_metrics.values(), key=lambda m: m.key)
 
 
-def choices():
+def choices() -> list[tuple[str, str]]:
     return [(m.key, m.label) for m in all_metrics()]

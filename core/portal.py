@@ -1,13 +1,13 @@
 """How apps put their panels on the home dashboard and their links in the navigation.
 
-Each app registers in its own `dashboard.py` (imported at start-up), so the home page and
+Each app registers in its own `dashboard.py` (imported at start-up by `core`), so the home page and
 the base template never import another app's views.
 """
 
 from dataclasses import dataclass, field
 
-_panels = []
-_nav_links = []
+_panels: list = []
+_nav_links: list = []
 
 
 @dataclass

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Core"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .tenancy import remember_institution_at_sign_in
+
+        user_logged_in.connect(remember_institution_at_sign_in, dispatch_uid="core.remember_institution")
+        # Every app's metrics.py registers its success measures, dashboard.py its panels and links.
+        autodiscover_modules("metrics")
+        autodiscover_modules("dashboard")

@@ -1,0 +1,154 @@
+"""Tenancy that cannot be forgotten: every query of an institution's data runs inside a scope.
+
+Models that hold an institution's data use `InstitutionManager` as their default manager
+(django-scopes underneath, as pretix does). A query made outside a scope raises
+`ScopeError` instead of quietly returning every institution's rows. Who enters a scope:
+
+- a web request: `InstitutionScopeMiddleware` enters the viewer's institution;
+- a task or management command: `in_institution(institution)` for one institution's work, or
+  `across_institutions()` for a beat job that scans every institution and fans out;
+- a metric: the registry enters the institution it is asked about.
+
+Inside a scope, querysets are filtered to the scoped institution automatically; the explicit
+`for_institution()` filters that views already apply are the second line of defence. Partner
+sharing (a programme opened to partner institutions) is explicit: `in_institutions([...])`
+names every institution whose rows the query may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import models
+from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
+from django_scopes.exceptions import ScopeError
+
+__all__ = [
+    "InstitutionManager",
+    "InstitutionQuerySet",
+    "InstitutionScopeMiddleware",
+    "ScopeError",
+    "across_institutions",
+    "current_institution_ids",
+    "in_institution",
+    "in_institutions",
+    "scoped_models",
+]
+
+SCOPE = "institution"
+
+
+class InstitutionQuerySet(models.QuerySet):
+    """Rows that belong to one institution, reached through `institution_path`."""
+
+    institution_path = "institution"
+
+    def for_institution(self, institution: Any) -> models.QuerySet:
+        if institution is None:
+            return self.none()
+        return self.filter(**{self.institution_path: institution})
+
+
+def InstitutionManager(queryset_class: type[InstitutionQuerySet] = InstitutionQuerySet) -> models.Manager:  # noqa: N802
+    """A default manager that refuses to query outside a scope and filters to the scoped institution.
+
+    `queryset_class.institution_path` says how the model reaches its institution, e.g.
+    `"person__institution"`.
+    """
+    build_manager_class: Any = models.Manager.from_queryset  # dynamic: the stubs' plugin cannot follow it
+    manager_class = build_manager_class(queryset_class)
+    manager: Any = ScopedManager(_manager_class=manager_class, **{SCOPE: queryset_class.institution_path})
+    manager.institution_path = queryset_class.institution_path
+    return manager
+
+
+def scoped_models() -> list[type[models.Model]]:
+    """Every installed model whose default manager is institution-scoped."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if hasattr(model._default_manager, "institution_path")]
+
+
+def _ids(institutions: Iterable[Any]) -> list[int]:
+    return [getattr(institution, "pk", institution) for institution in institutions]
+
+
+@contextmanager
+def in_institution(institution: Any) -> Iterator[None]:
+    """Query one institution's data (an Institution or its pk). None sees nothing, never everything."""
+    with scope(**{SCOPE: _ids([institution]) if institution is not None else []}):
+        yield
+
+
+@contextmanager
+def in_institutions(institutions: Iterable[Any]) -> Iterator[None]:
+    """Query several institutions' data at once: partner sharing, said out loud."""
+    with scope(**{SCOPE: _ids(institutions)}):
+        yield
+
+
+@contextmanager
+def across_institutions() -> Iterator[None]:
+    """Query every institution's data: beat jobs that fan out, commands, migrations, the platform admin."""
+    with scopes_disabled():
+        yield
+
+
+def current_institution_ids() -> list[int] | None:
+    """The institutions the current scope admits; None when scoping is off (across institutions)."""
+    current = get_scope()
+    if not current.get("_enabled", True):
+        return None
+    value = current.get(SCOPE)
+    if value is None:
+        raise ScopeError("No institution scope is active.")
+    return list(value)
+
+
+SESSION_KEY = "_scope_institution"
+
+
+def _institution_id_of(user: Any) -> int | None:
+    profile = getattr(user, "profile", None)
+    return profile.institution_id if profile is not None else None
+
+
+def remember_institution_at_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """On `user_logged_in`: keep the institution in the session, written with the login itself."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = (user.pk, _institution_id_of(user))
+
+
+class InstitutionScopeMiddleware:
+    """Enter the viewer's institution for the whole request.
+
+    The institution is kept in the (server-side) session from sign-in on, so pages
+    that never touch the viewer's profile, such as a calendar feed, pay no query for it. A
+    stale value can only narrow what someone sees: views also filter by the profile's own
+    institution, and the intersection of two institutions is empty.
+
+    A platform superuser (no institution; the deployment's own administrators) works across
+    institutions, in the Django admin only. Anyone else without an institution (signed out,
+    or mid sign-up) sees no institution's data.
+    """
+
+    SESSION_KEY = SESSION_KEY
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            with in_institution(None):
+                return self.get_response(request)
+        session = getattr(request, "session", None)
+        cached = session.get(self.SESSION_KEY) if session is not None else None
+        institution_id = cached[1] if cached and cached[0] == user.pk else _institution_id_of(user)
+        if institution_id is None and user.is_superuser:
+            with across_institutions():
+                return self.get_response(request)
+        with in_institution(institution_id):
+            return self.get_response(request)
