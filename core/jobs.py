@@ -33,7 +33,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from celery import current_app, shared_task
+from celery import Task, current_app, shared_task
+from celery.exceptions import Retry
 from django.apps import apps
 from django.db import InterfaceError, OperationalError, models, transaction
 from django.db.models import F
@@ -51,7 +52,29 @@ class TemporaryFailure(Exception):
 RETRYABLE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, OSError, TemporaryFailure)
 MAX_RETRIES = 3
 
+
+class RetryingTask(Task):
+    """A task whose retries also happen when tasks run in-process (`make run`, the tests).
+
+    With `task_eager_propagates` on, Celery raises the Retry out of an eager task instead of
+    running it again, so an in-process hiccup would reach the web page as an error; here the
+    retry runs at once, and the original error surfaces only when the retries are spent.
+    """
+
+    abstract = True
+
+    def apply(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
+        retries = options.get("retries") or 0
+        try:
+            return super().apply(args, kwargs, **options)
+        except Retry as retry:
+            if retry.sig is None:
+                raise
+            return retry.sig.apply(retries=retries + 1)
+
+
 RETRY_OPTIONS: dict[str, Any] = {
+    "base": RetryingTask,
     "autoretry_for": RETRYABLE,
     "max_retries": MAX_RETRIES,
     "retry_backoff": 2,  # 2 s, 4 s, 8 s ...
