@@ -88,6 +88,22 @@ def retrying_task(*args: Any, **options: Any) -> Any:
     return shared_task(*args, **{**RETRY_OPTIONS, **options})
 
 
+def fan_out(task: Any, queryset: models.QuerySet) -> int:
+    """Send `task` once per row of `queryset` (read across institutions); return how many.
+
+    The shape of every beat job: decide who gets work, then one task per row, so one
+    institution's failure or a slow row never holds up the rest. Each task claims or
+    de-duplicates its own work (outbox keys), so a beat that runs twice sends nothing twice.
+    """
+    from .tenancy import across_institutions
+
+    with across_institutions():
+        ids = list(queryset.values_list("pk", flat=True))
+    for pk in ids:
+        task.delay(pk)
+    return len(ids)
+
+
 class Job(models.Model):
     """A long piece of work a person waits for, done by one Celery task at a time."""
 
