@@ -24,6 +24,7 @@ from typing import Any
 from django.db import models
 from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
+from django_scopes.manager import DisabledQuerySet
 
 __all__ = [
     "InstitutionManager",
@@ -59,7 +60,20 @@ def InstitutionManager(queryset_class: type[InstitutionQuerySet] = InstitutionQu
     """
     build_manager_class: Any = models.Manager.from_queryset  # dynamic: the stubs' plugin cannot follow it
     manager_class = build_manager_class(queryset_class)
-    manager: Any = ScopedManager(_manager_class=manager_class, **{SCOPE: queryset_class.institution_path})
+    scoped_class: Any = type(ScopedManager(_manager_class=manager_class, **{SCOPE: queryset_class.institution_path}))
+
+    class Manager(scoped_class):
+        def using(self, alias: Any) -> models.QuerySet:
+            # Django builds a ModelForm's foreign-key choices from `_default_manager.using(db)`
+            # when the form class is defined: at import, outside any scope. Forms set their
+            # institution's own choices in __init__, so outside a scope this hands back no rows
+            # (never every row) instead of refusing, and a form module can be imported.
+            queryset = self.get_queryset()
+            if isinstance(queryset, DisabledQuerySet):
+                return queryset.none().using(alias)
+            return queryset.using(alias)
+
+    manager: Any = Manager()
     manager.institution_path = queryset_class.institution_path
     return manager
 
