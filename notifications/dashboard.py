@@ -2,6 +2,7 @@ from core.portal import Panel, dashboard_panel, nav_link
 from people import roles
 
 nav_link("Message texts", "notifications:message_templates", roles.is_institution_admin, order=90, menu="Admin")
+nav_link("Messages not sent", "notifications:stuck", roles.is_institution_admin, order=91, menu="Admin")
 
 
 @dashboard_panel(order=5)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from core.tenancy import InstitutionManager
+
 from . import kinds
 
 
@@ -45,11 +47,22 @@ class Notification(models.Model):
     sent_at = models.DateTimeField("sent", null=True, blank=True)
     read_at = models.DateTimeField("read", null=True, blank=True)
 
+    # Scoped to the message's institution. A message to an account without one (a platform
+    # superuser) has no institution and is seen only across institutions; delivery addresses
+    # a row by its id through the base manager (notification_deliver).
+    objects = InstitutionManager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
             # deliver_pending_notifications sweeps rows whose queued task was lost.
             models.Index(fields=["created_at"], condition=models.Q(status="pending"), name="notification_pending_idx"),
+            # The administrators' "Messages not sent" page lists each institution's rows stuck in SENDING.
+            models.Index(
+                fields=["institution", "claimed_at"],
+                condition=models.Q(status="sending"),
+                name="notification_sending_idx",
+            ),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
         ]
 
@@ -72,17 +85,18 @@ class MessageTemplate(models.Model):
 
     institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="message_templates")
     kind = models.CharField("kind", max_length=80)
-    subject = models.CharField(
-        "subject", max_length=300, help_text="A Django template; the same variables as the body may be used."
-    )
+    subject = models.CharField("subject", max_length=300, help_text="The same variables as the body may be used.")
     body = models.TextField(
         "body",
-        help_text="A Django template. Variables such as {{ recipient.first_name }} are filled in when it is sent.",
+        help_text="Variables such as {{ recipient.first_name }} are filled in when it is sent; "
+        "{% if %} … {% else %} … {% endif %} may choose between wordings.",
     )
     updated_at = models.DateTimeField("last changed", auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = InstitutionManager()
 
     class Meta:
         ordering = ["kind"]
@@ -93,9 +107,26 @@ class MessageTemplate(models.Model):
     def __str__(self):
         return f"{self.kind} ({self.institution})"
 
+    def clean(self):
+        """Refuse a text that uses more than variables and simple ifs (also in the Django admin)."""
+        from django.core.exceptions import ValidationError
+
+        from . import texts
+
+        try:
+            kind = kinds.get(self.kind)
+        except LookupError:
+            raise ValidationError({"kind": "No message of this kind is sent."}) from None
+        errors = texts.problems(kind=kind, subject=self.subject, body=self.body)
+        if errors:
+            raise ValidationError(errors)
+
 
 class Preference(models.Model):
-    """A user's choice to stop one optional reminder."""
+    """A user's choice to stop one optional reminder.
+
+    Not institution-scoped: it belongs to the person's account, not to an institution's data.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"

@@ -1,21 +1,25 @@
 """Writes to the outbox: enqueue a message, deliver it, mark it read, set preferences."""
 
+from __future__ import annotations
+
 import logging
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template import Context, Template
 from django.utils import timezone
 
-from . import kinds
+from . import kinds, texts
 from .models import MessageTemplate, Notification, Preference
 
 logger = logging.getLogger(__name__)
 
 
-def wants(user, kind_key):
+def wants(user: Any, kind_key: str) -> bool:
     """Return whether the user receives this kind; only optional kinds can be switched off."""
     kind = kinds.get(kind_key)
     if not kind.optional:
@@ -24,8 +28,15 @@ def wants(user, kind_key):
 
 
 def notification_enqueue(
-    *, recipient, kind, idempotency_key, context=None, institution=None, link="", channel=Notification.Channel.EMAIL
-):
+    *,
+    recipient: Any,
+    kind: str,
+    idempotency_key: str,
+    context: dict[str, Any] | None = None,
+    institution: Any = None,
+    link: str = "",
+    channel: str = Notification.Channel.EMAIL,
+) -> Notification | None:
     """Put one message in the outbox and queue its delivery once the transaction commits.
 
     Returns the new Notification, or None when a message with this key already exists or the
@@ -56,7 +67,7 @@ def notification_enqueue(
     return notification
 
 
-def template_for(kind_key, institution):
+def template_for(kind_key: str, institution: Any) -> tuple[str, str]:
     """Return (subject, body) template strings: the institution's own, else the default."""
     if institution is not None:
         own = MessageTemplate.objects.filter(institution=institution, kind=kind_key).first()
@@ -66,23 +77,26 @@ def template_for(kind_key, institution):
     return kind.subject, kind.body
 
 
-def render(notification):
+def render(notification: Notification) -> tuple[str, str]:
+    """Return (subject, body) of the message, from plain values only (see notifications.texts).
+
+    An administrator's text cannot reach a model: the recipient and the institution are
+    given as a few named strings, never as objects.
+    """
     subject_source, body_source = template_for(notification.kind, notification.institution)
-    context = Context(
-        {
-            **notification.context,
-            "recipient": notification.recipient,
-            "institution": notification.institution,
-            "link": _absolute(notification.link),
-        },
-        autoescape=False,
+    values = texts.render_context(
+        recipient=notification.recipient,
+        institution=notification.institution,
+        link=_absolute(notification.link),
+        values=notification.context,
     )
+    context = Context(values, autoescape=False)
     subject = " ".join(Template(subject_source).render(context).split())
     body = Template(body_source).render(context).strip()
     return subject, body
 
 
-def _absolute(link):
+def _absolute(link: str) -> str:
     if not link or link.startswith("http"):
         return link
     return settings.PORTAL_BASE_URL.rstrip("/") + link
@@ -92,19 +106,21 @@ class DeliveryError(Exception):
     """Sending failed before the message could have left; the row is back in PENDING."""
 
 
-def notification_deliver(notification_id):
+def notification_deliver(notification_id: int) -> bool:
     """Claim and send one message. Returns True if this call sent it.
 
     The claim is a conditional UPDATE that only one caller can win, so a duplicate task, a
-    retry or the sweep never sends the same row twice.
+    retry or the sweep never sends the same row twice. The row is addressed by its id through
+    the base manager: a message to an account without an institution has no scope of its own.
     """
+    rows = Notification._base_manager
     now = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
+    claimed = rows.filter(pk=notification_id, status=Notification.Status.PENDING).update(
         status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     if claimed != 1:
         return False
-    notification = Notification.objects.select_related("recipient", "institution").get(pk=notification_id)
+    notification = rows.select_related("recipient", "institution").get(pk=notification_id)
     try:
         subject, body = render(notification)
         if notification.channel == Notification.Channel.EMAIL:
@@ -117,29 +133,63 @@ def notification_deliver(notification_id):
             message.send()
     except Exception as error:
         # The message did not leave: give it back so a retry can send it.
-        Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING).update(
+        rows.filter(pk=notification_id, status=Notification.Status.SENDING).update(
             status=Notification.Status.PENDING, last_error=str(error)[:2000]
         )
         raise DeliveryError(str(error)) from error
-    Notification.objects.filter(pk=notification_id).update(
+    rows.filter(pk=notification_id).update(
         status=Notification.Status.SENT, sent_at=timezone.now(), subject=subject, body=body, last_error=""
     )
     return True
 
 
-def notification_give_up(notification_id, error):
-    Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
+def notification_give_up(notification_id: int, error: BaseException | str) -> None:
+    """Stop retrying a message whose sending kept failing (it never left): PENDING -> FAILED."""
+    Notification._base_manager.filter(pk=notification_id, status=Notification.Status.PENDING).update(
         status=Notification.Status.FAILED, last_error=str(error)[:2000]
     )
 
 
-def notification_mark_read(*, notification):
+def stuck_notification_mark_failed(*, notification: Notification, by: Any) -> bool:
+    """An administrator's choice: a message stuck in SENDING is given up (it may or may not have left).
+
+    Returns False when the row is no longer SENDING (another administrator acted first).
+    """
+    note = f"Marked as failed by {by} on {timezone.localtime():%d %b %Y %H:%M}. {notification.last_error}".strip()
+    return bool(
+        Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+            status=Notification.Status.FAILED, last_error=note[:2000]
+        )
+    )
+
+
+def stuck_notification_send_again(*, notification: Notification, by: Any) -> bool:
+    """An administrator's choice: send a message stuck in SENDING again, knowing it may arrive twice.
+
+    The row goes back to PENDING and its delivery is queued once the change commits; the
+    portal never does this by itself (at most once). Returns False when the row is no longer
+    SENDING (another administrator acted first).
+    """
+    with transaction.atomic():
+        moved = Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+            status=Notification.Status.PENDING,
+            last_error=f"Sent again by {by} on {timezone.localtime():%d %b %Y %H:%M}.",
+        )
+        if moved:
+            from .tasks import deliver_notification
+
+            pk = notification.pk
+            transaction.on_commit(lambda: deliver_notification.delay(pk))
+    return bool(moved)
+
+
+def notification_mark_read(*, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
 
 
-def preferences_set(*, user, enabled_by_kind):
+def preferences_set(*, user: Any, enabled_by_kind: dict[str, bool]) -> None:
     """Save the user's on/off choice for each optional kind."""
     optional = {kind.key for kind in kinds.optional_kinds()}
     with transaction.atomic():
@@ -148,12 +198,16 @@ def preferences_set(*, user, enabled_by_kind):
                 Preference.objects.update_or_create(user=user, kind=key, defaults={"enabled": bool(enabled)})
 
 
-def message_template_save(*, institution, kind, subject, body, by):
+def message_template_save(*, institution: Any, kind: str, subject: str, body: str, by: Any) -> MessageTemplate:
+    """Save an institution's own text for a kind; refuse one that uses more than variables and simple ifs."""
+    errors = texts.problems(kind=kinds.get(kind), subject=subject, body=body)
+    if errors:
+        raise ValidationError(errors)
     template, _ = MessageTemplate.objects.update_or_create(
         institution=institution, kind=kind, defaults={"subject": subject, "body": body, "updated_by": by}
     )
     return template
 
 
-def message_template_reset(*, institution, kind):
+def message_template_reset(*, institution: Any, kind: str) -> None:
     MessageTemplate.objects.filter(institution=institution, kind=kind).delete()

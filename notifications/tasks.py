@@ -1,35 +1,35 @@
-from celery import shared_task
-from django.utils import timezone
+from core.jobs import fan_out, retrying_task
+from core.tenancy import across_institutions, in_institution
 
-from . import services
+from . import selectors, services
 from .models import Notification
 
 MAX_ATTEMPTS = 6
 
 
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1, acks_late=True)
+@retrying_task(bind=True, max_retries=MAX_ATTEMPTS - 1, acks_late=True)
 def deliver_notification(self, notification_id):
-    """Send one outbox row; retry with exponential backoff if the mail server fails."""
-    try:
-        services.notification_deliver(notification_id)
-    except services.DeliveryError as error:
-        if self.request.retries >= self.max_retries:
-            services.notification_give_up(notification_id, error)
-            return
-        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 600)) from error
+    """Send one outbox row; retry with exponential backoff if the mail server fails.
+
+    Two kinds of retry share the task's MAX_ATTEMPTS - 1 retries: a database or disk hiccup
+    (core.jobs.RETRYABLE, retried by Celery), and a mail server that refused the message
+    (DeliveryError: the row is back in PENDING; retried here with a longer backoff, then
+    given up as FAILED when the retries are spent). A row left SENDING is never retried: the
+    claim refuses it, and it waits on the administrators' "Messages not sent" page.
+    """
+    institution_id = Notification._base_manager.filter(pk=notification_id).values_list("institution", flat=True).first()
+    with in_institution(institution_id):  # the institution's own message texts
+        try:
+            services.notification_deliver(notification_id)
+        except services.DeliveryError as error:
+            if self.request.retries >= self.max_retries:
+                services.notification_give_up(notification_id, error)
+                return
+            raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 600)) from error
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def deliver_pending_notifications():
     """Queue delivery of rows still pending a minute after creation (a lost task or a crash)."""
-    cutoff = timezone.now() - timezone.timedelta(minutes=1)
-    ids = list(
-        Notification.objects.filter(
-            status=Notification.Status.PENDING, created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    for pk in ids:
-        deliver_notification.delay(pk)
-    return len(ids)
+    with across_institutions():  # a beat scan of every institution's outbox
+        return fan_out(deliver_notification, selectors.pending_for_redelivery(max_attempts=MAX_ATTEMPTS)[:500])

@@ -2,6 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.db import transaction
 
+from core.tenancy import in_institution
+
 from .models import EmailDomain, StaffProfile
 
 
@@ -20,7 +22,10 @@ class InstitutionAccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         if commit:
-            with transaction.atomic():
+            institution = EmailDomain.institution_for_email(user.email)
+            # Signing up has no scope yet (nobody is signed in): the new person's institution
+            # is entered explicitly to create their staff record in it.
+            with transaction.atomic(), in_institution(institution):
                 user.save()
-                StaffProfile.objects.create(user=user, institution=EmailDomain.institution_for_email(user.email))
+                StaffProfile.objects.create(user=user, institution=institution)
         return user

@@ -2,16 +2,15 @@
 
 from datetime import timedelta
 
-from django.db.models import CharField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from core.metrics import MetricResult, metric
-from notifications.models import Notification
+from notifications.selectors import sent_times
 
 from .models import StaffProfile
 from .notifications import WELCOME
-from .services import WELCOME_WINDOW_DAYS
+from .selectors import WELCOME_WINDOW_DAYS
+from .services import welcome_key
 
 
 @metric(
@@ -26,25 +25,25 @@ from .services import WELCOME_WINDOW_DAYS
 def welcome_within_2_months(*, institution, start, end):
     """Return the share welcomed in time; None when nobody in the period has had the full two months.
 
-    One query: each starter's welcome is found by its outbox key, people.welcome:<profile pk>.
+    Two queries: the starters, then when each one's welcome was sent (asked of the outbox by
+    the welcome's key, which `people.services.welcome_key` owns).
     """
     # Only starters whose two-month window has closed can be judged; later ones may still be welcomed.
     latest_start = min(end, timezone.localdate() - timedelta(days=WELCOME_WINDOW_DAYS))
-    welcome_sent = Notification.objects.filter(
-        kind=WELCOME.key,
-        idempotency_key=Concat(Value("people.welcome:"), Cast(OuterRef("pk"), CharField())),
-        sent_at__isnull=False,
-    ).values("sent_at")[:1]
     rows = list(
         StaffProfile.objects.for_institution(institution)
         .filter(grade__welcome_new_starters=True, start_date__gte=start, start_date__lte=latest_start)
-        .annotate(welcome_sent_at=Subquery(welcome_sent))
-        .values_list("start_date", "welcome_sent_at")
+        .values_list("pk", "start_date")
     )
     if not rows:
         return None
+    sent = sent_times(kind=WELCOME.key, idempotency_keys=[welcome_key(pk) for pk, _ in rows])
     window = timedelta(days=WELCOME_WINDOW_DAYS)
-    welcomed = sum(1 for started, sent in rows if sent is not None and timezone.localdate(sent) - started <= window)
+    welcomed = sum(
+        1
+        for pk, started in rows
+        if (at := sent.get(welcome_key(pk))) is not None and timezone.localdate(at) - started <= window
+    )
     return MetricResult(
         value=round(100 * welcomed / len(rows), 1),
         detail=f"{welcomed} of {len(rows)} new starters welcomed within 2 months",

@@ -7,7 +7,14 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from core.tenancy import InstitutionManager, InstitutionQuerySet
+
 from .orcid import validate_orcid
+
+# Institution, EmailDomain and User are not institution-scoped, on purpose: sign-up and sign-in
+# run before anyone has an institution (the e-mail domain is how we find it), and a User is
+# an account, which the platform superuser has without any institution. Everything an
+# institution owns below them (divisions, job families, grades, staff) is scoped.
 
 
 class Institution(models.Model):
@@ -55,22 +62,15 @@ class EmailDomain(models.Model):
         return row.institution if row else None
 
 
-class InstitutionScopedQuerySet(models.QuerySet):
-    """Rows that belong to one institution; `for_institution` is the only way views read them."""
-
-    institution_path = "institution"
-
-    def for_institution(self, institution):
-        if institution is None:
-            return self.none()
-        return self.filter(**{self.institution_path: institution})
+# Other apps still import this name until each moves onto core.tenancy (issue 8); delete it then.
+InstitutionScopedQuerySet = InstitutionQuerySet
 
 
 class Division(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="divisions")
     name = models.CharField("name", max_length=200)
 
-    objects = InstitutionScopedQuerySet.as_manager()
+    objects = InstitutionManager()
 
     class Meta:
         ordering = ["name"]
@@ -89,7 +89,7 @@ class JobFamily(models.Model):
         "description", blank=True, help_text="The kinds of role in this family, e.g. bioinformaticians."
     )
 
-    objects = InstitutionScopedQuerySet.as_manager()
+    objects = InstitutionManager()
 
     class Meta:
         ordering = ["name"]
@@ -102,7 +102,7 @@ class JobFamily(models.Model):
         return self.name
 
 
-class GradeQuerySet(InstitutionScopedQuerySet):
+class GradeQuerySet(InstitutionQuerySet):
     institution_path = "job_family__institution"
 
 
@@ -126,7 +126,7 @@ class Grade(models.Model):
         help_text="Staff who start on this grade get the welcome message (action 2H).",
     )
 
-    objects = GradeQuerySet.as_manager()
+    objects = InstitutionManager(GradeQuerySet)
 
     class Meta:
         ordering = ["job_family__name", "level"]
@@ -185,7 +185,7 @@ class User(AbstractUser):
         return profile.institution if profile else None
 
 
-class StaffProfileQuerySet(InstitutionScopedQuerySet):
+class StaffProfileQuerySet(InstitutionQuerySet):
     def current(self):
         today = timezone.localdate()
         return self.filter(models.Q(leaving_date__isnull=True) | models.Q(leaving_date__gt=today))
@@ -230,7 +230,7 @@ class StaffProfile(models.Model):
     )
     bio = models.TextField("about me", blank=True, help_text="Your expertise and the techniques you offer.")
 
-    objects = StaffProfileQuerySet.as_manager()
+    objects = InstitutionManager(StaffProfileQuerySet)
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -245,6 +245,12 @@ class StaffProfile(models.Model):
                 | models.Q(start_date__isnull=True)
                 | models.Q(leaving_date__gte=models.F("start_date")),
                 name="staffprofile_leaves_after_starting",
+            ),
+        ]
+        indexes = [
+            # people.tasks.send_welcome_messages (daily) finds recent starters by their start date.
+            models.Index(
+                fields=["start_date"], condition=models.Q(start_date__isnull=False), name="staffprofile_start_date_idx"
             ),
         ]
 

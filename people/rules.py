@@ -1,10 +1,14 @@
-"""Object-level permissions for staff data (django-rules).
+"""Object-level permissions for staff data (django-rules), and the predicates other apps reuse.
 
 Each rule assumes the object was already fetched through an institution-scoped query; the
-institution comparison here is the second line of defence.
+institution comparison here is the second line of defence. Feature apps build their own
+rules from these (`same_institution & is_programme_manager`), so a role is tested in one
+place; `roles.py` stays the lookup of who holds which role.
 """
 
 import rules
+
+from core.access import require
 
 from . import roles
 
@@ -29,6 +33,33 @@ def is_hr(user):
     return roles.is_hr(user)
 
 
+@rules.predicate
+def is_programme_manager(user):
+    """Programme managers, and institution administrators, who may do what they do."""
+    return roles.is_programme_manager(user)
+
+
+@rules.predicate
+def is_institution_admin(user):
+    return roles.is_institution_admin(user)
+
+
+@rules.predicate
+def is_mentor(user):
+    return roles.has_role(user, roles.Role.MENTOR)
+
+
+@rules.predicate
+def has_profile(user):
+    """Staff at an institution (a platform superuser has no staff record)."""
+    return roles.has_profile(user)
+
+
 rules.add_perm("people.see_profile", same_institution)
 rules.add_perm("people.edit_own_profile", is_self)
 rules.add_perm("people.edit_staff_record", same_institution & is_hr)
+
+
+def require_edit_staff_record(user, profile):
+    """Raise PermissionDenied unless the user is HR at the profile's institution."""
+    require(user, "people.edit_staff_record", profile, message="Only HR can change a staff record.")

@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from core import portal
-from programmes.selectors import completed_programmes
 
 from . import roles, selectors, services
 from .filters import DirectoryFilter
 from .forms import OwnProfileForm, StaffRecordForm
+from .rules import require_edit_staff_record
+from .sections import sections_for
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -49,7 +49,7 @@ def profile_detail(request, pk):
         {
             "profile": profile,
             "reports": selectors.reports_of(profile),
-            "completed_programmes": completed_programmes(profile),
+            "sections": sections_for(profile),
             "can_edit_own": request.user.has_perm("people.edit_own_profile", profile),
             "can_edit_record": request.user.has_perm("people.edit_staff_record", profile),
         },
@@ -71,8 +71,7 @@ def profile_edit_own(request):
 def staff_record_edit(request, pk):
     roles.require_profile(request.user)
     profile = selectors.get_profile_for_user(request.user, pk)
-    if not request.user.has_perm("people.edit_staff_record", profile):
-        raise PermissionDenied("Only HR can change a staff record.")
+    require_edit_staff_record(request.user, profile)
     form = StaffRecordForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         services.profile_update(profile=profile, form=form)

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from notifications.models import MessageTemplate, Notification
-from people import services
+from people import selectors
 from people.tasks import send_welcome_messages
 from tests.factories import staff
 
@@ -35,7 +35,7 @@ def starters(institution, so_family):
 
 
 def test_only_new_starters_on_a_welcomed_grade_are_due(starters):
-    due = set(services.welcome_due())
+    due = set(selectors.welcome_due())
     assert due == {starters["new_so"], starters["new_so_today"]}
 
 

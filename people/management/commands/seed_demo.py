@@ -9,6 +9,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.tenancy import across_institutions
 from people import demo
 from people.tasks import send_welcome_messages
 
@@ -19,6 +20,11 @@ class Command(BaseCommand):
     help = "Create (or top up) the demo institution, staff, accounts and every app's demo data."
 
     def handle(self, *args, **options):
+        # The demo seeds several institutions (the seed one and its partners) in one go.
+        with across_institutions():
+            self._seed()
+
+    def _seed(self):
         with transaction.atomic():
             context = demo.seed_staff()
             for app in DEMO_APPS:
