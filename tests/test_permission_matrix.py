@@ -29,6 +29,7 @@ PAGES = [
     ("/notifications/preferences/", EVERYONE),
     ("/notifications/messages/", ADMIN_ONLY),
     ("/notifications/messages/people.welcome/", ADMIN_ONLY),
+    ("/notifications/stuck/", ADMIN_ONLY),
 ]
 
 
