@@ -88,7 +88,7 @@ def test_a_registered_profile_section_appears_on_the_profile_page(technician, ma
 
     try:
         page = client_for(manager).get(f"/staff/{technician.pk}/").content.decode()
-        assert "<h2 class=\"h5 mt-4\">Badges</h2>" in page
+        assert '<h2 class="h5 mt-4">Badges</h2>' in page
         assert f"Badge of {technician.user.first_name}" in page
     finally:
         from people import sections
