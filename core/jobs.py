@@ -89,7 +89,11 @@ def retrying_task(*args: Any, **options: Any) -> Any:
 
 
 def fan_out(task: Any, queryset: models.QuerySet) -> int:
-    """Send `task` once per row of `queryset` (read across institutions); return how many.
+    """Send `task` once per row of `queryset`; return how many.
+
+    Build the queryset inside `across_institutions()` (a scoped manager refuses when the
+    queryset is built, not when it is read): the beat job says out loud that it scans every
+    institution.
 
     The shape of every beat job: decide who gets work, then one task per row, so one
     institution's failure or a slow row never holds up the rest. Each task claims or

@@ -63,19 +63,54 @@ def InstitutionManager(queryset_class: type[InstitutionQuerySet] = InstitutionQu
     scoped_class: Any = type(ScopedManager(_manager_class=manager_class, **{SCOPE: queryset_class.institution_path}))
 
     class Manager(scoped_class):
+        def get_queryset(self) -> models.QuerySet:
+            queryset = super().get_queryset()
+            if isinstance(queryset, DisabledQuerySet):
+                # The model's own queryset methods (`for_institution`, `current`) refuse too,
+                # with the same ScopeError rather than an AttributeError.
+                queryset.__class__ = _disabled_class(queryset_class)
+            return queryset
+
         def using(self, alias: Any) -> models.QuerySet:
             # Django builds a ModelForm's foreign-key choices from `_default_manager.using(db)`
-            # when the form class is defined: at import, outside any scope. Forms set their
-            # institution's own choices in __init__, so outside a scope this hands back no rows
-            # (never every row) instead of refusing, and a form module can be imported.
+            # when the form class is defined: at import, outside any scope. Hand back a
+            # stand-in with no rows that rebuilds itself inside the scope active when a form
+            # is made (Django copies the field's queryset with `.all()` for every form).
             queryset = self.get_queryset()
             if isinstance(queryset, DisabledQuerySet):
-                return queryset.none().using(alias)
+                return _ScopedLater(model=self.model, using=alias).none()
             return queryset.using(alias)
 
     manager: Any = Manager()
     manager.institution_path = queryset_class.institution_path
     return manager
+
+
+class _ScopedLater(models.QuerySet):
+    """No rows now; `.all()` is the model's queryset in whatever scope is active at that moment."""
+
+    def all(self) -> Any:
+        queryset = self.model._default_manager.get_queryset()
+        if isinstance(queryset, DisabledQuerySet):
+            return self
+        return queryset.using(self.db)
+
+
+_disabled_classes: dict[type, type] = {}
+
+
+def _disabled_class(queryset_class: type[models.QuerySet]) -> type:
+    """A DisabledQuerySet that also refuses the model's own queryset methods."""
+    if queryset_class not in _disabled_classes:
+        own = {
+            name: DisabledQuerySet.error
+            for klass in queryset_class.__mro__
+            if klass not in (models.QuerySet, object) and issubclass(klass, models.QuerySet)
+            for name, value in vars(klass).items()
+            if callable(value) and not name.startswith("_")
+        }
+        _disabled_classes[queryset_class] = type(f"Disabled{queryset_class.__name__}", (DisabledQuerySet,), own)
+    return _disabled_classes[queryset_class]
 
 
 def scoped_models() -> list[type[models.Model]]:

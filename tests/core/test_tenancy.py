@@ -165,3 +165,29 @@ def test_scoped_models_include_every_apps_staff_data():
     labels = {_label(model) for model in scoped_models()}
     assert {"people.StaffProfile", "people.Division", "people.JobFamily", "people.Grade"} <= labels
     assert all(isinstance(model._default_manager, models.Manager) for model in scoped_models())
+
+
+def test_a_querysets_own_methods_refuse_outside_a_scope_with_the_same_error():
+    from django_scopes import scope
+
+    with scope(), pytest.raises(ScopeError):
+        StaffProfile.objects.for_institution(1)
+    with scope(), pytest.raises(ScopeError):
+        StaffProfile.objects.current()
+
+
+def test_a_form_field_defined_outside_a_scope_offers_the_scoped_institutions_choices(institution, other_institution):
+    from django import forms
+    from django_scopes import scope
+
+    with scope():  # as at import: no institution entered
+
+        class PickSomeone(forms.Form):
+            person = forms.ModelChoiceField(queryset=StaffProfile.objects.using("default"))
+
+    mine = staff(institution)
+    theirs = staff(other_institution)
+    with in_institution(institution):
+        offered = [pk for pk, _label in PickSomeone().fields["person"].choices if pk]
+    assert [int(str(pk)) for pk in offered] == [mine.pk]
+    assert theirs.pk not in offered
