@@ -70,7 +70,8 @@ def test_uploaded_file_is_checked_by_a_real_worker(celery_worker_on_redis, techn
     deadline = timezone.now() + timedelta(seconds=20)
     while timezone.now() < deadline:
         batch.refresh_from_db()
-        if batch.status != TrainingImport.Status.VALIDATING:
+        if batch.is_finished:
             break
         time.sleep(0.2)
-    assert batch.status == TrainingImport.Status.READY and len(batch.good_rows) == 1
+    assert batch.status == TrainingImport.Status.DONE and batch.stage == TrainingImport.Stage.CHECKED
+    assert len(batch.good_rows) == 1
