@@ -563,9 +563,9 @@ def nothing_recorded_due(*, policy: AllowancePolicy, today: date | None = None) 
     )
 
 
-def institutions_with_reminders_due(*, today: date | None = None) -> list[int]:
-    """Ids of the institutions send_development_reminders fans out to: those with a request waiting
-    too long, or a policy asking for the mid-year reminder. Run across institutions by the beat task."""
-    waiting = approval_reminders_due(today=today).values_list("person__institution_id", flat=True)
-    reminding = AllowancePolicy.objects.filter(remind_mid_year=True).values_list("institution_id", flat=True)
-    return sorted(set(waiting.order_by()) | set(reminding))
+def institutions_with_reminders_due(*, today: date | None = None) -> QuerySet[Institution]:
+    """The institutions send_development_reminders fans out to: those with a request waiting too
+    long, or a policy asking for the mid-year reminder. Read across institutions by the beat task."""
+    waiting = approval_reminders_due(today=today).values("person__institution_id")
+    reminding = AllowancePolicy.objects.filter(remind_mid_year=True).values("institution_id")
+    return Institution.objects.filter(Q(pk__in=waiting) | Q(pk__in=reminding)).order_by("pk")

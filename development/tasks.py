@@ -5,7 +5,7 @@ run inside its institution's scope and retry for real. A job whose worker died o
 was lost is picked up by core's `sweep_stuck_jobs`.
 """
 
-from core.jobs import job_task, retrying_task
+from core.jobs import fan_out, job_task, retrying_task
 from core.tenancy import across_institutions, in_institution
 
 from . import selectors, services
@@ -32,11 +32,9 @@ def send_development_reminders():
 
     Returns the number of institutions sent work. Running twice sends nothing twice (outbox keys).
     """
-    with across_institutions():
-        institution_ids = selectors.institutions_with_reminders_due()
-    for institution_id in institution_ids:
-        send_institution_development_reminders.delay(institution_id)
-    return len(institution_ids)
+    with across_institutions():  # the due-work query reads every institution's requests and policies
+        due = selectors.institutions_with_reminders_due()
+    return fan_out(send_institution_development_reminders, due)
 
 
 @retrying_task
