@@ -65,5 +65,5 @@ class TrainingRecordAdmin(admin.ModelAdmin):
 
 @admin.register(TrainingImport)
 class TrainingImportAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "institution", "status", "imported_count", "created_at"]
+    list_display = ["original_name", "institution", "status", "stage", "imported_count", "created_at"]
     readonly_fields = ["rows"]

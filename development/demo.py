@@ -14,6 +14,8 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from core.tenancy import in_institution
+
 from .models import (
     AllowanceOverride,
     AllowancePolicy,
@@ -102,6 +104,12 @@ DEMO_PDF = (
 
 
 def seed(context):
+    """Seed the institution's development data, inside its scope (a command chooses its institution)."""
+    with in_institution(context.institution):
+        _seed(context)
+
+
+def _seed(context):
     rng = random.Random(1904)
     icr, today = context.institution, context.today
     policy = _policy(icr)

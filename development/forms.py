@@ -5,6 +5,7 @@ from people.models import Grade, JobFamily, StaffProfile
 
 from . import services
 from .models import (
+    HALF_DAY,
     AllowanceOverride,
     AllowancePolicy,
     DevelopmentRequest,
@@ -130,7 +131,7 @@ class RecordForm(CompleteForm):
 
     def clean_days(self):
         days = self.cleaned_data["days"]
-        if days is not None and (days < 0 or days % services.HALF_DAY):
+        if days is not None and (days < 0 or days % HALF_DAY):
             raise ValidationError("Days go in halves (0, 0.5, 1 …) and cannot be negative.")
         return days
 
@@ -218,7 +219,7 @@ class PolicyForm(forms.ModelForm):
 
     def clean_minimum_days(self):
         days = self.cleaned_data["minimum_days"]
-        if days is not None and days % services.HALF_DAY:
+        if days is not None and days % HALF_DAY:
             raise ValidationError("Days go in halves: e.g. 5 or 5.5.")
         return days
 
@@ -240,7 +241,7 @@ class OverrideForm(forms.ModelForm):
         if bool(data.get("grade")) == bool(data.get("job_family")):
             raise ValidationError("Choose either a grade or a job family for each different minimum.")
         days = data.get("minimum_days")
-        if days is not None and days % services.HALF_DAY:
+        if days is not None and days % HALF_DAY:
             self.add_error("minimum_days", "Days go in halves: e.g. 5 or 5.5.")
         return data
 

@@ -8,8 +8,9 @@ the technician or was imported by HR (`TrainingImport`).
 
 import calendar
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,7 +18,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import InstitutionScopedQuerySet
+from core.jobs import RETRYABLE, Job
+from core.tenancy import InstitutionManager, InstitutionQuerySet
+from core.workflow import NEW, Move, TransitionRecord, Workflow
 
 HALF_DAY = Decimal("0.5")
 
@@ -66,7 +69,7 @@ class AllowancePolicy(models.Model):
         help_text="Half way through the allowance year, remind technicians who have recorded no development.",
     )
 
-    objects = InstitutionScopedQuerySet.as_manager()
+    objects = InstitutionManager(InstitutionQuerySet)
 
     class Meta:
         verbose_name = "allowance policy"
@@ -110,6 +113,10 @@ class AllowancePolicy(models.Model):
         return self.minimum_days
 
 
+class AllowanceOverrideQuerySet(InstitutionQuerySet):
+    institution_path = "policy__institution"
+
+
 class AllowanceOverride(models.Model):
     """A different minimum for one grade or one job family (e.g. 6 days for apprentices)."""
 
@@ -132,6 +139,8 @@ class AllowanceOverride(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="Replaces the policy's minimum for this grade or job family.",
     )
+
+    objects = InstitutionManager(AllowanceOverrideQuerySet)
 
     class Meta:
         constraints = [
@@ -169,7 +178,7 @@ class GuidanceVersion(models.Model):
     )
     created_at = models.DateTimeField("written", auto_now_add=True)
 
-    objects = InstitutionScopedQuerySet.as_manager()
+    objects = InstitutionManager(InstitutionQuerySet)
 
     class Meta:
         ordering = ["audience", "-effective_from", "-pk"]
@@ -182,7 +191,7 @@ class GuidanceVersion(models.Model):
         return reverse("development:guidance_version", args=[self.pk])
 
 
-class ManagerDelegateQuerySet(InstitutionScopedQuerySet):
+class ManagerDelegateQuerySet(InstitutionQuerySet):
     institution_path = "manager__institution"
 
     def active_on(self, day):
@@ -204,7 +213,7 @@ class ManagerDelegate(models.Model):
     ends_on = models.DateField("to", help_text="The last day you are away.")
     created_at = models.DateTimeField("set", auto_now_add=True)
 
-    objects = ManagerDelegateQuerySet.as_manager()
+    objects = InstitutionManager(ManagerDelegateQuerySet)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -234,12 +243,16 @@ class Delivery(models.TextChoices):
     EXTERNAL = "external", "External"
 
 
-class DevelopmentRequestQuerySet(InstitutionScopedQuerySet):
+class DevelopmentRequestQuerySet(InstitutionQuerySet):
     institution_path = "person__institution"
 
     def live(self):
         """Requests that hold days: not cancelled or declined."""
         return self.exclude(state__in=DevelopmentRequest.DEAD_STATES)
+
+
+DECIDE_REFUSAL = "Only the line manager, or their delegate while they are away, can decide this."
+OWNER_REFUSAL = "Only the person who made a request can change it."
 
 
 class DevelopmentRequest(models.Model):
@@ -260,17 +273,18 @@ class DevelopmentRequest(models.Model):
         EXTERNAL = "external", "External sponsor or bursary"
         SELF = "self", "Myself"
 
-    # Every allowed move, written once: (from, to) -> who makes it.
-    TRANSITIONS = {
-        (State.SUBMITTED, State.APPROVED): "approver",
-        (State.SUBMITTED, State.DECLINED): "approver",
-        (State.SUBMITTED, State.CHANGES_REQUESTED): "approver",
-        (State.CHANGES_REQUESTED, State.SUBMITTED): "owner",
-        (State.SUBMITTED, State.CANCELLED): "owner",
-        (State.CHANGES_REQUESTED, State.CANCELLED): "owner",
-        (State.APPROVED, State.CANCELLED): "owner",
-        (State.APPROVED, State.COMPLETED): "owner",
-    }
+    # Every allowed move, written once, with who may make it (development/rules.py).
+    workflow = Workflow(
+        Move(NEW, State.SUBMITTED, perm="development.submit_request", refusal="You can only ask for your own days."),
+        Move(State.SUBMITTED, State.APPROVED, perm="development.decide_request", refusal=DECIDE_REFUSAL),
+        Move(State.SUBMITTED, State.DECLINED, perm="development.decide_request", refusal=DECIDE_REFUSAL),
+        Move(State.SUBMITTED, State.CHANGES_REQUESTED, perm="development.decide_request", refusal=DECIDE_REFUSAL),
+        Move(State.CHANGES_REQUESTED, State.SUBMITTED, perm="development.change_request", refusal=OWNER_REFUSAL),
+        Move(State.SUBMITTED, State.CANCELLED, perm="development.change_request", refusal=OWNER_REFUSAL),
+        Move(State.CHANGES_REQUESTED, State.CANCELLED, perm="development.change_request", refusal=OWNER_REFUSAL),
+        Move(State.APPROVED, State.CANCELLED, perm="development.change_request", refusal=OWNER_REFUSAL),
+        Move(State.APPROVED, State.COMPLETED, perm="development.change_request", refusal=OWNER_REFUSAL),
+    )
     EDITABLE_STATES = (State.SUBMITTED, State.CHANGES_REQUESTED)
     DEAD_STATES = (State.CANCELLED, State.DECLINED)
 
@@ -319,7 +333,7 @@ class DevelopmentRequest(models.Model):
     decision_reason = models.TextField("reason", blank=True)
     created_at = models.DateTimeField("created", auto_now_add=True)
 
-    objects = DevelopmentRequestQuerySet.as_manager()
+    objects = InstitutionManager(DevelopmentRequestQuerySet)
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -342,26 +356,24 @@ class DevelopmentRequest(models.Model):
     def get_absolute_url(self):
         return reverse("development:request", args=[self.pk])
 
-    def can_move_to(self, state):
-        return (self.state, state) in self.TRANSITIONS
-
     @property
     def is_editable(self):
         return self.state in self.EDITABLE_STATES
 
 
-class RequestTransition(models.Model):
+class RequestTransitionQuerySet(InstitutionQuerySet):
+    institution_path = "request__person__institution"
+
+
+class RequestTransition(TransitionRecord):
     """One move of a request through its workflow: who, when, from, to and why."""
 
     request = models.ForeignKey(DevelopmentRequest, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField("from", max_length=20, choices=DevelopmentRequest.State.choices, blank=True)
-    to_state = models.CharField("to", max_length=20, choices=DevelopmentRequest.State.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField("when", default=timezone.now)
-    reason = models.TextField("reason", blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    objects = InstitutionManager(RequestTransitionQuerySet)
+
+    class Meta(TransitionRecord.Meta):
+        pass
 
     def __str__(self):
         return f"{self.request_id}: {self.from_state or 'new'} -> {self.to_state}"
@@ -378,7 +390,7 @@ class RequestTransition(models.Model):
             State.CHANGES_REQUESTED: "asked for changes",
             State.CANCELLED: "cancelled it",
             State.COMPLETED: "marked it done",
-        }.get(self.to_state, self.get_to_state_display().lower())
+        }.get(self.to_state, str(dict(State.choices).get(self.to_state, self.to_state)).lower())
 
 
 class CpdCategory(models.TextChoices):
@@ -397,7 +409,7 @@ def evidence_path(instance, filename):
     return f"development/evidence/{uuid.uuid4().hex}.{extension}"
 
 
-class TrainingRecordQuerySet(InstitutionScopedQuerySet):
+class TrainingRecordQuerySet(InstitutionQuerySet):
     institution_path = "person__institution"
 
     def in_period(self, start, end):
@@ -469,7 +481,7 @@ class TrainingRecord(models.Model):
     )
     created_at = models.DateTimeField("recorded", auto_now_add=True)
 
-    objects = TrainingRecordQuerySet.as_manager()
+    objects = InstitutionManager(TrainingRecordQuerySet)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -492,49 +504,83 @@ class TrainingRecord(models.Model):
         return reverse("development:record", args=[self.pk])
 
 
-class TrainingImport(models.Model):
-    """An uploaded file of internal course attendance, validated row by row before anything is written."""
+class TrainingImportQuerySet(InstitutionQuerySet):
+    def checking(self):
+        """Uploads whose rows are still being checked by a worker."""
+        return self.filter(stage=TrainingImport.Stage.CHECKING).exclude(status=Job.Status.FAILED)
 
-    class Status(models.TextChoices):
-        VALIDATING = "validating", "Checking rows"
-        READY = "ready", "Checked, waiting for your choice"
+
+class TrainingImport(Job):
+    """An uploaded file of internal course attendance, validated row by row before anything is written.
+
+    Two phases. The check is a background job (`status`, from `core.jobs.Job`: queued, running,
+    done, or failed when the file cannot be read). Then a person looks at the checked rows and
+    chooses all rows or the good ones (`stage`: checking, checked, imported).
+    """
+
+    class Stage(models.TextChoices):
+        CHECKING = "checking", "Checking rows"
+        CHECKED = "checked", "Checked, waiting for your choice"
         IMPORTED = "imported", "Imported"
-        FAILED = "failed", "Could not be read"
 
     class Mode(models.TextChoices):
         ALL = "all", "All rows or nothing"
         GOOD = "good", "The good rows only"
 
+    FAILED_LABEL = "Could not be read"
+
+    task_name: ClassVar[str] = "development.tasks.check_training_import"
+    institution_path: ClassVar[str] = "institution"
+
     institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     file = models.FileField("file", upload_to="development/imports/")
     original_name = models.CharField("file name", max_length=255)
-    status = models.CharField("status", max_length=12, choices=Status.choices, default=Status.VALIDATING)
+    stage = models.CharField(
+        "stage",
+        max_length=10,
+        choices=Stage.choices,
+        default=Stage.CHECKING,
+        help_text="Checked rows wait for the person's choice; nothing is written before it.",
+    )
     total_rows = models.PositiveIntegerField("rows", default=0)
     checked_rows = models.PositiveIntegerField("rows checked", default=0)
     rows = models.JSONField("checked rows", default=list, blank=True)
-    error = models.TextField("error", blank=True)
     mode = models.CharField("imported", max_length=5, choices=Mode.choices, blank=True)
     imported_count = models.PositiveIntegerField("records added", default=0)
     created_at = models.DateTimeField("uploaded", auto_now_add=True)
     imported_at = models.DateTimeField("imported", null=True, blank=True)
 
-    objects = InstitutionScopedQuerySet.as_manager()
+    objects = InstitutionManager(TrainingImportQuerySet)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            # requeue_stalled_imports finds uploads still being checked long after upload.
-            models.Index(
-                fields=["created_at"], condition=models.Q(status="validating"), name="trainingimport_checking_idx"
-            )
+            # core's sweep_stuck_jobs finds checks whose worker died (running too long) ...
+            models.Index(fields=["started_at"], condition=models.Q(status="running"), name="trainingimport_stuck_idx"),
+            # ... and checks whose task was lost (still queued long after upload).
+            models.Index(fields=["created_at"], condition=models.Q(status="queued"), name="trainingimport_lost_idx"),
         ]
 
     def __str__(self):
-        return f"{self.original_name} ({self.get_status_display()})"
+        return f"{self.original_name} ({self.state_label})"
 
     def get_absolute_url(self):
         return reverse("development:import", args=[self.pk])
+
+    @property
+    def is_checking(self):
+        """The worker is still checking rows: the page keeps polling."""
+        return self.stage == self.Stage.CHECKING and self.status != self.Status.FAILED
+
+    @property
+    def has_failed(self):
+        return self.status == self.Status.FAILED
+
+    @property
+    def state_label(self):
+        """What the person reads: the failure, else the human phase."""
+        return self.FAILED_LABEL if self.has_failed else self.get_stage_display()
 
     @property
     def good_rows(self):
@@ -549,13 +595,11 @@ class TrainingImport(models.Model):
         return round(100 * self.checked_rows / self.total_rows) if self.total_rows else 0
 
 
-class ReportExport(models.Model):
+class ReportExport(Job):
     """A training report file built by a worker, downloaded when ready."""
 
-    class Status(models.TextChoices):
-        RUNNING = "running", "Being built"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+    task_name: ClassVar[str] = "development.tasks.build_report_export"
+    institution_path: ClassVar[str] = "institution"
 
     institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -567,25 +611,28 @@ class ReportExport(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="The margin chosen on the page; empty for the policy's own.",
     )
-    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.RUNNING)
-    progress = models.PositiveSmallIntegerField("progress (%)", default=0)
     file = models.FileField("file", upload_to="development/reports/", blank=True)
-    error = models.TextField("error", blank=True)
-    created_at = models.DateTimeField("requested", auto_now_add=True)
 
-    objects = InstitutionScopedQuerySet.as_manager()
+    objects = InstitutionManager(InstitutionQuerySet)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # core's sweep_stuck_jobs finds exports whose worker died or whose task was lost.
+            models.Index(fields=["started_at"], condition=models.Q(status="running"), name="reportexport_stuck_idx"),
+            models.Index(fields=["created_at"], condition=models.Q(status="queued"), name="reportexport_lost_idx"),
+        ]
 
     def __str__(self):
         return f"Training report {self.year} ({self.get_status_display()})"
 
+    @property
+    def is_ready(self):
+        return self.status == self.Status.DONE
 
-def working_days_before(day, count):
-    """Return the date `count` working days (Monday to Friday) before `day`."""
-    while count > 0:
-        day -= timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
+    @classmethod
+    def failure_message(cls, error: BaseException) -> str:
+        """Say what broke: the requester sees it beside the export (e.g. inconsistent report data)."""
+        if isinstance(error, RETRYABLE):
+            return super().failure_message(error)
+        return str(error) or super().failure_message(error)

@@ -1,18 +1,40 @@
-"""Reads of development data, always scoped to the viewer's institution."""
+"""Reads of development data, always scoped to the viewer's institution.
+
+`get_<thing>_for_user(user, pk)` returns what the user may see or raises Http404 (built on
+`core.access.get_visible_or_404`); who may change it is `development/rules.py`. The due-work
+queries of the daily reminders live here too, each beside the index it uses.
+"""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.access import get_visible_or_404
+from core.dates import working_days_before
 from people import roles
-from people.models import StaffProfile
+from people.models import Institution, StaffProfile
 
 from .models import (
+    AllowanceOverride,
     AllowancePolicy,
     CpdCategory,
     DevelopmentRequest,
@@ -27,7 +49,7 @@ SMALL_COUNT = 5  # figures built from fewer people than this are suppressed (1G)
 ZERO = Decimal("0")
 
 
-def policy_for(institution):
+def policy_for(institution: Institution) -> AllowancePolicy:
     """Return the institution's allowance policy, or an unsaved one with no minimum.
 
     An institution that has not set a policy still gets a calendar year, so records and
@@ -36,15 +58,15 @@ def policy_for(institution):
     policy = AllowancePolicy.objects.filter(institution=institution).prefetch_related("overrides").first()
     if policy is None:
         policy = AllowancePolicy(institution=institution, minimum_days=ZERO)
-        policy._prefetched_objects_cache = {"overrides": AllowancePolicy.objects.none()}
+        setattr(policy, "_prefetched_objects_cache", {"overrides": AllowanceOverride.objects.none()})  # noqa: B010
     return policy
 
 
-def overrides_of(policy):
+def overrides_of(policy: AllowancePolicy) -> list[AllowanceOverride]:
     return list(policy.overrides.all()) if policy.pk else []
 
 
-def current_year(policy, today=None):
+def current_year(policy: AllowancePolicy, today: date | None = None) -> int:
     return policy.year_containing(today or timezone.localdate())
 
 
@@ -60,24 +82,24 @@ class Allowance:
     expected: Decimal
 
     @property
-    def left(self):
+    def left(self) -> Decimal:
         return max(self.minimum - self.used - self.approved, ZERO)
 
     @property
-    def below_pace(self):
+    def below_pace(self) -> bool:
         """Used plus approved days fall short of the minimum pro rata for the time of year."""
         return self.used + self.approved < self.expected
 
     @property
-    def percent_used(self):
+    def percent_used(self) -> int:
         return min(100, round(100 * self.used / self.minimum)) if self.minimum else 0
 
     @property
-    def percent_approved(self):
+    def percent_approved(self) -> int:
         return min(100 - self.percent_used, round(100 * self.approved / self.minimum)) if self.minimum else 0
 
 
-def expected_by(policy, year, minimum, today):
+def expected_by(policy: AllowancePolicy, year: int, minimum: Decimal, today: date) -> Decimal:
     """Return the minimum pro rata for the share of the year elapsed, to the half day below."""
     start, end = policy.year_bounds(year)
     if today < start:
@@ -86,13 +108,20 @@ def expected_by(policy, year, minimum, today):
     return (minimum * fraction * 2).quantize(Decimal(1), rounding="ROUND_FLOOR") / 2
 
 
-def allowance_for(profile, *, policy=None, year=None, today=None):
+def allowance_for(
+    profile: StaffProfile,
+    *,
+    policy: AllowancePolicy | None = None,
+    year: int | None = None,
+    today: date | None = None,
+) -> Allowance:
     """Return the person's Allowance for a year (the current one by default). Three queries."""
     today = today or timezone.localdate()
     policy = policy or policy_for(profile.institution)
     year = year if year is not None else current_year(policy, today)
     start, end = policy.year_bounds(year)
-    used = profile.training_records.in_period(start, end).aggregate(s=Sum("days"))["s"] or ZERO
+    records: Any = profile.training_records  # a TrainingRecordQuerySet manager (the stubs cannot tell)
+    used = records.in_period(start, end).aggregate(s=Sum("days"))["s"] or ZERO
     approved = (
         profile.development_requests.filter(
             state=DevelopmentRequest.State.APPROVED, start_date__gte=start, start_date__lte=end
@@ -103,7 +132,9 @@ def allowance_for(profile, *, policy=None, year=None, today=None):
     return Allowance(year, policy.year_label(year), minimum, used, approved, expected_by(policy, year, minimum, today))
 
 
-def team_allowances(manager, *, today=None):
+def team_allowances(
+    manager: StaffProfile, *, today: date | None = None
+) -> tuple[AllowancePolicy, int, list[StaffProfile]]:
     """Return (policy, year, rows) for the manager's current reports, each row a profile with `.allowance`.
 
     A fixed number of queries whatever the team's size: the sums are subqueries, not a loop.
@@ -115,7 +146,7 @@ def team_allowances(manager, *, today=None):
     start, end = policy.year_bounds(year)
     decimal = DecimalField(max_digits=6, decimal_places=1)
 
-    def summed(queryset, field):
+    def summed(queryset: QuerySet[Any], field: str) -> Coalesce:
         return Coalesce(
             Subquery(queryset.values("person").annotate(total=Sum(field)).values("total")[:1], output_field=decimal),
             Value(ZERO),
@@ -156,13 +187,17 @@ def team_allowances(manager, *, today=None):
     return policy, year, rows
 
 
-def managers_delegating_to(profile, *, on=None):
+def managers_delegating_to(profile: StaffProfile, *, on: date | None = None) -> list[int]:
     """Return ids of managers who made `profile` their delegate on the day."""
     on = on or timezone.localdate()
     return list(ManagerDelegate.objects.filter(delegate=profile).active_on(on).values_list("manager_id", flat=True))
 
 
-def waiting_for_decision(profile, *, on=None):
+def _managers_delegating_to_subquery(profile: StaffProfile, on: date) -> QuerySet[ManagerDelegate]:
+    return ManagerDelegate.objects.filter(delegate=profile).active_on(on).values("manager_id")
+
+
+def waiting_for_decision(profile: StaffProfile, *, on: date | None = None) -> QuerySet[DevelopmentRequest]:
     """Requests this person may decide now: their reports', and those of managers they stand in for."""
     managers = [profile.pk, *managers_delegating_to(profile, on=on)]
     return (
@@ -174,67 +209,76 @@ def waiting_for_decision(profile, *, on=None):
     )
 
 
-def may_decide(profile, request, *, on=None):
-    """Return whether `profile` may approve or decline the request on the day.
-
-    Only the line manager, or their delegate while the delegation is active; never the
-    requester themself.
-    """
-    if profile is None or request.person_id == profile.pk or request.person.line_manager_id is None:
-        return False
-    if request.person.line_manager_id == profile.pk:
-        return True
-    return request.person.line_manager_id in managers_delegating_to(profile, on=on)
+def institution_requests(institution: Institution) -> QuerySet[DevelopmentRequest]:
+    return DevelopmentRequest.objects.for_institution(institution)
 
 
-def _sees_staff_member(user, person):
-    """Owner, their line manager, or HR of the institution (the object is already institution-scoped)."""
+def _sees_all_staff(user: Any) -> bool:
+    """HR sees every colleague's development (the group names are cached on the user for the request)."""
+    return roles.is_hr(user)
+
+
+def requests_visible_to(user: Any) -> QuerySet[DevelopmentRequest]:
+    """The requests the user may see: their own, their reports', those they decide as a delegate
+    today, or all of their institution's for HR. No query of its own beyond the user's groups."""
     profile = user.profile
-    return person.pk == profile.pk or person.line_manager_id == profile.pk or roles.is_hr(user)
+    requests = DevelopmentRequest.objects.for_institution(profile.institution_id)
+    if _sees_all_staff(user):
+        return requests
+    delegated = _managers_delegating_to_subquery(profile, timezone.localdate())
+    return requests.filter(
+        Q(person=profile) | Q(person__line_manager=profile) | Q(person__line_manager__in=Subquery(delegated))
+    )
 
 
-def get_request_for_user(user, pk):
+def get_request_for_user(user: Any, pk: Any) -> DevelopmentRequest:
     """Return the request, or 404 unless the user is its owner, the approver, a delegate or HR."""
-    request = get_object_or_404(
-        DevelopmentRequest.objects.for_institution(user.institution).select_related(
-            "person__user", "person__line_manager__user", "decided_by"
-        ),
-        pk=pk,
+    return get_visible_or_404(
+        requests_visible_to(user).select_related("person__user", "person__line_manager__user", "decided_by"), pk
     )
-    if _sees_staff_member(user, request.person) or may_decide(user.profile, request):
-        return request
-    raise Http404("No such request.")
 
 
-def get_person_for_user(user, pk):
+def people_visible_to(user: Any) -> QuerySet[StaffProfile]:
+    """Colleagues whose development the user may see: themself, their reports, or everyone for HR."""
+    profile = user.profile
+    people = StaffProfile.objects.for_institution(profile.institution_id)
+    if _sees_all_staff(user):
+        return people
+    return people.filter(Q(pk=profile.pk) | Q(line_manager=profile))
+
+
+def get_person_for_user(user: Any, pk: Any) -> StaffProfile:
     """Return a colleague whose development the user may see (their line manager or HR), else 404."""
-    person = get_object_or_404(
-        StaffProfile.objects.for_institution(user.institution).select_related("user", "grade", "job_family"), pk=pk
-    )
-    if _sees_staff_member(user, person):
-        return person
-    raise Http404("No such person.")
+    return get_visible_or_404(people_visible_to(user).select_related("user", "grade", "job_family"), pk)
 
 
-def get_record_for_user(user, pk):
+def get_record_for_user(user: Any, pk: Any) -> TrainingRecord:
     """Return the training record, or 404 unless the user is its owner, their manager or HR."""
-    record = get_object_or_404(
-        TrainingRecord.objects.for_institution(user.institution).select_related("person__user", "request"), pk=pk
+    profile = user.profile
+    records = TrainingRecord.objects.for_institution(profile.institution_id)
+    if not _sees_all_staff(user):
+        records = records.filter(Q(person=profile) | Q(person__line_manager=profile))
+    return get_visible_or_404(records.select_related("person__user", "request"), pk)
+
+
+def get_delegation_for_user(user: Any, pk: Any) -> ManagerDelegate:
+    """A delegation of the user's institution (who may end it is `development.end_delegation`)."""
+    return get_visible_or_404(
+        ManagerDelegate.objects.for_institution(user.profile.institution_id).select_related("manager"), pk
     )
-    if _sees_staff_member(user, record.person):
-        return record
-    raise Http404("No such record.")
 
 
-def requests_of(profile):
+def requests_of(profile: StaffProfile) -> QuerySet[DevelopmentRequest]:
     return profile.development_requests.select_related("record").order_by("-start_date", "-pk")
 
 
-def records_of(profile):
+def records_of(profile: StaffProfile) -> QuerySet[TrainingRecord]:
     return profile.training_records.order_by("-date", "-pk")
 
 
-def cpd_hours_by_category(profile, *, start=None, end=None):
+def cpd_hours_by_category(
+    profile: StaffProfile, *, start: date | None = None, end: date | None = None
+) -> list[tuple[str, Decimal]]:
     """Return [(category label, hours)] for all five Science Council categories, in their order.
 
     For the registration app and the technician's page: one grouped query; categories with no
@@ -249,26 +293,35 @@ def cpd_hours_by_category(profile, *, start=None, end=None):
     return [(label, _hours(hours.get(value))) for value, label in CpdCategory.choices]
 
 
-def current_guidance(institution, *, today=None):
+def current_guidance(institution: Institution, *, today: date | None = None) -> dict[str, GuidanceVersion | None]:
     """Return {audience: the latest version effective today or None}."""
     today = today or timezone.localdate()
     versions = GuidanceVersion.objects.for_institution(institution).filter(effective_from__lte=today)
-    current = {}
+    current: dict[str, GuidanceVersion] = {}
     for version in versions.order_by("audience", "-effective_from", "-pk"):
         current.setdefault(version.audience, version)
     return {audience: current.get(audience) for audience in GuidanceVersion.Audience.values}
 
 
-def get_guidance_for_user(user, pk):
-    return get_object_or_404(GuidanceVersion.objects.for_institution(user.institution), pk=pk)
+def get_guidance_for_user(user: Any, pk: Any) -> GuidanceVersion:
+    return get_visible_or_404(GuidanceVersion.objects.for_institution(user.institution), pk)
 
 
-def get_import_for_user(user, pk):
-    return get_object_or_404(TrainingImport.objects.for_institution(user.institution), pk=pk)
+def get_import_for_user(user: Any, pk: Any) -> TrainingImport:
+    return get_visible_or_404(TrainingImport.objects.for_institution(user.institution), pk)
 
 
-def get_export_for_user(user, pk):
-    return get_object_or_404(ReportExport.objects.for_institution(user.institution), pk=pk, requested_by=user)
+def imports_of(institution: Institution) -> QuerySet[TrainingImport]:
+    return TrainingImport.objects.for_institution(institution).select_related("uploaded_by")
+
+
+def exports_for_user(user: Any) -> QuerySet[ReportExport]:
+    """The spreadsheets the user asked for: nobody else's, even at their institution."""
+    return ReportExport.objects.for_institution(user.institution).filter(requested_by=user)
+
+
+def get_export_for_user(user: Any, pk: Any) -> ReportExport:
+    return get_visible_or_404(exports_for_user(user), pk)
 
 
 # --- The training report (1G) ----------------------------------------------------------------
@@ -286,28 +339,28 @@ class ReportRow:
     trained_hidden_with_small_count: bool = False
 
     @property
-    def suppressed(self):
+    def suppressed(self) -> bool:
         return self.headcount < SMALL_COUNT or self.hidden_with_small_group
 
     @property
-    def hours_per_head(self):
+    def hours_per_head(self) -> Decimal:
         return _ratio(self.hours, self.headcount)
 
     @property
-    def records_per_head(self):
+    def records_per_head(self) -> Decimal:
         return _ratio(self.records, self.headcount)
 
     @property
-    def trained_suppressed(self):
+    def trained_suppressed(self) -> bool:
         """A count of 1 to 4 trained people could single someone out."""
         return self.suppressed or 0 < self.people_trained < SMALL_COUNT or self.trained_hidden_with_small_count
 
     @property
-    def percent_trained(self):
+    def percent_trained(self) -> int:
         return round(100 * self.people_trained / self.headcount) if self.headcount else 0
 
 
-def _suppress_complements(rows):
+def _suppress_complements(rows: list[ReportRow]) -> None:
     """Hide a second row when only one is hidden, so the total minus the rest cannot reveal it.
 
     With the institution's total shown, a single suppressed group's figures would be the total
@@ -326,7 +379,7 @@ def _suppress_complements(rows):
             min(others, key=lambda row: (row.people_trained, row.label)).trained_hidden_with_small_count = True
 
 
-def _ratio(numerator, denominator):
+def _ratio(numerator: Decimal | int, denominator: int) -> Decimal:
     if not denominator:
         return ZERO
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -334,35 +387,35 @@ def _ratio(numerator, denominator):
 
 @dataclass
 class TrainingReport:
-    institution: object
+    institution: Institution
     year: int
     label: str
-    start: object
-    end: object
+    start: date
+    end: date
     margin: int
     total: ReportRow
-    by_family: list
-    by_grade: list
-    by_division: list
+    by_family: list[ReportRow]
+    by_grade: list[ReportRow]
+    by_division: list[ReportRow]
 
     @property
-    def threshold(self):
+    def threshold(self) -> Decimal:
         """Hours per head below which a job family is under-represented."""
         return (self.total.hours_per_head * (100 - self.margin) / 100).quantize(Decimal("0.01"))
 
-    def sections(self):
+    def sections(self) -> list[tuple[str, list[ReportRow]]]:
         return [("Job family", self.by_family), ("Grade", self.by_grade), ("Division", self.by_division)]
 
 
 NOT_RECORDED = "Not recorded"
 
 
-def _hours(value):
+def _hours(value: Decimal | int | None) -> Decimal:
     """Sums come back as 10 on SQLite and 10.00 on PostgreSQL: show both the same."""
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
-def training_report(institution, year, *, margin=None):
+def training_report(institution: Institution, year: int, *, margin: int | None = None) -> TrainingReport:
     """Training per head by job family, grade and division for an allowance year.
 
     Headcount is everyone employed at some point in the year; training is every record dated
@@ -376,7 +429,7 @@ def training_report(institution, year, *, margin=None):
     )
     records = TrainingRecord.objects.filter(person__in=staff.values("pk")).in_period(start, end)
 
-    def grouped(key, label_fields):
+    def grouped(key: str, label_fields: list[str]) -> list[ReportRow]:
         heads = {row[key]: row for row in staff.values(key, *label_fields).annotate(n=Count("pk")).order_by()}
         trained = {
             row[f"person__{key}"]: row
@@ -408,7 +461,7 @@ def training_report(institution, year, *, margin=None):
     return report
 
 
-def report_table(report):
+def report_table(report: TrainingReport) -> tuple[list[str], list[list[Any]]]:
     """Return the report as (header, rows) with suppressed cells as "<5", for CSV and XLSX."""
     header = [
         "breakdown",
@@ -421,7 +474,7 @@ def report_table(report):
         "records per head",
         "under-represented",
     ]
-    rows = []
+    rows: list[list[Any]] = []
     for name, section in [("Institution", [report.total]), *report.sections()]:
         for row in section:
             if row.suppressed:
@@ -443,10 +496,76 @@ def report_table(report):
     return header, rows
 
 
-def report_years(institution, *, today=None):
+def report_years(institution: Institution, *, today: date | None = None) -> tuple[AllowancePolicy, list[int]]:
     """The allowance years to offer in the report: from the first record's to the current one."""
     policy = policy_for(institution)
     this_year = current_year(policy, today)
     first = TrainingRecord.objects.for_institution(institution).order_by("date").values_list("date", flat=True).first()
     first_year = policy.year_containing(first) if first else this_year
     return policy, list(range(this_year, min(first_year, this_year) - 1, -1))
+
+
+# --- Due work for the daily reminders (send_development_reminders) ------------------------------
+
+WAITING_WORKING_DAYS = 5
+
+
+def approval_reminders_due(*, today: date | None = None) -> QuerySet[DevelopmentRequest]:
+    """Requests waiting for a decision for more than five working days, with the manager's
+    delegations active today prefetched (as `active_delegations`).
+
+    For send_development_reminders; uses the partial index `devrequest_waiting_idx`.
+    """
+    today = today or timezone.localdate()
+    cutoff = working_days_before(today, WAITING_WORKING_DAYS)
+    active = ManagerDelegate.objects.active_on(today).select_related("delegate__user")
+    return (
+        DevelopmentRequest.objects.filter(
+            state=DevelopmentRequest.State.SUBMITTED, submitted_at__date__lt=cutoff, person__line_manager__isnull=False
+        )
+        .select_related("person__user", "person__line_manager__user", "person__institution")
+        .prefetch_related(
+            Prefetch("person__line_manager__delegations_given", queryset=active, to_attr="active_delegations")
+        )
+        .order_by("submitted_at")
+    )
+
+
+def nothing_recorded_due(*, policy: AllowancePolicy, today: date | None = None) -> tuple[int, QuerySet[StaffProfile]]:
+    """Current staff of the policy's institution with nothing recorded or planned, past mid-year.
+
+    Returns (year, queryset); the queryset is empty before the middle of the year or when the
+    institution switched the reminder off. For send_development_reminders; each person is two
+    index probes (`trainingrecord_person_date_idx`, `devrequest_person_start_idx`).
+    """
+    today = today or timezone.localdate()
+    year = policy.year_containing(today)
+    start, end = policy.year_bounds(year)
+    middle = start + (end - start) / 2
+    staff = StaffProfile.objects.for_institution(policy.institution).current().filter(user__is_active=True)
+    if not policy.remind_mid_year or today < middle:
+        return year, staff.none()
+    # Exists() keeps each test to one row: a plain exclude() over a many-valued relation may
+    # match the date on one request and the state on another.
+    recorded = TrainingRecord.objects.filter(person=OuterRef("pk"), date__gte=start, date__lte=end)
+    planned = DevelopmentRequest.objects.filter(
+        person=OuterRef("pk"),
+        state__in=[
+            DevelopmentRequest.State.SUBMITTED,
+            DevelopmentRequest.State.APPROVED,
+            DevelopmentRequest.State.COMPLETED,
+        ],
+        start_date__gte=start,
+        start_date__lte=end,
+    )
+    return year, (
+        staff.exclude(Exists(recorded)).exclude(Exists(planned)).select_related("user", "grade", "job_family")
+    )
+
+
+def institutions_with_reminders_due(*, today: date | None = None) -> QuerySet[Institution]:
+    """The institutions send_development_reminders fans out to: those with a request waiting too
+    long, or a policy asking for the mid-year reminder. Read across institutions by the beat task."""
+    waiting = approval_reminders_due(today=today).values("person__institution_id")
+    reminding = AllowancePolicy.objects.filter(remind_mid_year=True).values("institution_id")
+    return Institution.objects.filter(Q(pk__in=waiting) | Q(pk__in=reminding)).order_by("pk")

@@ -8,15 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.access import allowed
+from core.forms import add_service_errors
 from exchange.selectors import development_records_for
 from people import roles
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import (
     CompleteForm,
     DecisionForm,
@@ -30,33 +32,10 @@ from .forms import (
     ReportYearForm,
     RequestForm,
 )
-from .models import (
-    AllowanceOverride,
-    AllowancePolicy,
-    DevelopmentRequest,
-    GuidanceVersion,
-    ManagerDelegate,
-    ReportExport,
-    TrainingImport,
-)
+from .models import AllowanceOverride, AllowancePolicy, DevelopmentRequest, GuidanceVersion
 
 State = DevelopmentRequest.State
 RECORDS_PAGE_SIZE = 25
-
-
-def _require_reports_access(user):
-    roles.require_profile(user)
-    if not (roles.is_hr(user) or roles.is_programme_manager(user)):
-        raise PermissionDenied("Only HR and programme managers can see this.")
-
-
-def _add_errors(form, error):
-    """Show a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- The technician's pages ------------------------------------------------------------------
@@ -94,7 +73,7 @@ def request_create(request):
         try:
             created = services.request_create(person=profile, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your request is sent to your line manager.")
             return redirect(created)
@@ -105,8 +84,7 @@ def request_create(request):
 def request_edit(request, pk):
     roles.require_profile(request.user)
     development_request = selectors.get_request_for_user(request.user, pk)
-    if development_request.person.user_id != request.user.pk:
-        raise PermissionDenied("Only the person who made a request can change it.")
+    rules.require_change_request(request.user, development_request)
     if not development_request.is_editable:
         messages.error(request, "This request can no longer be changed.")
         return redirect(development_request)
@@ -115,7 +93,7 @@ def request_edit(request, pk):
         try:
             services.request_update(request=development_request, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your request is saved and sent to your line manager.")
             return redirect(development_request)
@@ -127,12 +105,12 @@ def request_detail(request, pk):
     profile = roles.require_profile(request.user)
     development_request = selectors.get_request_for_user(request.user, pk)
     is_owner = development_request.person_id == profile.pk
-    may_decide = development_request.state == State.SUBMITTED and selectors.may_decide(profile, development_request)
+    may_decide = allowed(request.user, "development.decide_request", development_request)
     form = DecisionForm(request.POST or None) if may_decide else None
     if request.method == "POST":
         if not may_decide:
-            raise PermissionDenied("Only the line manager, or their delegate while they are away, can decide this.")
-        if form.is_valid():
+            rules.require_decide_request(request.user, development_request)
+        if form is not None and form.is_valid():
             try:
                 services.request_decide(
                     request=development_request,
@@ -141,7 +119,7 @@ def request_detail(request, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"The request is now {State(form.cleaned_data['decision']).label.lower()}.")
                 return redirect(development_request)
@@ -157,8 +135,7 @@ def request_detail(request, pk):
             "record": getattr(development_request, "record", None)
             if development_request.state == State.COMPLETED
             else None,
-            "can_complete": is_owner
-            and development_request.can_move_to(State.COMPLETED)
+            "can_complete": DevelopmentRequest.workflow.may(request.user, development_request, State.COMPLETED)
             and development_request.start_date <= timezone.localdate(),
         },
     )
@@ -182,14 +159,13 @@ def request_cancel(request, pk):
 def request_complete(request, pk):
     roles.require_profile(request.user)
     development_request = selectors.get_request_for_user(request.user, pk)
-    if development_request.person.user_id != request.user.pk:
-        raise PermissionDenied("Only the person who made a request can mark it done.")
+    rules.require_complete_request(request.user, development_request)
     form = CompleteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.request_complete(request=development_request, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Recorded: {record.days} days used.")
             return redirect(record)
@@ -204,7 +180,7 @@ def record_create(request):
         try:
             record = services.training_record_log(person=profile, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your training is recorded.")
             return redirect(record)
@@ -222,8 +198,7 @@ def record_detail(request, pk):
 def record_edit(request, pk):
     roles.require_profile(request.user)
     record = selectors.get_record_for_user(request.user, pk)
-    if record.person.user_id != request.user.pk:
-        raise PermissionDenied("Only the person whose record this is can change it.")
+    rules.require_change_record(request.user, record)
     form_class = RecordForm if record.source == record.Source.LOGGED else CompleteForm
     form = form_class(request.POST or None, request.FILES or None, instance=record)
     if request.method == "POST" and form.is_valid():
@@ -234,7 +209,7 @@ def record_edit(request, pk):
         try:
             services.training_record_update(record=record, by=request.user, evidence=evidence, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your record is saved.")
             return redirect(record)
@@ -284,8 +259,7 @@ def records_export(request):
 def team(request):
     profile = roles.require_profile(request.user)
     waiting = list(selectors.waiting_for_decision(profile))
-    if not (roles.has_role(request.user, roles.Role.LINE_MANAGER) or waiting):
-        raise PermissionDenied("This page is for line managers and their delegates.")
+    rules.require_see_team(request.user, waiting=waiting)
     policy, year, reports = selectors.team_allowances(profile)
     return render(
         request,
@@ -327,8 +301,7 @@ def team_approve(request):
         messages.error(request, "Tick the requests to approve.")
         return redirect("development:team")
     # Only the institution's requests can be named at all: another institution's id is a 404.
-    visible = DevelopmentRequest.objects.for_institution(request.user.institution).filter(pk__in=ids)
-    if visible.count() != len(set(ids)):
+    if selectors.institution_requests(request.user.institution).filter(pk__in=ids).count() != len(set(ids)):
         raise Http404("Some of these requests do not exist.")
     try:
         approved = services.request_approve_many(request_ids=ids, by=request.user)
@@ -343,14 +316,13 @@ def team_approve(request):
 @login_required
 def delegates(request):
     profile = roles.require_profile(request.user)
-    if not roles.has_role(request.user, roles.Role.LINE_MANAGER):
-        raise PermissionDenied("Only line managers set a delegate.")
+    rules.require_set_delegate(request.user)
     form = DelegateForm(request.POST or None, manager=profile)
     if request.method == "POST" and form.is_valid():
         try:
             services.delegate_set(manager=profile, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your delegate is set.")
             return redirect("development:delegates")
@@ -361,8 +333,9 @@ def delegates(request):
 @login_required
 @require_POST
 def delegate_remove(request, pk):
-    profile = roles.require_profile(request.user)
-    delegation = get_object_or_404(ManagerDelegate.objects.for_institution(profile.institution), pk=pk)
+    roles.require_profile(request.user)
+    delegation = selectors.get_delegation_for_user(request.user, pk)
+    rules.require_end_delegation(request.user, delegation)
     services.delegate_end(delegation=delegation, by=request.user)
     messages.success(request, "The delegation is removed.")
     return redirect("development:delegates")
@@ -374,8 +347,7 @@ def delegate_remove(request, pk):
 @login_required
 def policy_edit(request):
     profile = roles.require_profile(request.user)
-    if not (roles.is_hr(request.user) or roles.is_institution_admin(request.user)):
-        raise PermissionDenied("Only HR and institution administrators set the allowance policy.")
+    rules.require_edit_policy(request.user)
     saved = AllowancePolicy.objects.filter(institution=profile.institution).first()
     policy = saved or AllowancePolicy(institution=profile.institution, minimum_days=5)
     form = PolicyForm(request.POST or None, instance=policy)
@@ -395,10 +367,6 @@ def policy_edit(request):
 # --- Guidance ------------------------------------------------------------------------------
 
 
-def _may_edit_guidance(user):
-    return roles.is_hr(user) or roles.is_programme_manager(user)
-
-
 @login_required
 def guidance(request):
     profile = roles.require_profile(request.user)
@@ -411,7 +379,7 @@ def guidance(request):
             "staff_guidance": current["staff"],
             "manager_guidance": current["managers"],
             "history": history,
-            "can_edit": _may_edit_guidance(request.user),
+            "can_edit": allowed(request.user, "development.edit_guidance"),
             "policy": selectors.policy_for(profile.institution),
         },
     )
@@ -427,8 +395,7 @@ def guidance_version(request, pk):
 @login_required
 def guidance_create(request):
     profile = roles.require_profile(request.user)
-    if not _may_edit_guidance(request.user):
-        raise PermissionDenied("Only HR and programme managers write the guidance.")
+    rules.require_edit_guidance(request.user)
     initial = {"effective_from": timezone.localdate(), "audience": request.GET.get("audience", "staff")}
     latest = GuidanceVersion.objects.for_institution(profile.institution).filter(audience=initial["audience"]).first()
     if latest:
@@ -447,7 +414,7 @@ def guidance_create(request):
 @login_required
 def import_upload(request):
     profile = roles.require_profile(request.user)
-    _require_reports_access(request.user)
+    rules.require_see_reports(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -455,16 +422,16 @@ def import_upload(request):
                 institution=profile.institution, by=request.user, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(batch)
-    recent = TrainingImport.objects.for_institution(profile.institution).select_related("uploaded_by")[:10]
+    recent = selectors.imports_of(profile.institution)[:10]
     return render(request, "development/import_upload.html", {"form": form, "recent": recent})
 
 
 @login_required
 def import_detail(request, pk):
-    _require_reports_access(request.user)
+    rules.require_see_reports(request.user)
     batch = selectors.get_import_for_user(request.user, pk)
     template = "development/import_progress.html" if request.htmx else "development/import_detail.html"
     return render(request, template, {"batch": batch})
@@ -473,7 +440,7 @@ def import_detail(request, pk):
 @login_required
 @require_POST
 def import_commit(request, pk):
-    _require_reports_access(request.user)
+    rules.require_see_reports(request.user)
     batch = selectors.get_import_for_user(request.user, pk)
     form = ImportChoiceForm(request.POST)
     if not form.is_valid():
@@ -504,7 +471,7 @@ def _report_for(request):
 
 @login_required
 def report(request):
-    _require_reports_access(request.user)
+    rules.require_see_reports(request.user)
     form, report = _report_for(request)
     chart = {
         "labels": [row.label for row in report.by_family],
@@ -512,7 +479,7 @@ def report(request):
         "average": float(report.total.hours_per_head),
         "threshold": float(report.threshold),
     }
-    exports = ReportExport.objects.for_institution(request.user.institution).filter(requested_by=request.user)[:5]
+    exports = selectors.exports_for_user(request.user)[:5]
     return render(
         request,
         "development/report.html",
@@ -522,7 +489,7 @@ def report(request):
 
 @login_required
 def report_csv(request):
-    _require_reports_access(request.user)
+    rules.require_see_reports(request.user)
     _, report = _report_for(request)
     header, rows = selectors.report_table(report)
 
@@ -544,7 +511,7 @@ def report_csv(request):
 @require_POST
 def report_export(request):
     """Queue the XLSX file; the page shows its progress and then a download link."""
-    _require_reports_access(request.user)
+    rules.require_see_reports(request.user)
     profile = request.user.profile
     _, years = selectors.report_years(profile.institution)
     try:
@@ -563,16 +530,16 @@ def report_export(request):
 
 @login_required
 def report_export_status(request, pk):
-    _require_reports_access(request.user)
+    rules.require_see_reports(request.user)
     export = selectors.get_export_for_user(request.user, pk)
     return render(request, "development/export_status.html", {"export": export})
 
 
 @login_required
 def report_export_download(request, pk):
-    _require_reports_access(request.user)
+    rules.require_see_reports(request.user)
     export = selectors.get_export_for_user(request.user, pk)
-    if export.status != ReportExport.Status.READY:
+    if not export.is_ready:
         raise PermissionDenied("This file is not ready.")
     return FileResponse(
         export.file.open("rb"),

@@ -44,12 +44,12 @@ def test_good_file_is_checked_then_imported_and_reimporting_adds_nothing(
     response = upload(client, good_csv(numbered, manager).encode(), capture=django_capture_on_commit_callbacks)
     batch = TrainingImport.objects.get()
     assert response.url == batch.get_absolute_url()
-    assert batch.status == "ready" and len(batch.good_rows) == 3 and not batch.bad_rows
+    assert batch.stage == "checked" and len(batch.good_rows) == 3 and not batch.bad_rows
     assert not TrainingRecord.objects.exists()  # checking writes nothing
 
     client.post(reverse("development:import_commit", args=[batch.pk]), {"mode": "all"})
     batch.refresh_from_db()
-    assert batch.status == "imported" and batch.imported_count == 3
+    assert batch.stage == "imported" and batch.imported_count == 3
     assert TrainingRecord.objects.filter(source="imported").count() == 3
     assert TrainingRecord.objects.get(person=numbered, title="Radiation protection").hours == 1.5
 
@@ -86,7 +86,7 @@ def test_bad_rows_are_each_reported_and_all_or_nothing_writes_nothing(
     response = client.post(reverse("development:import_commit", args=[batch.pk]), {"mode": "all"}, follow=True)
     assert "4 rows have problems, so nothing was imported" in response.content.decode()
     batch.refresh_from_db()
-    assert batch.status == "ready" and not TrainingRecord.objects.exists()
+    assert batch.stage == "checked" and not TrainingRecord.objects.exists()
 
     client.post(reverse("development:import_commit", args=[batch.pk]), {"mode": "good"})
     assert list(TrainingRecord.objects.values_list("person", "title")) == [(numbered.pk, "Laboratory safety")]
@@ -135,7 +135,7 @@ def test_progress_partial_polls_while_checking_and_stops_when_done(hr, instituti
     response = client_for(hr).get(batch.get_absolute_url(), HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert 'hx-trigger="every 1s"' in page and "50 of 200" in page and "<html" not in page
-    batch.status = "ready"
+    batch.status, batch.stage = "done", "checked"
     batch.save()
     assert 'hx-trigger="every 1s"' not in client_for(hr).get(batch.get_absolute_url()).content.decode()
 
@@ -164,19 +164,20 @@ def test_an_upload_whose_check_was_lost_is_checked_again_by_the_sweep(
     from django.utils import timezone
     from django_celery_beat.models import PeriodicTask
 
-    from development import tasks
+    from core.tasks import sweep_stuck_jobs
 
     content = f"course,date,email,hours\nSafety,2026-03-04,{numbered.user.email},3\n".encode()
     batch = TrainingImport(institution=institution, original_name="lost.csv")
     batch.file.save("lost.csv", ContentFile(content))
     recent = TrainingImport.objects.create(institution=institution, original_name="new.csv", file=batch.file.name)
     TrainingImport.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=20))
-    assert tasks.requeue_stalled_imports() == 1
+    assert sweep_stuck_jobs()["resent"] == 1
     batch.refresh_from_db()
     recent.refresh_from_db()
-    assert batch.status == "ready" and len(batch.good_rows) == 1
-    assert recent.status == "validating"  # young uploads are left to their own task
-    assert PeriodicTask.objects.get(task="development.tasks.requeue_stalled_imports").crontab.minute == "*/10"
+    assert batch.stage == "checked" and batch.status == "done" and len(batch.good_rows) == 1
+    assert recent.stage == "checking" and recent.status == "queued"  # young uploads are left to their own task
+    assert PeriodicTask.objects.get(task="core.tasks.sweep_stuck_jobs").crontab.minute == "*/10"
+    assert not PeriodicTask.objects.filter(task="development.tasks.requeue_stalled_imports").exists()
 
 
 def test_rows_imported_by_someone_else_since_the_check_are_skipped_and_not_counted(

@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from development import services, tasks
-from development.models import AllowancePolicy, DevelopmentRequest, working_days_before
+from core.dates import working_days_before
+from development import selectors, services, tasks
+from development.models import AllowancePolicy, DevelopmentRequest
 from notifications.models import Notification, Preference
 
 from .conftest import make_record, make_request, next_weekday
@@ -31,8 +32,10 @@ def test_working_days_skip_weekends():
 def test_manager_is_reminded_once_of_a_request_waiting_more_than_five_working_days(technician, manager):
     old = waiting_since(make_request(technician, start=next_weekday(), title="Old request"), 6)
     waiting_since(make_request(technician, start=next_weekday(days_ahead=40), title="Recent request"), 3)
-    assert tasks.send_development_reminders() >= 1
-    assert tasks.send_development_reminders() == 0  # the second run of the day sends nothing
+    assert tasks.send_development_reminders() == 1  # the technician's institution gets its own task
+    assert tasks.send_development_reminders() == 1
+    # The institution's task counts what it queues: the second run of the day sends nothing.
+    assert tasks.send_institution_development_reminders(technician.institution_id) == 0
     reminders = Notification.objects.filter(kind="development.approval_waiting")
     assert [(n.recipient, n.context["title"]) for n in reminders] == [(manager.user, "Old request")]
     assert reminders.get().link == old.get_absolute_url()
@@ -46,7 +49,7 @@ def test_the_managers_active_delegate_is_reminded_too(technician, manager, insti
     today = timezone.localdate()
     ManagerDelegate.objects.create(manager=manager, delegate=delegate, starts_on=today, ends_on=today)
     waiting_since(make_request(technician, start=next_weekday()), 8)
-    assert tasks.send_development_reminders() >= 2
+    assert tasks.send_institution_development_reminders(institution.pk) >= 2
     recipients = Notification.objects.filter(kind="development.approval_waiting").values_list("recipient", flat=True)
     assert sorted(recipients) == sorted([manager.user.pk, delegate.user.pk])
 
@@ -61,9 +64,9 @@ def test_decided_requests_get_no_reminder(technician, manager):
 def test_technician_with_nothing_recorded_is_reminded_after_mid_year_only(technician, manager, institution):
     policy = AllowancePolicy.objects.create(institution=institution, minimum_days=5)
     make_record(manager, on=date(2026, 2, 1))
-    _, before = services.nothing_recorded_due(policy=policy, today=date(2026, 6, 30))
+    _, before = selectors.nothing_recorded_due(policy=policy, today=date(2026, 6, 30))
     assert list(before) == []
-    year, due = services.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))
+    year, due = selectors.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))
     assert year == 2026 and list(due) == [technician]
     services.nothing_recorded_send(person=technician, policy=policy, year=year, overrides=[])
     services.nothing_recorded_send(person=technician, policy=policy, year=year, overrides=[])
@@ -74,13 +77,13 @@ def test_technician_with_nothing_recorded_is_reminded_after_mid_year_only(techni
 def test_technician_with_an_approved_request_is_not_reminded(technician, institution):
     policy = AllowancePolicy.objects.create(institution=institution, minimum_days=5)
     make_request(technician, start=date(2026, 9, 1), state="approved")
-    _, due = services.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))
+    _, due = selectors.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))
     assert technician not in list(due)
 
 
 def test_mid_year_reminder_can_be_switched_off_by_the_institution_and_by_the_person(technician, institution):
     policy = AllowancePolicy.objects.create(institution=institution, minimum_days=5, remind_mid_year=False)
-    assert list(services.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))[1]) == []
+    assert list(selectors.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))[1]) == []
     Preference.objects.create(user=technician.user, kind="development.nothing_recorded", enabled=False)
     assert services.nothing_recorded_send(person=technician, policy=policy, year=2026, overrides=[]) is None
     assert not Notification.objects.exists()
@@ -109,5 +112,5 @@ def test_a_declined_request_this_year_and_a_live_one_last_year_do_not_count_as_p
     policy = AllowancePolicy.objects.create(institution=institution, minimum_days=5)
     make_request(technician, start=date(2026, 9, 1), state="declined", title="Declined this year")
     make_request(technician, start=date(2025, 9, 1), state="approved", title="Approved last year")
-    _, due = services.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))
+    _, due = selectors.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))
     assert technician in list(due)

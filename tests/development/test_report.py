@@ -127,7 +127,7 @@ def test_xlsx_export_is_built_by_the_worker_and_downloadable(
         client.post(reverse("development:report_export"), {"year": 2026, "margin": "60"})
     export = ReportExport.objects.get()
     assert export.margin == 60
-    assert export.status == ReportExport.Status.READY and export.progress == 100
+    assert export.status == ReportExport.Status.DONE and export.progress == 100
     response = client.get(reverse("development:report_export_download", args=[export.pk]))
     sheet = openpyxl.load_workbook(__import__("io").BytesIO(b"".join(response.streaming_content))).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
