@@ -285,18 +285,14 @@ def development_records_for(profile: StaffProfile) -> list[DevelopmentRecord]:
 # --- Due work for the beat jobs ---------------------------------------------------------------
 
 
-def feedback_reminders_due(*, today: date | None = None) -> list[int]:
-    """Ids of placements whose second day is past and whose feedback is not all in.
+def feedback_reminders_due(*, today: date | None = None) -> QuerySet[ExchangePlacement]:
+    """Placements whose second day is past and whose feedback is not all in, oldest first.
 
     For the beat job `exchange.tasks.send_feedback_reminders`, which runs it across
     institutions; served by the partial index `exchange_feedback_due_idx`.
     """
     today = today or timezone.localdate()
-    return list(
-        ExchangePlacement.objects.filter(state=State.DAYS_RECORDED, both_days_done_on__lt=today)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    return ExchangePlacement.objects.filter(state=State.DAYS_RECORDED, both_days_done_on__lt=today).order_by("pk")
 
 
 def institution_id_of_placement(placement_id: int) -> int | None:

@@ -1,6 +1,6 @@
 """The exchange pilot's background work: a daily beat job that fans out one task per placement."""
 
-from core.jobs import retrying_task
+from core.jobs import fan_out, retrying_task
 from core.tenancy import across_institutions, in_institution
 
 from . import selectors, services
@@ -13,11 +13,10 @@ def send_feedback_reminders():
     Scans every institution (a beat job has no institution of its own); each placement's
     reminder then runs inside that placement's institution.
     """
+    # The queryset itself is built across institutions too: a scoped manager refuses even to
+    # start a query outside a scope.
     with across_institutions():
-        due = selectors.feedback_reminders_due()
-    for placement_id in due:
-        remind_feedback.delay(placement_id)
-    return len(due)
+        return fan_out(remind_feedback, selectors.feedback_reminders_due())
 
 
 @retrying_task
