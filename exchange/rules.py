@@ -12,6 +12,7 @@ import rules
 
 from core.access import require
 from people import roles
+from people.rules import is_programme_manager
 
 from .models import ExchangePlacement
 
@@ -41,11 +42,6 @@ def sides_to_approve(*, placement: ExchangePlacement, user: Any) -> list[str]:
 
 
 # --- Predicates -------------------------------------------------------------------------------
-
-
-@rules.predicate
-def is_programme_manager(user):
-    return roles.is_programme_manager(user)
 
 
 @rules.predicate
