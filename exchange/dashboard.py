@@ -1,5 +1,6 @@
 """The exchange pilot's dashboard panels and navigation link."""
 
+from core.access import allowed
 from core.portal import Panel, dashboard_panel, nav_link
 from people import roles
 
@@ -28,7 +29,7 @@ def technician_exchange(request):
 
 @dashboard_panel(order=46)
 def exchange_approvals(request):
-    if not roles.has_role(request.user, roles.Role.LINE_MANAGER) and not roles.is_programme_manager(request.user):
+    if not allowed(request.user, "exchange.see_approvals_panel"):
         return None
     waiting = selectors.approvals_waiting_for(request.user)
     return Panel(

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django import forms
 
+from core.tenancy import in_institution
 from people.models import Division
 
 from . import services
@@ -130,6 +131,12 @@ def _feedback_form(rating, went_well, to_improve, reflection, recommend):
 
 
 def seed(context):
+    """Seed the pilot inside the demo institution's scope (the exchange's rows are ICR's only)."""
+    with in_institution(context.institution):
+        _seed(context)
+
+
+def _seed(context):
     today = context.today
     icr = context.institution
     exchange_round, created = ExchangeRound.objects.get_or_create(

@@ -6,12 +6,16 @@ then the host with the visitor); each side gives feedback and a reflection, whic
 development record.
 """
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import InstitutionScopedQuerySet
+from core.tenancy import InstitutionManager, InstitutionQuerySet
+from core.workflow import NEW, Move, TransitionRecord, Workflow
+
+
+class ExchangeRoundQuerySet(InstitutionQuerySet):
+    institution_path = "institution"
 
 
 class ExchangeRound(models.Model):
@@ -34,7 +38,7 @@ class ExchangeRound(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
 
-    objects = InstitutionScopedQuerySet.as_manager()
+    objects = InstitutionManager(ExchangeRoundQuerySet)
 
     class Meta:
         ordering = ["-year", "-opens_on"]
@@ -56,7 +60,7 @@ class ExchangeRound(models.Model):
         return self.opens_on <= on <= self.closes_on
 
 
-class ExchangeOfferQuerySet(InstitutionScopedQuerySet):
+class ExchangeOfferQuerySet(InstitutionQuerySet):
     institution_path = "round__institution"
 
 
@@ -84,7 +88,7 @@ class ExchangeOffer(models.Model):
     created_at = models.DateTimeField("posted", auto_now_add=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
 
-    objects = ExchangeOfferQuerySet.as_manager()
+    objects = InstitutionManager(ExchangeOfferQuerySet)
 
     class Meta:
         ordering = ["facility_or_team", "pk"]
@@ -100,7 +104,7 @@ class ExchangeOffer(models.Model):
         return reverse("exchange:offer", args=[self.pk])
 
 
-class ExchangePlacementQuerySet(InstitutionScopedQuerySet):
+class ExchangePlacementQuerySet(InstitutionQuerySet):
     institution_path = "offer__round__institution"
 
     def taking_a_place(self):
@@ -116,6 +120,9 @@ class ExchangePlacementQuerySet(InstitutionScopedQuerySet):
             "visitor__division",
             "visitor__line_manager__user",
         )
+
+
+ORGANISERS_ONLY = "Only the pair or a programme manager can do this."
 
 
 class ExchangePlacement(models.Model):
@@ -134,16 +141,45 @@ class ExchangePlacement(models.Model):
         DECLINED = "declined", "Declined"
         CANCELLED = "cancelled", "Cancelled"
 
-    # The workflow, written down once: which state may follow which.
-    TRANSITIONS = {
-        State.REQUESTED: {State.APPROVED, State.DECLINED, State.CANCELLED},
-        State.APPROVED: {State.SCHEDULED, State.CANCELLED},
-        State.SCHEDULED: {State.SCHEDULED, State.DAYS_RECORDED, State.CANCELLED},
-        State.DAYS_RECORDED: {State.COMPLETED},
-        State.COMPLETED: set(),
-        State.DECLINED: set(),
-        State.CANCELLED: set(),
-    }
+    # The workflow, written down once: which state may follow which, and who may make each move
+    # (the permissions are django-rules in exchange/rules.py). A move from a state to itself is a
+    # step that changes no state but is kept in the history: one manager's approval while the
+    # other's is awaited, new dates, one of the two days recorded.
+    workflow = Workflow(
+        Move(
+            NEW, State.REQUESTED, perm="exchange.request_placement", refusal="Only the visitor applies, for themselves."
+        ),
+        Move(
+            State.REQUESTED,
+            State.REQUESTED,
+            perm="exchange.approve_placement",
+            refusal="You have no approval to give on this exchange.",
+        ),
+        Move(
+            State.REQUESTED,
+            State.APPROVED,
+            perm="exchange.approve_placement",
+            refusal="You have no approval to give on this exchange.",
+        ),
+        Move(
+            State.REQUESTED,
+            State.DECLINED,
+            perm="exchange.decline_placement",
+            refusal="Only a manager asked to approve this exchange can decline it.",
+        ),
+        Move(State.REQUESTED, State.CANCELLED, perm="exchange.organise_placement", refusal=ORGANISERS_ONLY),
+        Move(State.APPROVED, State.SCHEDULED, perm="exchange.organise_placement", refusal=ORGANISERS_ONLY),
+        Move(State.APPROVED, State.CANCELLED, perm="exchange.organise_placement", refusal=ORGANISERS_ONLY),
+        Move(State.SCHEDULED, State.SCHEDULED, perm="exchange.organise_placement", refusal=ORGANISERS_ONLY),
+        Move(State.SCHEDULED, State.DAYS_RECORDED, perm="exchange.organise_placement", refusal=ORGANISERS_ONLY),
+        Move(State.SCHEDULED, State.CANCELLED, perm="exchange.organise_placement", refusal=ORGANISERS_ONLY),
+        Move(
+            State.DAYS_RECORDED,
+            State.COMPLETED,
+            perm="exchange.give_feedback",
+            refusal="Only the host and the visitor give feedback on an exchange.",
+        ),
+    )
     PLACE_TAKING_STATES = (State.APPROVED, State.SCHEDULED, State.DAYS_RECORDED, State.COMPLETED)
     ACTIVE_STATES = (State.REQUESTED, *PLACE_TAKING_STATES)
 
@@ -186,7 +222,7 @@ class ExchangePlacement(models.Model):
     )
     created_at = models.DateTimeField("requested", auto_now_add=True)
 
-    objects = ExchangePlacementQuerySet.as_manager()
+    objects = InstitutionManager(ExchangePlacementQuerySet)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -222,9 +258,6 @@ class ExchangePlacement(models.Model):
     def host(self):
         return self.offer.host
 
-    def may_become(self, state):
-        return state in self.TRANSITIONS[self.State(self.state)]
-
     def role_of(self, profile):
         """Return "host", "visitor" or None for this profile."""
         if profile is None:
@@ -240,8 +273,12 @@ class ExchangePlacement(models.Model):
         return [self.offer.host, self.visitor]
 
 
-class PlacementTransition(models.Model):
-    """One step of a placement's workflow: who did what, when, and why."""
+class PlacementTransitionQuerySet(InstitutionQuerySet):
+    institution_path = "placement__offer__round__institution"
+
+
+class PlacementTransition(TransitionRecord):
+    """One step of a placement's workflow: who did what, when, and why (the event names the step)."""
 
     EVENT_LABELS = {
         "requested": "Requested",
@@ -257,18 +294,15 @@ class PlacementTransition(models.Model):
         "cancelled": "Cancelled",
     }
 
-    placement = models.ForeignKey(ExchangePlacement, on_delete=models.CASCADE, related_name="transitions")
-    event = models.CharField("event", max_length=60, help_text="e.g. visitor_manager_approved, host_day_recorded.")
-    from_state = models.CharField("from", max_length=20, choices=ExchangePlacement.State.choices, blank=True)
-    to_state = models.CharField("to", max_length=20, choices=ExchangePlacement.State.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="by"
+    placement = models.ForeignKey(
+        ExchangePlacement, on_delete=models.CASCADE, related_name="transitions", verbose_name="placement"
     )
-    at = models.DateTimeField("at", default=timezone.now)
-    reason = models.TextField("reason", blank=True)
+    event = models.CharField("event", max_length=60, help_text="e.g. visitor_manager_approved, host_day_recorded.")
 
-    class Meta:
-        ordering = ["at", "pk"]
+    objects = InstitutionManager(PlacementTransitionQuerySet)
+
+    class Meta(TransitionRecord.Meta):
+        pass
 
     def __str__(self):
         return f"{self.event}: {self.from_state} -> {self.to_state}"
@@ -276,6 +310,10 @@ class PlacementTransition(models.Model):
     @property
     def label(self):
         return self.EVENT_LABELS.get(self.event, self.event)
+
+
+class ExchangeFeedbackQuerySet(InstitutionQuerySet):
+    institution_path = "placement__offer__round__institution"
 
 
 class ExchangeFeedback(models.Model):
@@ -308,6 +346,8 @@ class ExchangeFeedback(models.Model):
         "I would recommend the exchange to a colleague", default=True, help_text="Untick if you would not."
     )
     created_at = models.DateTimeField("given", auto_now_add=True)
+
+    objects = InstitutionManager(ExchangeFeedbackQuerySet)
 
     class Meta:
         ordering = ["placement", "role"]

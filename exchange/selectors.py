@@ -1,17 +1,23 @@
-"""Reads for the exchange pilot, always scoped to the viewer's institution."""
+"""Reads for the exchange pilot, always scoped to the viewer's institution.
+
+Every model here is institution-scoped (`core.tenancy`): a web request reads inside the
+viewer's institution, a task inside the institution it was given, a beat job across them.
+"""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.access import allowed, get_visible_or_404
 from people import roles
+from people.models import Institution, StaffProfile
 
-from .models import ExchangeFeedback, ExchangeOffer, ExchangePlacement, ExchangeRound
-from .services import sides_to_approve
+from .models import ExchangeFeedback, ExchangeOffer, ExchangePlacement, ExchangePlacementQuerySet, ExchangeRound
+from .rules import sides_to_approve
 
 State = ExchangePlacement.State
 HOURS_PER_EXCHANGE_DAY = Decimal("7.5")
@@ -21,20 +27,21 @@ CPD_CATEGORY = "work-based learning"
 # --- Rounds and offers ------------------------------------------------------------------------
 
 
-def rounds_visible_to(user):
+def rounds_visible_to(user: Any) -> QuerySet[ExchangeRound]:
     """Rounds of the user's institution; partner rounds join here when the exchange opens to partners."""
     return ExchangeRound.objects.for_institution(user.institution)
 
 
-def rounds_with_offer_counts(user):
+def rounds_with_offer_counts(user: Any) -> QuerySet[ExchangeRound]:
     return rounds_visible_to(user).annotate(offer_count=Count("offers")).order_by("-year", "-opens_on", "-pk")
 
 
-def get_round_for_user(user, pk):
-    return get_object_or_404(rounds_visible_to(user).select_related("institution"), pk=pk)
+def get_round_for_user(user: Any, pk: Any) -> ExchangeRound:
+    """Return a round of the user's institution, else 404."""
+    return get_visible_or_404(rounds_visible_to(user).select_related("institution"), pk)
 
 
-def open_round(institution, today=None):
+def open_round(institution: Institution, today: date | None = None) -> ExchangeRound | None:
     """Return the institution's newest round open for offers and applications today, or None."""
     today = today or timezone.localdate()
     return (
@@ -45,7 +52,7 @@ def open_round(institution, today=None):
     )
 
 
-def offers_of_round(round):
+def offers_of_round(round: ExchangeRound) -> QuerySet[ExchangeOffer]:
     """The round's offers with their hosts and how many places are taken (one query)."""
     return (
         ExchangeOffer.objects.filter(round=round)
@@ -55,21 +62,17 @@ def offers_of_round(round):
     )
 
 
-def get_offer_for_user(user, pk):
+def get_offer_for_user(user: Any, pk: Any) -> ExchangeOffer:
     """Return an offer of the user's institution (every member of staff may read offers), else 404."""
-    return get_object_or_404(
+    return get_visible_or_404(
         ExchangeOffer.objects.for_institution(user.institution).select_related(
             "round", "host__user", "host__division", "host__grade"
         ),
-        pk=pk,
+        pk,
     )
 
 
-def may_edit_offer(user, offer):
-    return roles.has_profile(user) and (offer.host_id == user.profile.pk or roles.is_programme_manager(user))
-
-
-def offers_applied_to(profile, round):
+def offers_applied_to(profile: StaffProfile, round: ExchangeRound) -> set[int]:
     """Ids of the round's offers the person has a live request or placement on (one query)."""
     return set(
         ExchangePlacement.objects.filter(
@@ -78,17 +81,17 @@ def offers_applied_to(profile, round):
     )
 
 
-def own_offer(profile, round):
+def own_offer(profile: StaffProfile, round: ExchangeRound) -> ExchangeOffer | None:
     return ExchangeOffer.objects.filter(round=round, host=profile).first()
 
 
 # --- Placements -------------------------------------------------------------------------------
 
 
-def placements_visible_to(user):
+def placements_visible_to(user: Any) -> ExchangePlacementQuerySet:
     """Placements the user may see: their own, their reports', or all of the institution's for a
     programme manager."""
-    placements = ExchangePlacement.objects.for_institution(user.institution)
+    placements = cast(ExchangePlacementQuerySet, ExchangePlacement.objects.for_institution(user.institution))
     if roles.is_programme_manager(user):
         return placements
     profile = user.profile
@@ -100,12 +103,12 @@ def placements_visible_to(user):
     )
 
 
-def get_placement_for_user(user, pk):
+def get_placement_for_user(user: Any, pk: Any) -> ExchangePlacement:
     """Return a placement the user may see, or 404 (another institution's, or someone else's)."""
-    return get_object_or_404(placements_visible_to(user).with_people(), pk=pk)
+    return get_visible_or_404(placements_visible_to(user).with_people(), pk)
 
 
-def placements_of(profile):
+def placements_of(profile: StaffProfile) -> QuerySet[ExchangePlacement]:
     """The person's exchanges as host or visitor, newest first, with their feedback."""
     return (
         ExchangePlacement.objects.filter(Q(visitor=profile) | Q(offer__host=profile))
@@ -115,7 +118,7 @@ def placements_of(profile):
     )
 
 
-def approvals_waiting_for(user):
+def approvals_waiting_for(user: Any) -> QuerySet[ExchangePlacement]:
     """Requests waiting for an approval this user may give (their reports, or people without a
     manager for a programme manager)."""
     if not roles.has_profile(user):
@@ -140,7 +143,7 @@ def approvals_waiting_for(user):
 class PlacementActions:
     """What the viewer may do on one placement, decided once for the page."""
 
-    approve_sides: tuple
+    approve_sides: tuple[str, ...]
     schedule: bool
     record_host_day: bool
     record_visitor_day: bool
@@ -148,33 +151,34 @@ class PlacementActions:
     cancel: bool
 
 
-def actions_for(user, placement, today=None):
-    """Return what this user may do on this placement now (no queries beyond the loaded rows,
-    except one for the user's own feedback)."""
+def actions_for(user: Any, placement: ExchangePlacement, today: date | None = None) -> PlacementActions:
+    """Return what this user may do on this placement now, by the rules in exchange/rules.py
+    (no queries beyond the loaded rows, except one for the user's own feedback)."""
     today = today or timezone.localdate()
     profile = user.profile
-    participant = placement.role_of(profile) is not None
-    organiser = participant or roles.is_programme_manager(user)
-    scheduled = placement.state == State.SCHEDULED
+    may_record = allowed(user, "exchange.organise_placement", placement) and placement.state == State.SCHEDULED
     return PlacementActions(
         approve_sides=tuple(sides_to_approve(placement=placement, user=user)),
-        schedule=organiser and placement.may_become(State.SCHEDULED) and not placement.visitor_day_done_at,
-        record_host_day=organiser and scheduled and not placement.host_day_done_at and placement.host_day <= today,
-        record_visitor_day=organiser
-        and scheduled
+        schedule=allowed(user, "exchange.schedule_placement", placement),
+        record_host_day=may_record and not placement.host_day_done_at and _on_or_before(placement.host_day, today),
+        record_visitor_day=may_record
         and not placement.visitor_day_done_at
-        and placement.visitor_day <= today,
-        give_feedback=participant
+        and _on_or_before(placement.visitor_day, today),
+        give_feedback=allowed(user, "exchange.give_feedback", placement)
         and placement.state == State.DAYS_RECORDED
         and not placement.feedback.filter(author=profile).exists(),
-        cancel=organiser and placement.may_become(State.CANCELLED),
+        cancel=allowed(user, "exchange.cancel_placement", placement),
     )
+
+
+def _on_or_before(day: date | None, today: date) -> bool:
+    return day is not None and day <= today
 
 
 # --- The programme manager's feasibility summary ------------------------------------------------
 
 
-def feasibility_summary(exchange_round):
+def feasibility_summary(exchange_round: ExchangeRound) -> dict[str, Any]:
     """Everything the feasibility report for a round needs, in a fixed number of queries.
 
     Participants are people in placements whose two days both happened; pairs list each
@@ -229,7 +233,7 @@ def feasibility_summary(exchange_round):
     }
 
 
-def round_half(value):
+def round_half(value: float) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.1"))
 
 
@@ -248,7 +252,7 @@ class DevelopmentRecord:
     url: str
 
 
-def development_records_for(profile):
+def development_records_for(profile: StaffProfile) -> list[DevelopmentRecord]:
     """Return the person's exchange reflections as development records, newest first.
 
     One record per placement for which the person (host or visitor) gave feedback: dated the
@@ -276,3 +280,28 @@ def development_records_for(profile):
             )
         )
     return records
+
+
+# --- Due work for the beat jobs ---------------------------------------------------------------
+
+
+def feedback_reminders_due(*, today: date | None = None) -> QuerySet[ExchangePlacement]:
+    """Placements whose second day is past and whose feedback is not all in, oldest first.
+
+    For the beat job `exchange.tasks.send_feedback_reminders`, which runs it across
+    institutions; served by the partial index `exchange_feedback_due_idx`.
+    """
+    today = today or timezone.localdate()
+    return ExchangePlacement.objects.filter(state=State.DAYS_RECORDED, both_days_done_on__lt=today).order_by("pk")
+
+
+def institution_id_of_placement(placement_id: int) -> int | None:
+    """The institution a placement belongs to, for a task to enter its scope (None if it is gone).
+
+    Deliberately unscoped (the base manager): a task learns its scope from the row itself.
+    """
+    return (
+        ExchangePlacement._base_manager.filter(pk=placement_id)
+        .values_list("offer__round__institution_id", flat=True)
+        .first()
+    )

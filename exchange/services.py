@@ -1,34 +1,63 @@
-"""Writes for the exchange pilot: every state change of an offer or placement happens here."""
+"""Writes for the exchange pilot: every state change of an offer or placement happens here.
 
+A placement moves only through `core.workflow.transition` along `ExchangePlacement.workflow`,
+which checks the actor's permission (exchange/rules.py), locks the row and records the step;
+outbox rows are written in the same transaction as the move they announce.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.workflow import transition
 from notifications.services import notification_enqueue
 from people import roles
-from people.models import StaffProfile
+from people.models import Institution, StaffProfile
 
 from . import notifications as kinds
-from .models import ExchangeFeedback, ExchangeOffer, ExchangePlacement, PlacementTransition
+from .models import ExchangeFeedback, ExchangeOffer, ExchangePlacement, ExchangeRound, PlacementTransition
+from .rules import sides_to_approve
 
 State = ExchangePlacement.State
+
+__all__ = [
+    "DAYS",
+    "feedback_give",
+    "offer_save",
+    "placement_approve",
+    "placement_cancel",
+    "placement_decline",
+    "placement_record_day",
+    "placement_remind_feedback",
+    "placement_request",
+    "placement_schedule",
+    "round_save",
+    "sides_to_approve",
+    "visitor_institution_allowed",
+    "visitor_refusal",
+]
 
 
 # --- Who may take part ------------------------------------------------------------------------
 
 
-def visitor_institution_allowed(*, round, visitor):
+def visitor_institution_allowed(*, round: ExchangeRound, visitor: StaffProfile) -> bool:
     """Return whether staff of the visitor's institution may take part in this round.
 
     The one place that decides it: the pilot is for the round's own institution only. Opening
     the exchange to partner institutions later means also admitting, when
     `round.open_to_partners` is set, staff of `round.institution.partners` here (and showing
-    such rounds to them in `selectors.rounds_visible_to`).
+    such rounds to them in `selectors.rounds_visible_to`, inside `in_institutions([...])`).
     """
     return visitor.institution_id == round.institution_id
 
 
-def visitor_refusal(*, offer, visitor, today=None):
+def visitor_refusal(*, offer: ExchangeOffer, visitor: StaffProfile, today: date | None = None) -> str:
     """Return why this visitor may not apply to this offer, or "" if they may."""
     today = today or timezone.localdate()
     round = offer.round
@@ -47,7 +76,7 @@ def visitor_refusal(*, offer, visitor, today=None):
         )
     if offer.placements.filter(visitor=visitor, state__in=ExchangePlacement.ACTIVE_STATES).exists():
         return "You have already applied to this offer."
-    if offer.placements.taking_a_place().count() >= offer.places:
+    if ExchangePlacement.objects.filter(offer=offer).taking_a_place().count() >= offer.places:
         return "This offer's places are all taken."
     return ""
 
@@ -55,7 +84,7 @@ def visitor_refusal(*, offer, visitor, today=None):
 # --- Rounds and offers ------------------------------------------------------------------------
 
 
-def round_save(*, form, institution):
+def round_save(*, form: forms.ModelForm, institution: Institution) -> ExchangeRound:
     """Save a programme manager's round form for their institution."""
     with transaction.atomic():
         round = form.save(commit=False)
@@ -64,7 +93,7 @@ def round_save(*, form, institution):
         return round
 
 
-def offer_save(*, form, round, host):
+def offer_save(*, form: forms.ModelForm, round: ExchangeRound, host: StaffProfile) -> ExchangeOffer:
     """Save a host's offer form (new or edited) in a round that is open."""
     if not round.is_open():
         raise ValidationError(f"{round} is not taking offers now.")
@@ -79,13 +108,29 @@ def offer_save(*, form, round, host):
 # --- Placements -------------------------------------------------------------------------------
 
 
-def _record(placement, *, event, from_state, by, reason=""):
-    PlacementTransition.objects.create(
-        placement=placement, event=event, from_state=from_state, to_state=placement.state, by=by, reason=reason
-    )
+def _transition(
+    placement: ExchangePlacement,
+    to: str,
+    *,
+    event: str,
+    by: Any,
+    reason: str = "",
+    update_fields: Iterable[str] = (),
+) -> PlacementTransition:
+    """Move the placement with `core.workflow.transition` and name the step in its history.
+
+    The exchange's history names each step (`event`: which manager approved, which day was
+    recorded), which a from/to pair alone cannot say; core's `transition` records the move, so
+    the name is written on its record just after, in the same transaction.
+    """
+    record = transition(placement, to, by=by, reason=reason, update_fields=update_fields)
+    assert isinstance(record, PlacementTransition)
+    record.event = event
+    record.save(update_fields=["event"])
+    return record
 
 
-def _context(placement):
+def _context(placement: ExchangePlacement) -> dict[str, str]:
     offer = placement.offer
     return {
         "visitor": str(placement.visitor),
@@ -97,11 +142,14 @@ def _context(placement):
     }
 
 
-def placement_request(*, offer, visitor, hopes_to_learn, by):
+def placement_request(
+    *, offer: ExchangeOffer, visitor: StaffProfile, hopes_to_learn: str, by: Any
+) -> ExchangePlacement:
     """Apply to an offer; ask both line managers to approve.
 
     Raises ValidationError with the reason when the visitor may not apply (same division,
-    other institution, own offer, round closed, offer full, already applied).
+    other institution, own offer, round closed, offer full, already applied), and
+    PermissionDenied when `by` applies for someone else.
     """
     with transaction.atomic():
         # Lock the offer so two applications cannot both pass the "already applied" check.
@@ -113,8 +161,8 @@ def placement_request(*, offer, visitor, hopes_to_learn, by):
         refusal = visitor_refusal(offer=offer, visitor=visitor)
         if refusal:
             raise ValidationError(refusal)
-        placement = ExchangePlacement.objects.create(offer=offer, visitor=visitor, hopes_to_learn=hopes_to_learn)
-        _record(placement, event="requested", from_state="", by=by)
+        placement = ExchangePlacement(offer=offer, visitor=visitor, hopes_to_learn=hopes_to_learn)
+        _transition(placement, State.REQUESTED, event="requested", by=by)
         context = _context(placement)
         link = placement.get_absolute_url()
         for report in (visitor, offer.host):
@@ -132,7 +180,7 @@ def placement_request(*, offer, visitor, hopes_to_learn, by):
         return placement
 
 
-def _programme_managers(institution):
+def _programme_managers(institution: Institution) -> list[StaffProfile]:
     return list(
         StaffProfile.objects.for_institution(institution)
         .current()
@@ -142,29 +190,7 @@ def _programme_managers(institution):
     )
 
 
-def sides_to_approve(*, placement, user):
-    """Return which approvals ("visitor", "host") this user may still give on the placement.
-
-    A line manager approves for their own report. A programme manager approves for a side
-    whose person has no line manager, so nobody is stuck for want of one.
-    """
-    sides = []
-    profile = getattr(user, "profile", None)
-    if placement.state != State.REQUESTED or profile is None:
-        return sides
-    is_programme_manager = roles.is_programme_manager(user)
-    for side, person, done in (
-        ("visitor", placement.visitor, placement.visitor_manager_approved_at),
-        ("host", placement.offer.host, placement.host_manager_approved_at),
-    ):
-        if done:
-            continue
-        if person.line_manager_id == profile.pk or (person.line_manager_id is None and is_programme_manager):
-            sides.append(side)
-    return sides
-
-
-def placement_approve(*, placement, by):
+def placement_approve(*, placement: ExchangePlacement, by: Any) -> ExchangePlacement:
     """Give every approval the user `by` may give; once both are in, take a place.
 
     Places are never exceeded: the offer row is locked while the taken places are counted.
@@ -180,15 +206,20 @@ def placement_approve(*, placement, by):
         for side in sides:
             setattr(placement, f"{side}_manager_approved_by", by.profile)
             setattr(placement, f"{side}_manager_approved_at", now)
-            _record(placement, event=f"{side}_manager_approved", from_state=placement.state, by=by)
+            _transition(
+                placement,
+                State.REQUESTED,
+                event=f"{side}_manager_approved",
+                by=by,
+                update_fields=[f"{side}_manager_approved_by", f"{side}_manager_approved_at"],
+            )
         if placement.visitor_manager_approved_at and placement.host_manager_approved_at:
-            if offer.placements.taking_a_place().count() >= offer.places:
+            if ExchangePlacement.objects.filter(offer=offer).taking_a_place().count() >= offer.places:
                 raise ValidationError(
                     f"{offer.host}'s offer has no place left ({offer.places} taken), so this request cannot be "
                     "approved. Decline it with a reason instead."
                 )
-            placement.state = State.APPROVED
-            _record(placement, event="approved", from_state=State.REQUESTED, by=by)
+            _transition(placement, State.APPROVED, event="approved", by=by)
             context = _context(placement)
             for person in placement.participants:
                 notification_enqueue(
@@ -199,21 +230,19 @@ def placement_approve(*, placement, by):
                     context=context,
                     link=placement.get_absolute_url(),
                 )
-        placement.save()
         return placement
 
 
-def placement_decline(*, placement, by, reason):
-    """Decline a request as one of the managers asked to approve it; the reason is required."""
+def placement_decline(*, placement: ExchangePlacement, by: Any, reason: str) -> ExchangePlacement:
+    """Decline a request as one of the managers asked to approve it; the reason is required.
+
+    Raises PermissionDenied (from the workflow) when `by` has no approval to give on it.
+    """
     if not reason.strip():
         raise ValidationError("Say why the request is declined; the visitor will see it.")
     with transaction.atomic():
         placement = ExchangePlacement.objects.select_for_update(of=("self",)).with_people().get(pk=placement.pk)
-        if not sides_to_approve(placement=placement, user=by):
-            raise PermissionDenied("Only a manager asked to approve this exchange can decline it.")
-        placement.state = State.DECLINED
-        placement.save(update_fields=["state"])
-        _record(placement, event="declined", from_state=State.REQUESTED, by=by, reason=reason)
+        _transition(placement, State.DECLINED, event="declined", by=by, reason=reason)
         notification_enqueue(
             recipient=placement.visitor.user,
             institution=placement.offer.round.institution,
@@ -225,26 +254,27 @@ def placement_decline(*, placement, by, reason):
         return placement
 
 
-def placement_schedule(*, placement, host_day, visitor_day, by):
+def placement_schedule(
+    *, placement: ExchangePlacement, host_day: date, visitor_day: date, by: Any
+) -> ExchangePlacement:
     """Set (or move) the two days; the return visit must come after the first visit."""
     if visitor_day <= host_day:
         raise ValidationError("The return visit must be after the visit to the host.")
     with transaction.atomic():
         placement = ExchangePlacement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
-        if not placement.may_become(State.SCHEDULED):
+        if not ExchangePlacement.workflow.allows(placement.state, State.SCHEDULED):
             raise ValidationError(f"An exchange that is {placement.get_state_display().lower()} cannot be scheduled.")
         if placement.host_day_done_at and host_day != placement.host_day:
             raise ValidationError("The visit to the host is already recorded as done; its date cannot change.")
-        from_state = placement.state
+        event = "scheduled" if placement.state == State.APPROVED else "rescheduled"
         placement.host_day, placement.visitor_day = host_day, visitor_day
-        placement.state = State.SCHEDULED
-        placement.save(update_fields=["host_day", "visitor_day", "state"])
-        _record(
+        _transition(
             placement,
-            event="scheduled" if from_state == State.APPROVED else "rescheduled",
-            from_state=from_state,
+            State.SCHEDULED,
+            event=event,
             by=by,
             reason=f"Visit to the host {host_day:%-d %b %Y}; return visit {visitor_day:%-d %b %Y}.",
+            update_fields=["host_day", "visitor_day"],
         )
         return placement
 
@@ -252,7 +282,9 @@ def placement_schedule(*, placement, host_day, visitor_day, by):
 DAYS = {"host_day": "visit to the host", "visitor_day": "return visit"}
 
 
-def placement_record_day(*, placement, day, by, today=None):
+def placement_record_day(
+    *, placement: ExchangePlacement, day: str, by: Any, today: date | None = None
+) -> ExchangePlacement:
     """Mark one of the two days as having happened; when both have, feedback is due."""
     if day not in DAYS:
         raise ValidationError("Unknown exchange day.")
@@ -263,21 +295,25 @@ def placement_record_day(*, placement, day, by, today=None):
             raise ValidationError("Only the days of a scheduled exchange can be recorded.")
         if getattr(placement, f"{day}_done_at"):
             raise ValidationError(f"The {DAYS[day]} is already recorded.")
+        host_day, visitor_day = placement.host_day, placement.visitor_day
+        if host_day is None or visitor_day is None:  # a scheduled exchange has both (the schedule sets them)
+            raise ValidationError("Schedule both days before recording them.")
         if getattr(placement, day) > today:
             raise ValidationError(
                 f"The {DAYS[day]} is on {getattr(placement, day):%-d %b %Y}; record it once it happened."
             )
         setattr(placement, f"{day}_done_at", timezone.now())
-        from_state = placement.state
+        to = State.SCHEDULED
         if placement.host_day_done_at and placement.visitor_day_done_at:
-            placement.state = State.DAYS_RECORDED
-            placement.both_days_done_on = max(placement.host_day, placement.visitor_day)
-        placement.save()
-        _record(placement, event=f"{day}_recorded", from_state=from_state, by=by)
+            to = State.DAYS_RECORDED
+            placement.both_days_done_on = max(host_day, visitor_day)
+        _transition(
+            placement, to, event=f"{day}_recorded", by=by, update_fields=[f"{day}_done_at", "both_days_done_on"]
+        )
         return placement
 
 
-def feedback_give(*, placement, author, form):
+def feedback_give(*, placement: ExchangePlacement, author: StaffProfile, form: forms.ModelForm) -> ExchangeFeedback:
     """Save one side's feedback from a validated form; with both sides in, the exchange is complete."""
     with transaction.atomic():
         placement = (
@@ -294,63 +330,50 @@ def feedback_give(*, placement, author, form):
         feedback.placement, feedback.author, feedback.role = placement, author, role
         feedback.save()
         if placement.feedback.count() == 2:
-            placement.state = State.COMPLETED
-            placement.save(update_fields=["state"])
-            _record(placement, event="completed", from_state=State.DAYS_RECORDED, by=author.user)
+            _transition(placement, State.COMPLETED, event="completed", by=author.user)
         return feedback
 
 
-def placement_cancel(*, placement, by, reason):
+def placement_cancel(*, placement: ExchangePlacement, by: Any, reason: str) -> ExchangePlacement:
     """Cancel a request or an exchange whose days are not done; the reason is required."""
     if not reason.strip():
         raise ValidationError("Say why the exchange is cancelled.")
     with transaction.atomic():
         placement = ExchangePlacement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
-        if not placement.may_become(State.CANCELLED):
+        if not ExchangePlacement.workflow.allows(placement.state, State.CANCELLED):
             raise ValidationError(f"An exchange that is {placement.get_state_display().lower()} cannot be cancelled.")
-        from_state = placement.state
-        placement.state = State.CANCELLED
-        placement.save(update_fields=["state"])
-        _record(placement, event="cancelled", from_state=from_state, by=by, reason=reason)
+        _transition(placement, State.CANCELLED, event="cancelled", by=by, reason=reason)
         return placement
 
 
 # --- Feedback reminders -----------------------------------------------------------------------
 
 
-def feedback_reminders_due(*, today=None):
-    """Ids of placements whose second day is past and whose feedback is not all in."""
-    today = today or timezone.localdate()
-    return list(
-        ExchangePlacement.objects.filter(state=State.DAYS_RECORDED, both_days_done_on__lt=today)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def placement_remind_feedback(*, placement_id):
+def placement_remind_feedback(*, placement_id: int) -> int:
     """Remind each participant who has not given feedback, once per person and placement.
 
-    Returns how many reminders were queued now; a repeat run queues none (the outbox key).
+    Runs inside the placement's institution scope (the task enters it). Returns how many
+    reminders were queued now; a repeat run queues none (the outbox key).
     """
-    placement = ExchangePlacement.objects.with_people().filter(pk=placement_id, state=State.DAYS_RECORDED).first()
-    if placement is None:
-        return 0
-    given = set(placement.feedback.values_list("role", flat=True))
-    queued = 0
-    for person, partner, role in (
-        (placement.offer.host, placement.visitor, ExchangeFeedback.Role.HOST),
-        (placement.visitor, placement.offer.host, ExchangeFeedback.Role.VISITOR),
-    ):
-        if role in given:
-            continue
-        sent = notification_enqueue(
-            recipient=person.user,
-            institution=placement.offer.round.institution,
-            kind=kinds.FEEDBACK_REMINDER.key,
-            idempotency_key=f"exchange.feedback_reminder:{placement.pk}:{person.pk}",
-            context={"partner": str(partner)},
-            link=placement.get_absolute_url(),
-        )
-        queued += sent is not None
-    return queued
+    with transaction.atomic():
+        placement = ExchangePlacement.objects.with_people().filter(pk=placement_id, state=State.DAYS_RECORDED).first()
+        if placement is None:
+            return 0
+        given = set(placement.feedback.values_list("role", flat=True))
+        queued = 0
+        for person, partner, role in (
+            (placement.offer.host, placement.visitor, ExchangeFeedback.Role.HOST),
+            (placement.visitor, placement.offer.host, ExchangeFeedback.Role.VISITOR),
+        ):
+            if role in given:
+                continue
+            sent = notification_enqueue(
+                recipient=person.user,
+                institution=placement.offer.round.institution,
+                kind=kinds.FEEDBACK_REMINDER.key,
+                idempotency_key=f"exchange.feedback_reminder:{placement.pk}:{person.pk}",
+                context={"partner": str(partner)},
+                link=placement.get_absolute_url(),
+            )
+            queued += sent is not None
+        return queued

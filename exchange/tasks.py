@@ -1,22 +1,29 @@
-from celery import shared_task
-from django.db import OperationalError
+"""The exchange pilot's background work: a daily beat job that fans out one task per placement."""
 
-from . import services
+from core.jobs import fan_out, retrying_task
+from core.tenancy import across_institutions, in_institution
 
-# A lost database connection is worth retrying; anything else is a bug to see in the logs.
-RETRY = {"autoretry_for": (OperationalError,), "max_retries": 3, "retry_backoff": True}
+from . import selectors, services
 
 
-@shared_task(**RETRY)
+@retrying_task
 def send_feedback_reminders():
-    """Daily (beat): find exchanges whose second day is past with feedback missing, and fan out."""
-    due = services.feedback_reminders_due()
-    for placement_id in due:
-        remind_feedback.delay(placement_id)
-    return len(due)
+    """Daily (beat): find exchanges whose second day is past with feedback missing, and fan out.
+
+    Scans every institution (a beat job has no institution of its own); each placement's
+    reminder then runs inside that placement's institution.
+    """
+    # The queryset itself is built across institutions too: a scoped manager refuses even to
+    # start a query outside a scope.
+    with across_institutions():
+        return fan_out(remind_feedback, selectors.feedback_reminders_due())
 
 
-@shared_task(**RETRY)
+@retrying_task
 def remind_feedback(placement_id):
     """Remind the host and the visitor of one placement who have not given feedback (once each)."""
-    return services.placement_remind_feedback(placement_id=placement_id)
+    institution_id = selectors.institution_id_of_placement(placement_id)
+    if institution_id is None:
+        return 0
+    with in_institution(institution_id):
+        return services.placement_remind_feedback(placement_id=placement_id)

@@ -4,29 +4,21 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.access import allowed
+from core.forms import add_service_errors
 from people import roles
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import ApplyForm, CancelForm, DeclineForm, FeedbackForm, OfferForm, RoundForm, ScheduleForm
 
 OFFERS_PAGE_SIZE = 25
-
-
-def _require_programme_manager(user):
-    if not roles.is_programme_manager(user):
-        raise PermissionDenied("Only programme managers can do this.")
-
-
-def _form_error(form, error):
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 # --- Rounds and offers ------------------------------------------------------------------------
@@ -42,7 +34,7 @@ def index(request):
         {
             "rounds": rounds,
             "today": timezone.localdate(),
-            "is_programme_manager": roles.is_programme_manager(request.user),
+            "can_manage_rounds": allowed(request.user, "exchange.manage_rounds"),
         },
     )
 
@@ -50,7 +42,7 @@ def index(request):
 @login_required
 def round_create(request):
     profile = roles.require_profile(request.user)
-    _require_programme_manager(request.user)
+    rules.require_manage_rounds(request.user)
     form = RoundForm(request.POST or None, institution=profile.institution)
     if request.method == "POST" and form.is_valid():
         exchange_round = services.round_save(form=form, institution=profile.institution)
@@ -63,7 +55,7 @@ def round_create(request):
 def round_edit(request, pk):
     profile = roles.require_profile(request.user)
     exchange_round = selectors.get_round_for_user(request.user, pk)
-    _require_programme_manager(request.user)
+    rules.require_manage_rounds(request.user)
     form = RoundForm(request.POST or None, instance=exchange_round, institution=profile.institution)
     if request.method == "POST" and form.is_valid():
         services.round_save(form=form, institution=profile.institution)
@@ -89,7 +81,7 @@ def round_detail(request, pk):
             "own_offer": selectors.own_offer(profile, exchange_round),
             "applied_to": selectors.offers_applied_to(profile, exchange_round),
             "profile": profile,
-            "is_programme_manager": roles.is_programme_manager(request.user),
+            "can_manage_rounds": allowed(request.user, "exchange.manage_rounds", exchange_round),
         },
     )
 
@@ -106,7 +98,7 @@ def offer_create(request, pk):
         try:
             offer = services.offer_save(form=form, round=exchange_round, host=profile)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your exchange offer is posted.")
             return redirect(offer)
@@ -128,7 +120,7 @@ def offer_detail(request, pk):
             "offer": offer,
             "refusal": services.visitor_refusal(offer=offer, visitor=profile) if offer.host_id != profile.pk else "",
             "is_host": offer.host_id == profile.pk,
-            "may_edit": selectors.may_edit_offer(request.user, offer),
+            "can_edit_offer": allowed(request.user, "exchange.edit_offer", offer),
         },
     )
 
@@ -137,14 +129,13 @@ def offer_detail(request, pk):
 def offer_edit(request, pk):
     roles.require_profile(request.user)
     offer = selectors.get_offer_for_user(request.user, pk)
-    if not selectors.may_edit_offer(request.user, offer):
-        raise PermissionDenied("Only the host or a programme manager can change this offer.")
+    rules.require_edit_offer(request.user, offer)
     form = OfferForm(request.POST or None, instance=offer, round=offer.round, host=offer.host)
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_save(form=form, round=offer.round, host=offer.host)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The offer is saved.")
             return redirect(offer)
@@ -162,7 +153,7 @@ def offer_apply(request, pk):
                 offer=offer, visitor=profile, hopes_to_learn=form.cleaned_data["hopes_to_learn"], by=request.user
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your request is sent to your line manager and the host's line manager.")
             return redirect(placement)
@@ -192,7 +183,7 @@ def approvals(request):
     roles.require_profile(request.user)
     placements = list(selectors.approvals_waiting_for(request.user))
     for placement in placements:
-        placement.sides = services.sides_to_approve(placement=placement, user=request.user)
+        placement.sides = rules.sides_to_approve(placement=placement, user=request.user)
     return render(request, "exchange/approvals.html", {"placements": placements})
 
 
@@ -237,14 +228,13 @@ def placement_approve(request, pk):
 def placement_decline(request, pk):
     roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
-    if not services.sides_to_approve(placement=placement, user=request.user):
-        raise PermissionDenied("Only a manager asked to approve this exchange can decline it.")
+    rules.require_decline(request.user, placement)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.placement_decline(placement=placement, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The request is declined; the visitor is told why.")
             return redirect(placement)
@@ -255,8 +245,7 @@ def placement_decline(request, pk):
 def placement_schedule(request, pk):
     roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
-    if not selectors.actions_for(request.user, placement).schedule:
-        raise PermissionDenied("Only the pair or a programme manager can schedule an approved exchange.")
+    rules.require_schedule(request.user, placement)
     form = ScheduleForm(
         request.POST or None, initial={"host_day": placement.host_day, "visitor_day": placement.visitor_day}
     )
@@ -264,7 +253,7 @@ def placement_schedule(request, pk):
         try:
             services.placement_schedule(placement=placement, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The exchange days are saved.")
             return redirect(placement)
@@ -287,8 +276,7 @@ def placement_record_day(request, pk, day):
     placement = selectors.get_placement_for_user(request.user, pk)
     if day not in services.DAYS:
         raise Http404("No such exchange day.")
-    if not (placement.role_of(request.user.profile) or roles.is_programme_manager(request.user)):
-        raise PermissionDenied("Only the pair or a programme manager can record the exchange days.")
+    rules.require_record_day(request.user, placement)
     try:
         services.placement_record_day(placement=placement, day=day, by=request.user)
     except ValidationError as error:
@@ -302,14 +290,13 @@ def placement_record_day(request, pk, day):
 def placement_feedback(request, pk):
     profile = roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
-    if placement.role_of(profile) is None:
-        raise PermissionDenied("Only the host and the visitor give feedback on an exchange.")
+    rules.require_give_feedback(request.user, placement)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_give(placement=placement, author=profile, form=form)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Thank you: your feedback and reflection are saved.")
             return redirect(placement)
@@ -320,14 +307,13 @@ def placement_feedback(request, pk):
 def placement_cancel(request, pk):
     roles.require_profile(request.user)
     placement = selectors.get_placement_for_user(request.user, pk)
-    if not selectors.actions_for(request.user, placement).cancel:
-        raise PermissionDenied("Only the pair or a programme manager can cancel this exchange.")
+    rules.require_cancel(request.user, placement)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.placement_cancel(placement=placement, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The exchange is cancelled.")
             return redirect(placement)
@@ -341,7 +327,7 @@ def placement_cancel(request, pk):
 def feasibility(request, pk):
     roles.require_profile(request.user)
     exchange_round = selectors.get_round_for_user(request.user, pk)
-    _require_programme_manager(request.user)
+    rules.require_manage_rounds(request.user)
     return render(request, "exchange/feasibility.html", selectors.feasibility_summary(exchange_round))
 
 
@@ -407,7 +393,7 @@ def _feasibility_rows(summary):
 def feasibility_csv(request, pk):
     roles.require_profile(request.user)
     exchange_round = selectors.get_round_for_user(request.user, pk)
-    _require_programme_manager(request.user)
+    rules.require_manage_rounds(request.user)
     summary = selectors.feasibility_summary(exchange_round)
     response = StreamingHttpResponse(_feasibility_rows(summary), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="exchange-feasibility-{exchange_round.pk}.csv"'

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from core.tenancy import in_institution
 from exchange import services
 from exchange.models import ExchangePlacement
 from tests.factories import staff
@@ -32,7 +33,9 @@ def test_two_last_approvals_at_once_never_fill_more_places_than_offered(
     def approve(placement):
         try:
             barrier.wait(timeout=10)
-            services.placement_approve(placement=placement, by=host_manager.user)
+            # A new thread starts with no scope; a request would be in the approver's institution.
+            with in_institution(institution):
+                services.placement_approve(placement=placement, by=host_manager.user)
             outcomes.append("approved")
         except ValidationError:
             outcomes.append("full")

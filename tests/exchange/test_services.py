@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from exchange import services
+from exchange import selectors, services
 from exchange.forms import FeedbackForm
 from exchange.models import ExchangeFeedback, ExchangePlacement, PlacementTransition
 from notifications.models import Notification
@@ -220,7 +220,7 @@ def test_feedback_reminders_go_once_to_each_person_still_owing_feedback(offer, t
     placement = placement_in_state(offer, technician, State.DAYS_RECORDED)
     services.feedback_give(placement=placement, author=host, form=feedback_form())
 
-    assert services.feedback_reminders_due() == [placement.pk]
+    assert list(selectors.feedback_reminders_due()) == [placement]
     assert services.placement_remind_feedback(placement_id=placement.pk) == 1
     assert services.placement_remind_feedback(placement_id=placement.pk) == 0
 
@@ -233,7 +233,7 @@ def test_feedback_reminders_go_once_to_each_person_still_owing_feedback(offer, t
 def test_no_feedback_reminder_on_the_day_of_the_second_visit(offer, technician):
     placement = placement_in_state(offer, technician, State.DAYS_RECORDED, days_ago=3)
     assert placement.both_days_done_on == timezone.localdate()
-    assert services.feedback_reminders_due() == []
+    assert list(selectors.feedback_reminders_due()) == []
 
 
 def test_cancelling_needs_a_reason_and_frees_the_place(offer, technician):
