@@ -99,17 +99,27 @@ class _ScopedLater(models.QuerySet):
 _disabled_classes: dict[type, type] = {}
 
 
+# What a query outside a scope may still do: name a database, be empty, or insert rows (an
+# insert names its institution itself).
+_ALLOWED_OUTSIDE_A_SCOPE = {"using", "none", "create", "bulk_create", "as_manager", "db", "ordered", "query"}
+
+
 def _disabled_class(queryset_class: type[models.QuerySet]) -> type:
-    """A DisabledQuerySet that also refuses the model's own queryset methods."""
+    """A DisabledQuerySet that refuses every read and write, the model's own methods included.
+
+    django-scopes refuses the common methods; `exists()`, `in_bulk()`, `contains()`, `exclude()`
+    and the model's own (`for_institution`, `current`) would otherwise run across every
+    institution or fail with an AttributeError.
+    """
     if queryset_class not in _disabled_classes:
-        own = {
+        refused = {
             name: DisabledQuerySet.error
             for klass in queryset_class.__mro__
-            if klass not in (models.QuerySet, object) and issubclass(klass, models.QuerySet)
+            if issubclass(klass, models.QuerySet)
             for name, value in vars(klass).items()
-            if callable(value) and not name.startswith("_")
+            if callable(value) and not name.startswith("_") and name not in _ALLOWED_OUTSIDE_A_SCOPE
         }
-        _disabled_classes[queryset_class] = type(f"Disabled{queryset_class.__name__}", (DisabledQuerySet,), own)
+        _disabled_classes[queryset_class] = type(f"Disabled{queryset_class.__name__}", (DisabledQuerySet,), refused)
     return _disabled_classes[queryset_class]
 
 

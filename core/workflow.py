@@ -108,6 +108,7 @@ def transition(
     reason: str = "",
     at: datetime | None = None,
     update_fields: Iterable[str] = (),
+    record: dict[str, Any] | None = None,
 ) -> TransitionRecord:
     """Move `obj` to the state `to`, or raise and change nothing.
 
@@ -115,7 +116,8 @@ def transition(
     win; refuses a move the workflow does not list (ValidationError) or one the actor may not
     make (PermissionDenied); saves the state with `update_fields` (other fields the caller
     set on `obj` for this move); records who, when and why. A new `obj` (no pk) is created by
-    its first move from `NEW`. Returns the transition record.
+    its first move from `NEW`. `record` gives values for the transition record's own extra
+    fields (e.g. the exchange's `event`). Returns the transition record.
     """
     model = type(obj)
     workflow: Workflow = model.workflow  # type: ignore[attr-defined]
@@ -139,7 +141,7 @@ def transition(
         else:
             obj.save(update_fields=[field, *update_fields])
         return obj.transitions.create(  # type: ignore[attr-defined]
-            from_state=current or "", to_state=to, by=by, at=at or timezone.now(), reason=reason
+            from_state=current or "", to_state=to, by=by, at=at or timezone.now(), reason=reason, **(record or {})
         )
 
 

@@ -120,13 +120,10 @@ def _transition(
     """Move the placement with `core.workflow.transition` and name the step in its history.
 
     The exchange's history names each step (`event`: which manager approved, which day was
-    recorded), which a from/to pair alone cannot say; core's `transition` records the move, so
-    the name is written on its record just after, in the same transaction.
+    recorded), which a from/to pair alone cannot say.
     """
-    record = transition(placement, to, by=by, reason=reason, update_fields=update_fields)
+    record = transition(placement, to, by=by, reason=reason, update_fields=update_fields, record={"event": event})
     assert isinstance(record, PlacementTransition)
-    record.event = event
-    record.save(update_fields=["event"])
     return record
 
 

@@ -191,3 +191,23 @@ def test_a_form_field_defined_outside_a_scope_offers_the_scoped_institutions_cho
         offered = [pk for pk, _label in PickSomeone().fields["person"].choices if pk]
     assert [int(str(pk)) for pk in offered] == [mine.pk]
     assert theirs.pk not in offered
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        lambda qs: qs.exists(),
+        lambda qs: qs.in_bulk([1]),
+        lambda qs: list(qs.exclude(pk=1)),
+        lambda qs: qs.aggregate(n=models.Count("pk")),
+        lambda qs: list(qs.select_related("user")),
+        lambda qs: qs.update(job_title="x"),
+    ],
+    ids=["exists", "in_bulk", "exclude", "aggregate", "select_related", "update"],
+)
+def test_no_way_of_reading_or_changing_rows_slips_past_a_missing_scope(query, institution):
+    from django_scopes import scope
+
+    staff(institution)
+    with scope(), pytest.raises(ScopeError):
+        query(StaffProfile.objects)

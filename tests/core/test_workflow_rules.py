@@ -42,3 +42,20 @@ def test_the_actor_needs_the_moves_permission_and_the_portal_needs_leave(review)
     assert not review.may(user, _Record(), "approved")  # the rule denies
     assert review.may(None, _Record(), "cancelled")  # the portal itself may cancel
     assert not review.may(None, _Record(), "approved")  # but not decide
+
+
+def test_the_allowed_tag_asks_the_rule_for_the_viewer(rf, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    rules.add_perm("tests.see_badge", rules.is_authenticated)
+    try:
+        template = Template(
+            '{% load core %}{% allowed "tests.see_badge" as can_see %}{{ can_see|yesno:"shown,hidden" }}'
+        )
+        request = rf.get("/")
+        request.user = AnonymousUser()
+        with django_assert_num_queries(0):
+            assert template.render(Context({"request": request})) == "hidden"
+    finally:
+        rules.remove_perm("tests.see_badge")
