@@ -44,7 +44,7 @@ def test_the_actor_needs_the_moves_permission_and_the_portal_needs_leave(review)
     assert not review.may(None, _Record(), "approved")  # but not decide
 
 
-def test_the_allowed_tag_asks_the_rule_for_the_viewer(rf, django_assert_num_queries):
+def test_the_allowed_tag_asks_the_rule_for_the_viewer(rf, db, django_assert_num_queries):
     from django.contrib.auth.models import AnonymousUser
     from django.template import Context, Template
 
