@@ -16,7 +16,7 @@ in the selectors that list shared rows and the access helpers that fetch them:
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -29,7 +29,16 @@ from core.tenancy import across_institutions, in_institutions
 from people import roles
 from people.models import Institution, StaffProfile
 
-from .models import Application, Attendance, CalendarFeed, Cohort, ManagerNotice, Programme, Session
+from .models import (
+    Application,
+    Attendance,
+    CalendarFeed,
+    Cohort,
+    CohortQuerySet,
+    ManagerNotice,
+    Programme,
+    Session,
+)
 
 MANAGER_NOTICE_DAYS = 3  # 4B: managers told within 3 days of a programme opening
 WINDOW_CLOSING_DAYS = 3
@@ -140,11 +149,11 @@ def get_programme_to_run(user: Any, pk: Any) -> Programme:
     return get_visible_or_404(programmes_run_by(user), pk)
 
 
-def cohorts_run_by(user: Any) -> QuerySet[Cohort]:
+def cohorts_run_by(user: Any) -> CohortQuerySet:
     """Cohorts of the user's own institution's programmes, for programme managers only."""
     if not roles.is_programme_manager(user) or not roles.has_profile(user):
-        return Cohort.objects.none()
-    return Cohort.objects.for_institution(user.profile.institution)
+        return cast(CohortQuerySet, Cohort.objects.none())
+    return cast(CohortQuerySet, Cohort.objects.for_institution(user.profile.institution))
 
 
 def get_cohort_to_run(user: Any, pk: Any) -> Cohort:

@@ -509,6 +509,7 @@ def cohort_remind_window_closing(*, cohort_id: int) -> int:
 
 def application_remind_endorsement(*, application: Application) -> Any:
     manager = application.applicant.line_manager
+    assert manager is not None  # endorsements_waiting finds only applicants with a line manager
     return notification_enqueue(
         recipient=manager.user,
         kind=kinds.ENDORSEMENT_WAITING.key,

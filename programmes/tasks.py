@@ -18,51 +18,53 @@ from . import selectors, services
 from .models import Application, Cohort, Session
 
 
+def _fan_out(due_ids, task):
+    """Find the due rows across institutions, then send one task per row; returns how many."""
+    with across_institutions():
+        ids = list(due_ids())
+    for pk in ids:
+        task.delay(pk)
+    return len(ids)
+
+
+def _in_institution_of(model, pk):
+    """Enter the institution of the row a fanned-out task works on."""
+    return in_institution(selectors.institution_id_of(model, pk))
+
+
 @retrying_task
 def notify_managers_of_open_cohorts():
     """Daily (4B): for each cohort that opened in the last 3 days, tell eligible staff's managers."""
-    with across_institutions():
-        cohort_ids = list(selectors.cohorts_opened_recently(timezone.localdate()))
-    for cohort_id in cohort_ids:
-        notify_managers_of_cohort.delay(cohort_id)
-    return len(cohort_ids)
+    return _fan_out(lambda: selectors.cohorts_opened_recently(timezone.localdate()), notify_managers_of_cohort)
 
 
 @retrying_task
 def notify_managers_of_cohort(cohort_id):
-    with in_institution(selectors.institution_id_of(Cohort, cohort_id)):
+    with _in_institution_of(Cohort, cohort_id):
         return services.cohort_notify_managers(cohort_id=cohort_id)
 
 
 @retrying_task
 def remind_window_closing():
     """Daily: cohorts closing within 3 days remind eligible staff who have not applied (once each)."""
-    with across_institutions():
-        cohort_ids = list(selectors.cohorts_closing_soon(timezone.localdate()))
-    for cohort_id in cohort_ids:
-        remind_window_closing_for_cohort.delay(cohort_id)
-    return len(cohort_ids)
+    return _fan_out(lambda: selectors.cohorts_closing_soon(timezone.localdate()), remind_window_closing_for_cohort)
 
 
 @retrying_task
 def remind_window_closing_for_cohort(cohort_id):
-    with in_institution(selectors.institution_id_of(Cohort, cohort_id)):
+    with _in_institution_of(Cohort, cohort_id):
         return services.cohort_remind_window_closing(cohort_id=cohort_id)
 
 
 @retrying_task
 def remind_endorsements_waiting():
     """Daily: remind line managers of applications waiting more than 3 working days (once each)."""
-    with across_institutions():
-        application_ids = list(selectors.endorsements_waiting().values_list("pk", flat=True))
-    for application_id in application_ids:
-        remind_endorsement.delay(application_id)
-    return len(application_ids)
+    return _fan_out(lambda: selectors.endorsements_waiting().values_list("pk", flat=True), remind_endorsement)
 
 
 @retrying_task
 def remind_endorsement(application_id):
-    with in_institution(selectors.institution_id_of(Application, application_id)):
+    with _in_institution_of(Application, application_id):
         application = selectors.endorsements_waiting().filter(pk=application_id).first()
         if application is None:  # endorsed (or withdrawn) since the scan
             return None
@@ -72,14 +74,11 @@ def remind_endorsement(application_id):
 @retrying_task
 def remind_sessions_tomorrow():
     """Daily: remind participants of each session that starts tomorrow (local time)."""
-    with across_institutions():
-        session_ids = list(selectors.sessions_starting_on(timezone.localdate() + timedelta(days=1)))
-    for session_id in session_ids:
-        remind_session_participants.delay(session_id)
-    return len(session_ids)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    return _fan_out(lambda: selectors.sessions_starting_on(tomorrow), remind_session_participants)
 
 
 @retrying_task
 def remind_session_participants(session_id):
-    with in_institution(selectors.institution_id_of(Session, session_id)):
+    with _in_institution_of(Session, session_id):
         return services.session_remind_participants(session_id=session_id)

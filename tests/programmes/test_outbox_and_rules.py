@@ -220,3 +220,12 @@ def test_every_task_retries_database_hiccups_for_real(name):
     task = getattr(tasks, name)
     assert tuple(task.autoretry_for) == RETRYABLE
     assert task.max_retries == 3
+
+
+def test_a_move_the_workflow_does_not_list_is_refused_in_words(endorsed, technician, programme_manager):
+    from django.core.exceptions import ValidationError
+
+    services.application_withdraw(application=endorsed, by=technician.user)
+    with pytest.raises(ValidationError) as refused:
+        services.application_accept(application=endorsed, by=programme_manager.user)
+    assert refused.value.messages == ["An application that is “Withdrawn” cannot become “Accepted”."]
