@@ -373,9 +373,6 @@ class Application(models.Model):
     def get_absolute_url(self):
         return reverse("programmes:application", args=[self.pk])
 
-    def can_move_to(self, state):
-        return self.workflow.allows(self.state if self.pk else NEW, state)
-
     @property
     def answered_questions(self):
         return [(item.get("question", ""), item.get("answer", "")) for item in self.answers]
