@@ -367,20 +367,20 @@ def institution_id_of(model: type[models.Model], pk: Any) -> int | None:
     return model._base_manager.filter(pk=pk).values_list(path, flat=True).first()
 
 
-def cohorts_opened_recently(today: date) -> QuerySet:
-    """Cohort ids that opened in the last 3 days and are still open (notify_managers_of_open_cohorts)."""
+def cohorts_opened_recently(today: date) -> QuerySet[Cohort]:
+    """Cohorts that opened in the last 3 days and are still open (notify_managers_of_open_cohorts)."""
     # Uses cohort_opens_on_idx.
     return Cohort.objects.filter(
         opens_on__lte=today, opens_on__gte=today - timedelta(days=MANAGER_NOTICE_DAYS), closes_on__gte=today
-    ).values_list("pk", flat=True)
+    )
 
 
-def cohorts_closing_soon(today: date) -> QuerySet:
-    """Cohort ids whose window closes within 3 days (remind_window_closing)."""
+def cohorts_closing_soon(today: date) -> QuerySet[Cohort]:
+    """Cohorts whose window closes within 3 days (remind_window_closing)."""
     # Uses cohort_closes_on_idx.
     return Cohort.objects.filter(
         opens_on__lte=today, closes_on__gte=today, closes_on__lte=today + timedelta(days=WINDOW_CLOSING_DAYS)
-    ).values_list("pk", flat=True)
+    )
 
 
 def endorsements_waiting(*, today: date | None = None) -> QuerySet[Application]:
@@ -394,13 +394,11 @@ def endorsements_waiting(*, today: date | None = None) -> QuerySet[Application]:
     ).select_related("applicant__user", "applicant__line_manager__user", "cohort__programme")
 
 
-def sessions_starting_on(day: date) -> QuerySet:
-    """Ids of the sessions that start on `day`, local time (remind_sessions_tomorrow)."""
+def sessions_starting_on(day: date) -> QuerySet[Session]:
+    """Sessions that start on `day`, local time (remind_sessions_tomorrow)."""
     # Uses session_starts_at_idx.
     start = timezone.make_aware(datetime.combine(day, time.min))
-    return Session.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1)).values_list(
-        "pk", flat=True
-    )
+    return Session.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
 
 
 def participants_to_remind(session: Session) -> QuerySet[Application]:

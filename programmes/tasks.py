@@ -1,30 +1,21 @@
 """Daily beat jobs of programmes: each finds due work across institutions and fans out one task per item.
 
 A beat job runs across institutions (it decides who gets work, with the due-work queries in
-`selectors`); each fanned-out task takes an id and enters the institution of that row before
-calling a service. The outbox's idempotency keys (and ManagerNotice's unique row) make a second
-run, a retry or two workers at once send nothing twice. Every task retries for real
-(`retrying_task`).
+`selectors`) and fans out with `core.jobs.fan_out`; each fanned-out task takes an id and
+enters the institution of that row before calling a service. The outbox's idempotency keys
+(and ManagerNotice's unique row) make a second run, a retry or two workers at once send
+nothing twice. Every task retries for real (`retrying_task`).
 """
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from core.jobs import retrying_task
+from core.jobs import fan_out, retrying_task
 from core.tenancy import across_institutions, in_institution
 
 from . import selectors, services
 from .models import Application, Cohort, Session
-
-
-def _fan_out(due_ids, task):
-    """Find the due rows across institutions, then send one task per row; returns how many."""
-    with across_institutions():
-        ids = list(due_ids())
-    for pk in ids:
-        task.delay(pk)
-    return len(ids)
 
 
 def _in_institution_of(model, pk):
@@ -35,7 +26,8 @@ def _in_institution_of(model, pk):
 @retrying_task
 def notify_managers_of_open_cohorts():
     """Daily (4B): for each cohort that opened in the last 3 days, tell eligible staff's managers."""
-    return _fan_out(lambda: selectors.cohorts_opened_recently(timezone.localdate()), notify_managers_of_cohort)
+    with across_institutions():
+        return fan_out(notify_managers_of_cohort, selectors.cohorts_opened_recently(timezone.localdate()))
 
 
 @retrying_task
@@ -47,7 +39,8 @@ def notify_managers_of_cohort(cohort_id):
 @retrying_task
 def remind_window_closing():
     """Daily: cohorts closing within 3 days remind eligible staff who have not applied (once each)."""
-    return _fan_out(lambda: selectors.cohorts_closing_soon(timezone.localdate()), remind_window_closing_for_cohort)
+    with across_institutions():
+        return fan_out(remind_window_closing_for_cohort, selectors.cohorts_closing_soon(timezone.localdate()))
 
 
 @retrying_task
@@ -59,7 +52,8 @@ def remind_window_closing_for_cohort(cohort_id):
 @retrying_task
 def remind_endorsements_waiting():
     """Daily: remind line managers of applications waiting more than 3 working days (once each)."""
-    return _fan_out(lambda: selectors.endorsements_waiting().values_list("pk", flat=True), remind_endorsement)
+    with across_institutions():
+        return fan_out(remind_endorsement, selectors.endorsements_waiting())
 
 
 @retrying_task
@@ -74,8 +68,10 @@ def remind_endorsement(application_id):
 @retrying_task
 def remind_sessions_tomorrow():
     """Daily: remind participants of each session that starts tomorrow (local time)."""
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    return _fan_out(lambda: selectors.sessions_starting_on(tomorrow), remind_session_participants)
+    with across_institutions():
+        return fan_out(
+            remind_session_participants, selectors.sessions_starting_on(timezone.localdate() + timedelta(days=1))
+        )
 
 
 @retrying_task
