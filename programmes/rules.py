@@ -12,7 +12,7 @@ import rules
 
 from core.access import require
 from people import roles
-from people.rules import is_line_manager_of
+from people.rules import is_line_manager_of, is_programme_manager
 
 from .models import ENDORSE_ONLY, RUN_ONLY, WITHDRAW_ONLY, Application, Cohort, Programme, Session
 
@@ -28,12 +28,6 @@ def _institution_id_of(obj: Any) -> int | None:
     if isinstance(obj, Application):
         return obj.cohort.programme.institution_id
     return getattr(obj, "pk", None)
-
-
-@rules.predicate
-def is_programme_manager(user):
-    """A programme manager (or institution administrator) of their own institution."""
-    return roles.has_profile(user) and roles.is_programme_manager(user)
 
 
 @rules.predicate
