@@ -129,9 +129,10 @@ def transition(
             current = NEW
         move = workflow.move(current, to)
         if move is None:
-            name = model._meta.verbose_name
+            name = str(model._meta.verbose_name)
+            a_name = f"{'An' if name[:1].lower() in 'aeiou' else 'A'} {name}"
             raise ValidationError(
-                f"A {name} that is “{_label(model, field, current)}” cannot become “{_label(model, field, to)}”."
+                f"{a_name} that is “{_label(model, field, current)}” cannot become “{_label(model, field, to)}”."
             )
         if not _actor_allowed(move, by, obj):
             raise PermissionDenied(move.refusal or "You may not make this change.")

@@ -1,9 +1,10 @@
-"""Programme panels on the home dashboard and links in the navigation."""
+"""Programme panels on the home dashboard, links in the navigation, and a section of the staff profile."""
 
 from django.utils import timezone
 
 from core.portal import Panel, dashboard_panel, nav_link
 from people import roles
+from people.sections import ProfileSection, profile_section
 
 from . import selectors
 from .models import Application
@@ -64,4 +65,13 @@ def cohorts_to_run(request):
         template="programmes/panels/cohorts.html",
         context={"cohorts": cohorts, "today": today},
         empty_text="Cohorts open for applications, and applicants waiting for your decision, appear here.",
+    )
+
+
+@profile_section("programmes.completed", order=10)
+def completed_programmes(profile):
+    """The programmes the person completed, wherever they were run, on their profile page."""
+    return ProfileSection(
+        title="Completed programmes",
+        items=[f"{a.cohort.programme}, {a.cohort.name}" for a in selectors.completed_programmes(profile)],
     )

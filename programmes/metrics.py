@@ -9,8 +9,7 @@ from django.utils import timezone
 from core.metrics import MetricResult, metric
 
 from .models import Cohort, Evaluation, ManagerNotice, Programme, Session
-from .selectors import staff_eligible_for
-from .services import MANAGER_NOTICE_DAYS
+from .selectors import MANAGER_NOTICE_DAYS, staff_eligible_for
 
 
 def _percent(numerator, denominator):

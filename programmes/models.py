@@ -9,7 +9,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import Institution, InstitutionScopedQuerySet, JobFamily
+from core.tenancy import InstitutionManager, InstitutionQuerySet
+from core.workflow import NEW, Move, TransitionRecord, Workflow
+from people.models import Institution, JobFamily
 
 
 def partner_of(institution, path):
@@ -21,7 +23,7 @@ def partner_of(institution, path):
     return Q(Exists(through.objects.filter(from_institution=OuterRef(path), to_institution=institution)))
 
 
-class ProgrammeQuerySet(InstitutionScopedQuerySet):
+class ProgrammeQuerySet(InstitutionQuerySet):
     def visible_to(self, institution):
         """Programmes the institution's staff may see: its own, and partners' programmes opened to it.
 
@@ -80,7 +82,7 @@ class Programme(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
 
-    objects = ProgrammeQuerySet.as_manager()
+    objects = InstitutionManager(ProgrammeQuerySet)
 
     class Meta:
         ordering = ["title"]
@@ -98,7 +100,7 @@ class Programme(models.Model):
         return reverse("programmes:programme", args=[self.pk])
 
 
-class CohortQuerySet(InstitutionScopedQuerySet):
+class CohortQuerySet(InstitutionQuerySet):
     institution_path = "programme__institution"
 
     def open_on(self, day):
@@ -201,7 +203,7 @@ class Cohort(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
 
-    objects = CohortQuerySet.as_manager()
+    objects = InstitutionManager(CohortQuerySet)
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -273,8 +275,21 @@ class Cohort(models.Model):
         return problems
 
 
+class ApplicationQuerySet(InstitutionQuerySet):
+    institution_path = "cohort__programme__institution"
+
+
+ENDORSE_ONLY = "Only the applicant's line manager can endorse this application."
+WITHDRAW_ONLY = "Only the applicant can withdraw their application."
+RUN_ONLY = "Only the programme managers of the programme's institution may do this."
+
+
 class Application(models.Model):
-    """A person's application to a cohort, moved only through `services` along `TRANSITIONS`."""
+    """A person's application to a cohort, moved only through `services` along `workflow`.
+
+    It belongs to the institution that runs the programme; partner staff's applications to a
+    programme opened to partners are reached through the explicit partner sharing in `selectors`.
+    """
 
     class State(models.TextChoices):
         AWAITING_ENDORSEMENT = "awaiting_endorsement", "Waiting for the line manager"
@@ -286,19 +301,6 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         COMPLETED = "completed", "Completed"
 
-    # The workflow, written once: each state and the states it may move to. `None` is "not yet
-    # submitted". Anything not listed here is refused by services.application_transition.
-    TRANSITIONS = {
-        None: {State.AWAITING_ENDORSEMENT, State.ENDORSED},
-        State.AWAITING_ENDORSEMENT: {State.ENDORSED, State.ENDORSEMENT_DECLINED, State.WITHDRAWN},
-        State.ENDORSED: {State.ACCEPTED, State.WAITLISTED, State.DECLINED, State.WITHDRAWN},
-        State.WAITLISTED: {State.ACCEPTED, State.DECLINED, State.WITHDRAWN},
-        State.ACCEPTED: {State.WITHDRAWN, State.COMPLETED},
-        State.ENDORSEMENT_DECLINED: set(),
-        State.DECLINED: set(),
-        State.WITHDRAWN: set(),
-        State.COMPLETED: set(),
-    }
     HOLDS_PLACE = (State.ACCEPTED, State.COMPLETED)
     ACTIVE = (State.AWAITING_ENDORSEMENT, State.ENDORSED, State.WAITLISTED, State.ACCEPTED)
 
@@ -324,6 +326,34 @@ class Application(models.Model):
     waitlisted_at = models.DateTimeField("wait-listed", null=True, blank=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
 
+    objects = InstitutionManager(ApplicationQuerySet)
+
+    # The workflow, written once: who may make each move is a permission in `rules.py`;
+    # `portal=True` where the portal itself moves it (first come, first served, a freed place).
+    workflow = Workflow(
+        Move(NEW, State.AWAITING_ENDORSEMENT, perm="programmes.apply", refusal="You can apply only for yourself."),
+        Move(NEW, State.ENDORSED, perm="programmes.apply", refusal="You can apply only for yourself."),
+        Move(State.AWAITING_ENDORSEMENT, State.ENDORSED, perm="programmes.endorse_application", refusal=ENDORSE_ONLY),
+        Move(
+            State.AWAITING_ENDORSEMENT,
+            State.ENDORSEMENT_DECLINED,
+            perm="programmes.endorse_application",
+            refusal="Only the applicant's line manager can decline to endorse this application.",
+        ),
+        Move(
+            State.AWAITING_ENDORSEMENT, State.WITHDRAWN, perm="programmes.withdraw_application", refusal=WITHDRAW_ONLY
+        ),
+        Move(State.ENDORSED, State.ACCEPTED, perm="programmes.decide_application", portal=True, refusal=RUN_ONLY),
+        Move(State.ENDORSED, State.WAITLISTED, perm="programmes.decide_application", portal=True, refusal=RUN_ONLY),
+        Move(State.ENDORSED, State.DECLINED, perm="programmes.decide_application", portal=True, refusal=RUN_ONLY),
+        Move(State.ENDORSED, State.WITHDRAWN, perm="programmes.withdraw_application", refusal=WITHDRAW_ONLY),
+        Move(State.WAITLISTED, State.ACCEPTED, perm="programmes.decide_application", portal=True, refusal=RUN_ONLY),
+        Move(State.WAITLISTED, State.DECLINED, perm="programmes.decide_application", refusal=RUN_ONLY),
+        Move(State.WAITLISTED, State.WITHDRAWN, perm="programmes.withdraw_application", refusal=WITHDRAW_ONLY),
+        Move(State.ACCEPTED, State.WITHDRAWN, perm="programmes.withdraw_application", refusal=WITHDRAW_ONLY),
+        Move(State.ACCEPTED, State.COMPLETED, perm="programmes.run_programme", refusal=RUN_ONLY),
+    )
+
     class Meta:
         ordering = ["submitted_at", "pk"]
         indexes = [
@@ -343,36 +373,27 @@ class Application(models.Model):
     def get_absolute_url(self):
         return reverse("programmes:application", args=[self.pk])
 
-    def can_move_to(self, state):
-        return state in self.TRANSITIONS.get(self.state, set())
-
     @property
     def answered_questions(self):
         return [(item.get("question", ""), item.get("answer", "")) for item in self.answers]
 
 
-class ApplicationTransition(models.Model):
+class ApplicationTransition(TransitionRecord):
     """One change of an application's status: who, when, from what, to what, and why."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField("from", max_length=30, choices=Application.State.choices, blank=True)
     to_state = models.CharField("to", max_length=30, choices=Application.State.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty when the portal made the change (e.g. a first-come place).",
-    )
-    at = models.DateTimeField("when", default=timezone.now)
-    reason = models.TextField("reason", blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionRecord.Meta):
+        pass
 
     def __str__(self):
         return f"{self.application_id}: {self.from_state or 'new'} → {self.to_state}"
+
+
+class SessionQuerySet(InstitutionQuerySet):
+    institution_path = "cohort__programme__institution"
 
 
 class Session(models.Model):
@@ -384,6 +405,8 @@ class Session(models.Model):
     ends_at = models.DateTimeField("ends")
     location = models.CharField("place", max_length=200, blank=True, help_text="Room and building, if in person.")
     online_url = models.URLField("online link", blank=True, help_text="The video-call link, if online.")
+
+    objects = InstitutionManager(SessionQuerySet)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -399,6 +422,10 @@ class Session(models.Model):
         return f"{self.title} ({timezone.localtime(self.starts_at):%d %b %Y %H:%M})"
 
 
+class AttendanceQuerySet(InstitutionQuerySet):
+    institution_path = "session__cohort__programme__institution"
+
+
 class Attendance(models.Model):
     """Whether one participant attended one session, as the programme manager recorded it."""
 
@@ -410,6 +437,8 @@ class Attendance(models.Model):
     )
     recorded_at = models.DateTimeField("recorded", default=timezone.now)
 
+    objects = InstitutionManager(AttendanceQuerySet)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["session", "application"], name="attendance_once_per_session"),
@@ -417,6 +446,10 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.application.applicant} at {self.session}: {'present' if self.present else 'absent'}"
+
+
+class EvaluationQuerySet(InstitutionQuerySet):
+    institution_path = "application__cohort__programme__institution"
 
 
 class Evaluation(models.Model):
@@ -436,6 +469,8 @@ class Evaluation(models.Model):
     comment = models.TextField("comment", blank=True, help_text="Anything you would like the organisers to know.")
     submitted_at = models.DateTimeField("submitted", default=timezone.now)
 
+    objects = InstitutionManager(EvaluationQuerySet)
+
     class Meta:
         ordering = ["submitted_at"]
         constraints = [
@@ -446,12 +481,18 @@ class Evaluation(models.Model):
         return f"{self.get_question_display()} {'yes' if self.answer else 'no'}"
 
 
+class ManagerNoticeQuerySet(InstitutionQuerySet):
+    institution_path = "cohort__programme__institution"
+
+
 class ManagerNotice(models.Model):
     """When a line manager was told that a cohort their staff may apply to had opened (4B)."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="manager_notices")
     manager = models.ForeignKey("people.StaffProfile", on_delete=models.CASCADE, related_name="+")
     notified_at = models.DateTimeField("notified", default=timezone.now)
+
+    objects = InstitutionManager(ManagerNoticeQuerySet)
 
     class Meta:
         constraints = [
@@ -466,12 +507,18 @@ def new_feed_token():
     return secrets.token_urlsafe(32)
 
 
+class CalendarFeedQuerySet(InstitutionQuerySet):
+    institution_path = "user__profile__institution"  # the feed owner's institution
+
+
 class CalendarFeed(models.Model):
     """A person's private iCalendar address; anyone with the token reads their timetable."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_feed")
     token = models.CharField("token", max_length=64, unique=True, default=new_feed_token)
     created_at = models.DateTimeField("created", default=timezone.now)
+
+    objects = InstitutionManager(CalendarFeedQuerySet)
 
     def __str__(self):
         return f"Calendar feed of {self.user}"

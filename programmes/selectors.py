@@ -1,31 +1,95 @@
-"""Reads of programme data, scoped to what the viewer may see."""
+"""Reads of programme data, scoped to what the viewer may see.
 
-from django.db.models import Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404
+Programme data belongs to the institution that runs the programme, and the request's scope is
+the viewer's institution. Partner sharing is the one way across: a programme opened to partner
+institutions is listed to, applied to and attended by partner staff. It is said out loud here,
+in the selectors that list shared rows and the access helpers that fetch them:
+
+- the catalogue and the `get_*_for_user` helpers run an explicitly unscoped query, narrowed in
+  SQL to the viewer's own institution and the partner institutions that opened it to them;
+- a person's own rows (my applications, my team's, my timetable) are found by the person,
+  wherever the programme is run;
+- `shared_with(user, programme)` enters the viewer's institution and the programme's, for the
+  rest of a page or a change about one shared programme.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from core.access import get_visible_or_404
+from core.dates import working_days_before
+from core.tenancy import across_institutions, in_institutions
 from people import roles
 from people.models import Institution, StaffProfile
 
-from .models import Application, Attendance, Cohort, Programme, Session
+from .models import (
+    Application,
+    Attendance,
+    CalendarFeed,
+    Cohort,
+    CohortQuerySet,
+    ManagerNotice,
+    Programme,
+    Session,
+)
+
+MANAGER_NOTICE_DAYS = 3  # 4B: managers told within 3 days of a programme opening
+WINDOW_CLOSING_DAYS = 3
+ENDORSEMENT_WAITING_WORKING_DAYS = 3
 
 
-def programmes_visible_to(user):
-    """The catalogue for this user: their institution's programmes and partners' opened to them."""
+# --- Partner sharing ----------------------------------------------------------------------------
+
+
+@contextmanager
+def shared_with(user: Any, programme: Programme) -> Iterator[None]:
+    """Partner sharing, said out loud: see the viewer's institution and the one running `programme`.
+
+    For a page or a change about one programme the viewer may see (their own institution's, or
+    a partner's opened to them): its cohorts, sessions and applications live in the running
+    institution, the viewer's own staff data in theirs. No query of its own.
+    """
+    ids = {programme.institution_id}
+    if roles.has_profile(user):
+        ids.add(user.profile.institution_id)
+    with in_institutions(ids):
+        yield
+
+
+# --- The catalogue ------------------------------------------------------------------------------
+
+
+def programmes_visible_to(user: Any) -> QuerySet[Programme]:
+    """The catalogue for this user: their institution's programmes and partners' opened to them.
+
+    Partner sharing: an explicitly unscoped query, narrowed by `visible_to` to the viewer's
+    institution and the partners that opened a programme to it.
+    """
     if not roles.has_profile(user):
         return Programme.objects.none()
-    return Programme.objects.visible_to(user.profile.institution)
+    with across_institutions():
+        return Programme.objects.visible_to(user.profile.institution)
 
 
-def catalogue(user, *, text="", kind="", open_now=False, eligible_only=False, today=None):
-    """The catalogue page's programmes, filtered, each with its open cohorts' count annotated."""
+def catalogue(
+    user: Any, *, text: str = "", kind: str = "", open_now: bool = False, eligible_only: bool = False, today=None
+) -> QuerySet[Programme]:
+    """The catalogue page's programmes, filtered, each with whether a cohort is open annotated."""
     today = today or timezone.localdate()
     queryset = programmes_visible_to(user).select_related("institution")
     for word in text.split():
         queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word))
     if kind:
         queryset = queryset.filter(kind=kind)
-    open_cohorts = Cohort.objects.filter(programme=OuterRef("pk")).open_on(today)
+    with across_institutions():  # correlated to the visible programmes above: partner sharing
+        open_cohorts = Cohort.objects.filter(programme=OuterRef("pk")).open_on(today)
     if open_now:
         queryset = queryset.filter(Exists(open_cohorts))
     if eligible_only:
@@ -33,80 +97,71 @@ def catalogue(user, *, text="", kind="", open_now=False, eligible_only=False, to
     return queryset.annotate(is_open=Exists(open_cohorts)).order_by("title")
 
 
-def get_programme_for_user(user, pk):
-    return get_object_or_404(programmes_visible_to(user).select_related("institution", "owner__user"), pk=pk)
+def get_programme_for_user(user: Any, pk: Any) -> Programme:
+    """A programme of the catalogue (own or partner-opened), or Http404."""
+    return get_visible_or_404(programmes_visible_to(user).select_related("institution", "owner__user"), pk)
 
 
-def cohorts_of(programme):
-    """A programme's cohorts with places taken, job families and sessions loaded in a fixed number of queries."""
-    return (
-        programme.cohorts.with_accepted_count()
-        .select_related("programme__institution")
-        .prefetch_related("job_families", "programme__institution__partners", "sessions")
-        .order_by("-starts_on")
-    )
+def cohorts_of(programme: Programme) -> list[Cohort]:
+    """A programme's cohorts with places taken, job families and sessions, in a fixed number of queries.
+
+    Read in the programme's own institution (partner sharing: the viewer may be a partner's).
+    """
+    with in_institutions([programme.institution_id]):
+        return list(
+            Cohort.objects.filter(programme=programme)
+            .with_accepted_count()
+            .select_related("programme__institution")
+            .prefetch_related("job_families", "programme__institution__partners", "sessions")
+            .order_by("-starts_on")
+        )
 
 
-def get_cohort_for_user(user, pk):
-    """A cohort of a programme the user may see in the catalogue."""
-    return get_object_or_404(
-        Cohort.objects.filter(programme__in=programmes_visible_to(user))
-        .with_accepted_count()
-        .select_related("programme__institution")
-        .prefetch_related("job_families", "programme__institution__partners"),
-        pk=pk,
-    )
+def get_cohort_for_user(user: Any, pk: Any) -> Cohort:
+    """A cohort of a programme the user may see in the catalogue (partner sharing), or Http404."""
+    with across_institutions():  # narrowed to the catalogue's programmes: partner sharing
+        return get_visible_or_404(
+            Cohort.objects.filter(programme__in=programmes_visible_to(user))
+            .with_accepted_count()
+            .select_related("programme__institution")
+            .prefetch_related("job_families", "programme__institution__partners"),
+            pk,
+        )
 
 
-def cohorts_run_by(user):
+# --- Running programmes (the programme manager's own institution) ---------------------------------
+
+
+def programmes_run_by(user: Any) -> QuerySet[Programme]:
+    if not roles.is_programme_manager(user) or not roles.has_profile(user):
+        return Programme.objects.none()
+    return Programme.objects.for_institution(user.profile.institution)
+
+
+def programmes_to_run(user: Any) -> QuerySet[Programme]:
+    """The programme manager's list of programmes, with their cohorts counted."""
+    programmes = programmes_run_by(user).annotate(cohort_count=Count("cohorts"))
+    return programmes.select_related("owner__user").order_by("title")
+
+
+def get_programme_to_run(user: Any, pk: Any) -> Programme:
+    """A programme of the user's own institution they run as programme manager, or Http404."""
+    return get_visible_or_404(programmes_run_by(user), pk)
+
+
+def cohorts_run_by(user: Any) -> CohortQuerySet:
     """Cohorts of the user's own institution's programmes, for programme managers only."""
     if not roles.is_programme_manager(user) or not roles.has_profile(user):
-        return Cohort.objects.none()
-    return Cohort.objects.for_institution(user.profile.institution)
+        return cast(CohortQuerySet, Cohort.objects.none())
+    return cast(CohortQuerySet, Cohort.objects.for_institution(user.profile.institution))
 
 
-def get_cohort_to_run(user, pk):
+def get_cohort_to_run(user: Any, pk: Any) -> Cohort:
     """A cohort the user runs as programme manager; 404 for anyone else and other institutions."""
-    return get_object_or_404(cohorts_run_by(user).with_accepted_count().select_related("programme__institution"), pk=pk)
+    return get_visible_or_404(cohorts_run_by(user).with_accepted_count().select_related("programme__institution"), pk)
 
 
-def applications_visible_to(user):
-    """Applications the user may see: their own, their reports', and (programme managers) all to
-    their institution's programmes, including partner staff's: the one cross-institution view."""
-    if not roles.has_profile(user):
-        return Application.objects.none()
-    profile = user.profile
-    condition = Q(applicant=profile) | Q(applicant__line_manager=profile)
-    if roles.is_programme_manager(user):
-        condition |= Q(cohort__programme__institution=profile.institution)
-    return Application.objects.filter(condition)
-
-
-def get_application_for_user(user, pk):
-    return get_object_or_404(
-        applications_visible_to(user).select_related(
-            "cohort__programme__institution", "applicant__user", "applicant__line_manager__user", "applicant__grade"
-        ),
-        pk=pk,
-    )
-
-
-def application_history(application):
-    return application.transitions.select_related("by")
-
-
-def my_applications(profile):
-    return Application.objects.filter(applicant=profile).select_related("cohort__programme").order_by("-submitted_at")
-
-
-def team_applications(profile, *, waiting_only=False):
-    queryset = Application.objects.filter(applicant__line_manager=profile)
-    if waiting_only:
-        queryset = queryset.filter(state=Application.State.AWAITING_ENDORSEMENT)
-    return queryset.select_related("applicant__user", "applicant__grade", "cohort__programme").order_by("-submitted_at")
-
-
-def cohort_applicants(cohort, *, state="", institution_id="", text=""):
+def cohort_applicants(cohort: Cohort, *, state: str = "", institution_id: Any = "", text: str = "") -> QuerySet:
     queryset = cohort.applications.select_related(
         "applicant__user", "applicant__grade", "applicant__job_family", "applicant__institution"
     ).order_by("submitted_at", "pk")
@@ -123,7 +178,18 @@ def cohort_applicants(cohort, *, state="", institution_id="", text=""):
     return queryset
 
 
-def participants_of(cohort):
+def applicant_institutions(cohort: Cohort) -> QuerySet[Institution]:
+    """The institutions the cohort's applicants come from (its own and partners'), for the filter."""
+    return Institution.objects.filter(pk__in=cohort.applications.values("applicant__institution")).order_by(
+        "short_name"
+    )
+
+
+def sessions_with_attendance(cohort: Cohort) -> QuerySet[Session]:
+    return cohort.sessions.annotate(present_count=Count("attendance", filter=Q(attendance__present=True)))
+
+
+def participants_of(cohort: Cohort) -> QuerySet[Application]:
     return (
         cohort.applications.filter(state__in=Application.HOLDS_PLACE)
         .select_related("applicant__user", "applicant__institution")
@@ -131,33 +197,126 @@ def participants_of(cohort):
     )
 
 
-def get_session_to_run(user, pk):
-    return get_object_or_404(
-        Session.objects.filter(cohort__in=cohorts_run_by(user)).select_related("cohort__programme"), pk=pk
+def get_session_to_run(user: Any, pk: Any) -> Session:
+    return get_visible_or_404(
+        Session.objects.filter(cohort__in=cohorts_run_by(user)).select_related("cohort__programme"), pk
     )
 
 
-def register_of(session):
+def present_at(session: Session) -> QuerySet:
+    """The ids of the applications marked present at the session."""
+    return Attendance.objects.filter(session=session, present=True).values_list("application_id", flat=True)
+
+
+def register_of(session: Session) -> list[tuple[Application, bool]]:
     """The session's participants with whether each was marked present."""
     participants = list(participants_of(session.cohort))
-    present = set(Attendance.objects.filter(session=session, present=True).values_list("application_id", flat=True))
+    present = set(present_at(session))
     return [(participant, participant.pk in present) for participant in participants]
 
 
-def sessions_of_user(user, *, upcoming_only=False, now=None):
-    """Sessions of the cohorts where the user holds a place."""
+# --- Applications ---------------------------------------------------------------------------------
+
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
+    """Applications the user may see: their own, their reports', and (programme managers) all to
+    their institution's programmes, including partner staff's.
+
+    Partner sharing: an explicitly unscoped query, narrowed to exactly those three kinds of row
+    (a partner applicant's application lives in the institution that runs the programme).
+    """
+    if not roles.has_profile(user):
+        return Application.objects.none()
+    profile = user.profile
+    condition = Q(applicant=profile) | Q(applicant__line_manager=profile)
+    if roles.is_programme_manager(user):
+        condition |= Q(cohort__programme__institution=profile.institution)
+    with across_institutions():
+        return Application.objects.filter(condition)
+
+
+def get_application_for_user(user: Any, pk: Any) -> Application:
+    return get_visible_or_404(
+        applications_visible_to(user).select_related(
+            "cohort__programme__institution", "applicant__user", "applicant__line_manager__user", "applicant__grade"
+        ),
+        pk,
+    )
+
+
+def application_history(application: Application) -> QuerySet:
+    return application.transitions.select_related("by")
+
+
+def evaluations_of(application: Application) -> QuerySet:
+    return application.evaluations.select_related("respondent__user")
+
+
+def my_applications(profile: StaffProfile) -> QuerySet[Application]:
+    """The person's applications wherever the programme is run (their own rows: partner sharing)."""
+    with across_institutions():
+        queryset = Application.objects.filter(applicant=profile)
+    return queryset.select_related("cohort__programme").order_by("-submitted_at")
+
+
+def my_applications_to(profile: StaffProfile, programme: Programme) -> dict[int, Application]:
+    """The person's applications to the programme's cohorts, by cohort id."""
+    return {a.cohort_id: a for a in my_applications(profile).filter(cohort__programme=programme)}
+
+
+def team_applications(profile: StaffProfile, *, waiting_only: bool = False) -> QuerySet[Application]:
+    """The applications of the person's reports, wherever the programme is run (partner sharing)."""
+    with across_institutions():
+        queryset = Application.objects.filter(applicant__line_manager=profile)
+    if waiting_only:
+        queryset = queryset.filter(state=Application.State.AWAITING_ENDORSEMENT)
+    return queryset.select_related("applicant__user", "applicant__grade", "cohort__programme").order_by("-submitted_at")
+
+
+def completed_programmes(profile: StaffProfile) -> QuerySet[Application]:
+    """The person's completed programmes, newest first, for their record (e.g. the staff profile page)."""
+    return my_applications(profile).filter(state=Application.State.COMPLETED).order_by("-cohort__ends_on")
+
+
+# --- Timetable and calendar feed ------------------------------------------------------------------
+
+
+def sessions_of_user(user: Any, *, upcoming_only: bool = False, now: datetime | None = None) -> QuerySet[Session]:
+    """Sessions of the cohorts where the user holds a place, wherever the programme is run."""
     if not roles.has_profile(user):
         return Session.objects.none()
-    queryset = Session.objects.filter(
-        cohort__applications__applicant=user.profile, cohort__applications__state__in=Application.HOLDS_PLACE
-    )
+    with across_institutions():  # narrowed to the person's own places: partner sharing
+        queryset = Session.objects.filter(
+            cohort__applications__applicant=user.profile, cohort__applications__state__in=Application.HOLDS_PLACE
+        )
     if upcoming_only:
         queryset = queryset.filter(ends_at__gte=now or timezone.now())
     return queryset.select_related("cohort__programme").order_by("starts_at")
 
 
-def staff_eligible_for(cohort):
-    """Current staff whom the cohort's rules admit (the staff-side twin of `Cohort.eligible_for`)."""
+def get_calendar_feed(token: str) -> CalendarFeed:
+    """The feed with this token, or Http404.
+
+    Reached without a session, so outside any institution: the token is the only credential,
+    and this lookup by it is the one unscoped query; the caller then enters the owner's
+    institution (`feed.user.profile.institution_id`, loaded here).
+    """
+    with across_institutions():
+        feed = CalendarFeed.objects.select_related("user__profile").filter(token=token, user__is_active=True).first()
+    if feed is None:
+        raise Http404("No such calendar.")
+    return feed
+
+
+# --- Eligible staff (the staff side of a cohort's rules) ----------------------------------------
+
+
+def staff_eligible_for(cohort: Cohort) -> QuerySet[StaffProfile]:
+    """Current staff whom the cohort's rules admit (the staff-side twin of `Cohort.eligible_for`).
+
+    A programme opened to partners admits the partners' staff too: an explicitly unscoped query,
+    narrowed in SQL to the running institution and the partners it lists.
+    """
     programme = cohort.programme
     institutions = Q(institution_id=programme.institution_id)
     if programme.open_to_partners:
@@ -168,7 +327,8 @@ def staff_eligible_for(cohort):
                 )
             )
         )
-    queryset = StaffProfile.objects.current().filter(institutions, user__is_active=True)
+    with across_institutions():
+        queryset = StaffProfile.objects.current().filter(institutions, user__is_active=True)
     if cohort.min_level is not None:
         queryset = queryset.filter(grade__level__gte=cohort.min_level)
     if cohort.max_level is not None:
@@ -182,10 +342,64 @@ def staff_eligible_for(cohort):
     return queryset
 
 
-def completed_programmes(profile):
-    """The person's completed programmes, newest first, for their record (e.g. the staff profile page)."""
-    return (
-        Application.objects.filter(applicant=profile, state=Application.State.COMPLETED)
-        .select_related("cohort__programme")
-        .order_by("-cohort__ends_on")
+def line_managers_of_staff_eligible_for(cohort: Cohort) -> QuerySet[StaffProfile]:
+    """The current line managers of the staff eligible for the cohort (partners' included)."""
+    manager_ids = (
+        staff_eligible_for(cohort).filter(line_manager__isnull=False).values_list("line_manager_id", flat=True)
     )
+    with across_institutions():  # the managers of the eligible staff above, wherever they work
+        return StaffProfile.objects.current().filter(pk__in=manager_ids).select_related("user", "institution")
+
+
+def managers_told(cohort: Cohort, manager_ids: Any) -> QuerySet[ManagerNotice]:
+    return ManagerNotice.objects.filter(cohort=cohort, manager_id__in=manager_ids)
+
+
+# --- Due work, for the daily beat jobs (run across institutions, then fanned out) -----------------
+
+
+def institution_id_of(model: type[models.Model], pk: Any) -> int | None:
+    """The institution a task about one row must enter, before it can read the row in its scope.
+
+    The one unscoped read a task makes: the base manager, for the institution id alone.
+    """
+    path = model._default_manager.institution_path  # type: ignore[attr-defined]
+    return model._base_manager.filter(pk=pk).values_list(path, flat=True).first()
+
+
+def cohorts_opened_recently(today: date) -> QuerySet[Cohort]:
+    """Cohorts that opened in the last 3 days and are still open (notify_managers_of_open_cohorts)."""
+    # Uses cohort_opens_on_idx.
+    return Cohort.objects.filter(
+        opens_on__lte=today, opens_on__gte=today - timedelta(days=MANAGER_NOTICE_DAYS), closes_on__gte=today
+    )
+
+
+def cohorts_closing_soon(today: date) -> QuerySet[Cohort]:
+    """Cohorts whose window closes within 3 days (remind_window_closing)."""
+    # Uses cohort_closes_on_idx.
+    return Cohort.objects.filter(
+        opens_on__lte=today, closes_on__gte=today, closes_on__lte=today + timedelta(days=WINDOW_CLOSING_DAYS)
+    )
+
+
+def endorsements_waiting(*, today: date | None = None) -> QuerySet[Application]:
+    """Applications waiting for the line manager for more than 3 working days (remind_endorsements_waiting)."""
+    # Uses the partial index application_awaiting_idx (state = awaiting_endorsement, by submitted_at).
+    today = today or timezone.localdate()
+    cutoff = working_days_before(today, ENDORSEMENT_WAITING_WORKING_DAYS)
+    cutoff_at = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
+    return Application.objects.filter(
+        state=Application.State.AWAITING_ENDORSEMENT, submitted_at__lt=cutoff_at, applicant__line_manager__isnull=False
+    ).select_related("applicant__user", "applicant__line_manager__user", "cohort__programme")
+
+
+def sessions_starting_on(day: date) -> QuerySet[Session]:
+    """Sessions that start on `day`, local time (remind_sessions_tomorrow)."""
+    # Uses session_starts_at_idx.
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return Session.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+
+
+def participants_to_remind(session: Session) -> QuerySet[Application]:
+    return session.cohort.applications.filter(state__in=Application.HOLDS_PLACE).select_related("applicant__user")

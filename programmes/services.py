@@ -1,87 +1,46 @@
 """Writes to programmes: applications and their workflow, attendance, completion, evaluations, notices.
 
-Every change of an application's status goes through `_move`, which refuses anything not in
-`Application.TRANSITIONS` and records an ApplicationTransition row. Places are given out only
-while the cohort row is locked (`select_for_update`), so two programme managers accepting at
-the same moment, or a rush on a first-come cohort, can never take more places than there are.
+Every change of an application's status goes through `core.workflow.transition` along
+`Application.workflow`, which refuses a move the workflow does not list or the person may not
+make, and records an ApplicationTransition row. Places are given out only while the cohort row
+is locked (`select_for_update`), so two programme managers accepting at the same moment, or a
+rush on a first-come cohort, can never take more places than there are. Outbox rows are
+written inside the same transaction as the change, so a crash after the commit loses no message.
 """
 
 import math
-from datetime import datetime, time, timedelta
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.workflow import TransitionRecord, transition
 from notifications.services import notification_enqueue
 from people import roles
-from people.models import StaffProfile
+from people.models import Institution
 
 from . import notifications as kinds
-from .models import Application, ApplicationTransition, Attendance, CalendarFeed, Cohort, Evaluation, ManagerNotice
-from .selectors import staff_eligible_for
+from . import rules
+from .models import Application, Attendance, CalendarFeed, Cohort, Evaluation, ManagerNotice, Programme, Session
+from .selectors import line_managers_of_staff_eligible_for, participants_to_remind, staff_eligible_for
 
 State = Application.State
+# Saved with every move, so "last changed" still follows the status.
+TOUCHED = ("updated_at",)
 
 
 class CohortFull(ValidationError):
     """No place is left in the cohort."""
 
 
-# --- Permission checks (who may change what) -------------------------------------------------
-
-
-def can_run(user, programme):
-    """Programme managers run their own institution's programmes, and only those."""
-    return (
-        roles.is_programme_manager(user)
-        and roles.has_profile(user)
-        and programme.institution_id == user.profile.institution_id
-    )
-
-
-def require_run(user, programme):
-    if not can_run(user, programme):
-        raise PermissionDenied("Only the programme managers of the programme's institution may do this.")
-
-
-def is_line_manager_of_applicant(user, application):
-    return roles.has_profile(user) and application.applicant.line_manager_id == user.profile.pk
-
-
-# --- The state machine ------------------------------------------------------------------------
-
-
-def _check_move(application, to_state):
-    """Raise ValidationError unless the workflow allows this application to move to `to_state`."""
-    from_state = application.state if application.pk else None
-    if to_state not in Application.TRANSITIONS.get(from_state, set()):
-        current = Application.State(from_state).label if from_state else "new"
-        raise ValidationError(
-            f"An application that is “{current}” cannot become “{Application.State(to_state).label}”."
-        )
-    return from_state
-
-
-def _move(application, to_state, *, by, reason="", at=None):
-    """Move the application to `to_state` if the workflow allows it, recording who, when and why."""
-    from_state = _check_move(application, to_state)
-    at = at or timezone.now()
-    application.state = to_state
-    if to_state == State.WAITLISTED:
-        application.waitlisted_at = at
-    application.save()
-    return ApplicationTransition.objects.create(
-        application=application, from_state=from_state or "", to_state=to_state, by=by, at=at, reason=reason
-    )
-
-
-def _lock_cohort(cohort_id):
+def _lock_cohort(cohort_id: int) -> Cohort:
     """Lock the cohort row until the transaction ends: the one gate every place allocation passes."""
     return Cohort.objects.select_for_update(of=("self",)).select_related("programme").get(pk=cohort_id)
 
 
-def _lock_application(application):
+def _lock_application(application: Application) -> Application:
     """Re-read the application under a row lock, so a decision is made on its current status."""
     return (
         Application.objects.select_for_update(of=("self",))
@@ -90,46 +49,52 @@ def _lock_application(application):
     )
 
 
-def _places_taken(cohort):
+def _places_taken(cohort: Cohort) -> int:
     return cohort.applications.filter(state__in=Application.HOLDS_PLACE).count()
 
 
-def _notify_status(application, transition):
-    """Tell the applicant their application changed status (once per transition)."""
-    applicant = application.applicant
-    transaction.on_commit(
-        lambda: notification_enqueue(
-            recipient=applicant.user,
-            kind=kinds.APPLICATION_STATUS.key,
-            idempotency_key=f"programmes.application_status:{transition.pk}",
-            context={
-                "programme": str(application.cohort.programme),
-                "cohort": application.cohort.name,
-                "status": Application.State(transition.to_state).label,
-                "reason": transition.reason,
-            },
-            link=application.get_absolute_url(),
-        )
+def _notify_status(application: Application, record: TransitionRecord) -> None:
+    """Tell the applicant their application changed status (once per transition), in this transaction."""
+    notification_enqueue(
+        recipient=application.applicant.user,
+        kind=kinds.APPLICATION_STATUS.key,
+        idempotency_key=f"programmes.application_status:{record.pk}",
+        context={
+            "programme": str(application.cohort.programme),
+            "cohort": application.cohort.name,
+            "status": Application.State(record.to_state).label,
+            "reason": record.reason,
+        },
+        link=application.get_absolute_url(),
     )
 
 
-def _allocate_first_come(application, *, by):
+def _waitlist(application: Application, *, by: Any, reason: str) -> TransitionRecord:
+    application.waitlisted_at = timezone.now()
+    return transition(application, State.WAITLISTED, by=by, reason=reason, update_fields=(*TOUCHED, "waitlisted_at"))
+
+
+def _allocate_first_come(application: Application) -> TransitionRecord:
     """Give a first-come applicant a place if one is left, else the waiting list or a refusal.
 
-    Call with the cohort row locked.
+    The portal itself makes this move (by=None). Call with the cohort row locked.
     """
     cohort = application.cohort
     if _places_taken(cohort) < cohort.capacity:
-        return _move(application, State.ACCEPTED, by=by, reason="First come, first served: a place was free.")
+        reason = "First come, first served: a place was free."
+        return transition(application, State.ACCEPTED, by=None, reason=reason, update_fields=TOUCHED)
     if cohort.waiting_list:
-        return _move(application, State.WAITLISTED, by=by, reason="First come, first served: the cohort is full.")
-    return _move(application, State.DECLINED, by=by, reason="First come, first served: the cohort is full.")
+        return _waitlist(application, by=None, reason="First come, first served: the cohort is full.")
+    reason = "First come, first served: the cohort is full."
+    return transition(application, State.DECLINED, by=None, reason=reason, update_fields=TOUCHED)
 
 
 # --- Applying ---------------------------------------------------------------------------------
 
 
-def application_submit(*, cohort, applicant, statement, answers=None, today=None):
+def application_submit(
+    *, cohort: Cohort, applicant: Any, statement: str, answers: dict | None = None, today=None
+) -> Application:
     """Apply to a cohort, or raise ValidationError saying why not (and save nothing).
 
     Refuses outside the application window, when ineligible, a second application to the same
@@ -168,26 +133,27 @@ def application_submit(*, cohort, applicant, statement, answers=None, today=None
         try:
             with transaction.atomic():
                 if manager is None:
-                    transition = _move(
+                    record = transition(
                         application,
                         State.ENDORSED,
                         by=applicant.user,
                         reason="No line manager recorded in the portal: sent straight to the programme manager.",
                     )
                 else:
-                    transition = _move(application, State.AWAITING_ENDORSEMENT, by=applicant.user)
+                    record = transition(application, State.AWAITING_ENDORSEMENT, by=applicant.user)
         except IntegrityError:
             raise ValidationError("You have already applied to this cohort.") from None
         if manager is not None:
-            transaction.on_commit(lambda: _notify_endorsement_requested(application))
+            _notify_endorsement_requested(application)
         elif first_come:
-            transition = _allocate_first_come(application, by=None)
-            _notify_status(application, transition)
+            record = _allocate_first_come(application)
+            _notify_status(application, record)
     return application
 
 
-def _notify_endorsement_requested(application):
+def _notify_endorsement_requested(application: Application) -> None:
     manager = application.line_manager
+    assert manager is not None
     notification_enqueue(
         recipient=manager.user,
         kind=kinds.ENDORSEMENT_REQUESTED.key,
@@ -204,85 +170,87 @@ def _notify_endorsement_requested(application):
 # --- The line manager's endorsement -----------------------------------------------------------
 
 
-def application_endorse(*, application, by, reason=""):
+def application_endorse(*, application: Application, by: Any, reason: str = "") -> Application:
     """The applicant's line manager endorses; a first-come cohort then gives a place at once."""
     with transaction.atomic():
         _lock_cohort(application.cohort_id)
         application = _lock_application(application)
-        if not is_line_manager_of_applicant(by, application):
-            raise PermissionDenied("Only the applicant's line manager can endorse this application.")
-        transition = _move(application, State.ENDORSED, by=by, reason=reason)
+        rules.require_endorse(by, application)
+        record = transition(application, State.ENDORSED, by=by, reason=reason, update_fields=TOUCHED)
         if application.cohort.selection == Cohort.Selection.FIRST_COME:
-            transition = _allocate_first_come(application, by=None)
-        _notify_status(application, transition)
+            record = _allocate_first_come(application)
+        _notify_status(application, record)
     return application
 
 
-def application_decline_endorsement(*, application, by, reason):
+def application_decline_endorsement(*, application: Application, by: Any, reason: str) -> Application:
     """The line manager declines to endorse, with a reason the applicant sees."""
     if not reason.strip():
         raise ValidationError("Please give the applicant a reason.")
     with transaction.atomic():
         application = _lock_application(application)
-        if not is_line_manager_of_applicant(by, application):
-            raise PermissionDenied("Only the applicant's line manager can decline to endorse this application.")
-        transition = _move(application, State.ENDORSEMENT_DECLINED, by=by, reason=reason.strip())
-        _notify_status(application, transition)
+        rules.require_decline_endorsement(by, application)
+        record = transition(
+            application, State.ENDORSEMENT_DECLINED, by=by, reason=reason.strip(), update_fields=TOUCHED
+        )
+        _notify_status(application, record)
     return application
 
 
 # --- The programme manager's decision ---------------------------------------------------------
 
 
-def application_accept(*, application, by, reason=""):
+def application_accept(*, application: Application, by: Any, reason: str = "") -> Application:
     """Give the applicant a place, or raise CohortFull; never more places than the capacity.
 
     Locks the cohort row first, so concurrent acceptances queue and each one counts the places
     taken after the previous one committed.
     """
-    require_run(by, application.cohort.programme)
+    rules.require_decide(by, application)
     with transaction.atomic():
         cohort = _lock_cohort(application.cohort_id)
         application = _lock_application(application)
-        _check_move(application, State.ACCEPTED)
-        if _places_taken(cohort) >= cohort.capacity:
+        record = transition(application, State.ACCEPTED, by=by, reason=reason, update_fields=TOUCHED)
+        if _places_taken(cohort) > cohort.capacity:  # counts this one: the move is rolled back
             raise CohortFull(f"{cohort} is full: all {cohort.capacity} places are taken.")
-        transition = _move(application, State.ACCEPTED, by=by, reason=reason)
-        _notify_status(application, transition)
+        _notify_status(application, record)
     return application
 
 
-def application_waitlist(*, application, by, reason=""):
-    require_run(by, application.cohort.programme)
+def application_waitlist(*, application: Application, by: Any, reason: str = "") -> Application:
+    rules.require_decide(by, application)
     with transaction.atomic():
         application = _lock_application(application)
         if not application.cohort.waiting_list:
             raise ValidationError("This cohort has no waiting list.")
-        transition = _move(application, State.WAITLISTED, by=by, reason=reason)
-        _notify_status(application, transition)
+        record = _waitlist(application, by=by, reason=reason)
+        _notify_status(application, record)
     return application
 
 
-def application_decline(*, application, by, reason=""):
-    require_run(by, application.cohort.programme)
+def application_decline(*, application: Application, by: Any, reason: str = "") -> Application:
+    rules.require_decide(by, application)
     with transaction.atomic():
         application = _lock_application(application)
-        transition = _move(application, State.DECLINED, by=by, reason=reason)
-        _notify_status(application, transition)
+        record = transition(application, State.DECLINED, by=by, reason=reason, update_fields=TOUCHED)
+        _notify_status(application, record)
     return application
 
 
 DECISIONS = {"accept": application_accept, "waitlist": application_waitlist, "decline": application_decline}
 
 
-def applications_decide(*, applications, decision, by, reason=""):
+def applications_decide(
+    *, applications: Any, decision: str, by: Any, reason: str = ""
+) -> tuple[list[Application], list[tuple[Application, str]]]:
     """Apply one decision to several applications; each is its own transaction.
 
     Returns (done, refused) where refused is a list of (application, message): a full cohort
     stops further acceptances but the ones already made stand.
     """
     service = DECISIONS[decision]
-    done, refused = [], []
+    done: list[Application] = []
+    refused: list[tuple[Application, str]] = []
     for application in applications:
         try:
             done.append(service(application=application, by=by, reason=reason))
@@ -294,21 +262,20 @@ def applications_decide(*, applications, decision, by, reason=""):
 # --- Withdrawal and the waiting list ----------------------------------------------------------
 
 
-def application_withdraw(*, application, by, reason=""):
+def application_withdraw(*, application: Application, by: Any, reason: str = "") -> Application:
     """The applicant withdraws; a place they held goes to the next on the waiting list."""
     with transaction.atomic():
         cohort = _lock_cohort(application.cohort_id)
         application = _lock_application(application)
-        if not roles.has_profile(by) or application.applicant_id != by.profile.pk:
-            raise PermissionDenied("Only the applicant can withdraw their application.")
+        rules.require_withdraw(by, application)
         held_place = application.state in Application.HOLDS_PLACE
-        _move(application, State.WITHDRAWN, by=by, reason=reason)
+        transition(application, State.WITHDRAWN, by=by, reason=reason, update_fields=TOUCHED)
         if held_place:
             _offer_freed_place(cohort)
     return application
 
 
-def _offer_freed_place(cohort):
+def _offer_freed_place(cohort: Cohort) -> Application | None:
     """Give a freed place to whoever has waited longest on the list. Call with the cohort locked."""
     if _places_taken(cohort) >= cohort.capacity:
         return None
@@ -320,17 +287,19 @@ def _offer_freed_place(cohort):
     )
     if following is None:
         return None
-    transition = _move(
-        following, State.ACCEPTED, by=None, reason="A place freed up and you were next on the waiting list."
+    record = transition(
+        following,
+        State.ACCEPTED,
+        by=None,
+        reason="A place freed up and you were next on the waiting list.",
+        update_fields=TOUCHED,
     )
-    transaction.on_commit(
-        lambda: notification_enqueue(
-            recipient=following.applicant.user,
-            kind=kinds.PLACE_OFFERED.key,
-            idempotency_key=f"programmes.place_offered:{transition.pk}",
-            context={"programme": str(cohort.programme), "cohort": cohort.name},
-            link=following.get_absolute_url(),
-        )
+    notification_enqueue(
+        recipient=following.applicant.user,
+        kind=kinds.PLACE_OFFERED.key,
+        idempotency_key=f"programmes.place_offered:{record.pk}",
+        context={"programme": str(cohort.programme), "cohort": cohort.name},
+        link=following.get_absolute_url(),
     )
     return following
 
@@ -338,10 +307,9 @@ def _offer_freed_place(cohort):
 # --- Setting up programmes and cohorts --------------------------------------------------------
 
 
-def programme_save(*, form, institution, by):
+def programme_save(*, form: Any, institution: Institution, by: Any) -> Programme:
     """Create or change a programme of the user's institution from a validated form."""
-    if not roles.is_programme_manager(by) or not roles.has_profile(by) or by.profile.institution_id != institution.pk:
-        raise PermissionDenied("Only the institution's programme managers set up programmes.")
+    rules.require_set_up_programmes(by, institution)
     with transaction.atomic():
         programme = form.save(commit=False)
         programme.institution = institution
@@ -349,9 +317,9 @@ def programme_save(*, form, institution, by):
     return programme
 
 
-def cohort_save(*, form, programme, by):
+def cohort_save(*, form: Any, programme: Programme, by: Any) -> Cohort:
     """Create or change a cohort; its places never drop below those taken, and new places go to the waiting list."""
-    require_run(by, programme)
+    rules.require_run(by, programme)
     with transaction.atomic():
         cohort = form.save(commit=False)
         cohort.programme = programme
@@ -373,9 +341,9 @@ def cohort_save(*, form, programme, by):
 # --- Sessions, attendance and completion ------------------------------------------------------
 
 
-def session_save(*, form, cohort, by):
+def session_save(*, form: Any, cohort: Cohort, by: Any) -> Session:
     """Save a session form for the cohort."""
-    require_run(by, cohort.programme)
+    rules.require_run(by, cohort)
     with transaction.atomic():
         session = form.save(commit=False)
         session.cohort = cohort
@@ -383,10 +351,12 @@ def session_save(*, form, cohort, by):
     return session
 
 
-def attendance_record(*, session, present_application_ids, by, now=None):
+def attendance_record(
+    *, session: Session, present_application_ids: Any, by: Any, now: datetime | None = None
+) -> list[Application]:
     """Save the register of one session, then complete whoever now meets the attendance rule."""
     cohort = session.cohort
-    require_run(by, cohort.programme)
+    rules.require_run(by, cohort)
     present_ids = set(present_application_ids)
     now = now or timezone.now()
     with transaction.atomic():
@@ -404,11 +374,11 @@ def attendance_record(*, session, present_application_ids, by, now=None):
     return completed
 
 
-def attendance_needed(cohort, session_count):
+def attendance_needed(cohort: Cohort, session_count: int) -> int:
     return math.ceil(session_count * cohort.programme.attendance_rule_percent / 100)
 
 
-def cohort_record_completions(*, cohort, by):
+def cohort_record_completions(*, cohort: Cohort, by: Any) -> list[Application]:
     """Mark complete every accepted participant who attended enough of the cohort's sessions."""
     session_count = cohort.sessions.count()
     if session_count == 0:
@@ -418,11 +388,12 @@ def cohort_record_completions(*, cohort, by):
     for application in cohort.applications.filter(state=State.ACCEPTED).select_related("cohort__programme"):
         attended = application.attendance.filter(present=True).count()
         if attended >= needed:
-            _move(
+            transition(
                 application,
                 State.COMPLETED,
                 by=by,
                 reason=f"Attended {attended} of {session_count} sessions (needed {needed}).",
+                update_fields=TOUCHED,
             )
             completed.append(application)
     return completed
@@ -431,17 +402,17 @@ def cohort_record_completions(*, cohort, by):
 # --- Evaluations ------------------------------------------------------------------------------
 
 
-def evaluation_questions_for(user, application):
+def evaluation_questions_for(user: Any, application: Application) -> list[str]:
     """The evaluation questions this user may still answer about this application."""
     if not roles.has_profile(user):
         return []
     answered = {evaluation.question for evaluation in application.evaluations.all()}
-    questions = []
-    is_applicant = application.applicant_id == user.profile.pk
+    questions: list[str] = []
+    is_applicant = rules.is_applicant(user, application)
     if application.state == State.COMPLETED:
         if is_applicant:
             questions.append(Evaluation.Question.CAREER)
-        if is_line_manager_of_applicant(user, application):
+        if rules.is_applicants_line_manager(user, application):
             questions.append(Evaluation.Question.PERFORMANCE)
     if (
         is_applicant
@@ -453,7 +424,9 @@ def evaluation_questions_for(user, application):
     return [question for question in questions if question not in answered]
 
 
-def evaluation_submit(*, application, question, by, answer, comment=""):
+def evaluation_submit(
+    *, application: Application, question: str, by: Any, answer: bool, comment: str = ""
+) -> Evaluation:
     if question not in evaluation_questions_for(by, application):
         raise PermissionDenied("You cannot answer this evaluation question for this application.")
     try:
@@ -468,26 +441,22 @@ def evaluation_submit(*, application, question, by, answer, comment=""):
 # --- The calendar feed ------------------------------------------------------------------------
 
 
-def calendar_feed_for(*, user):
+def calendar_feed_for(*, user: Any) -> CalendarFeed:
     feed, _ = CalendarFeed.objects.get_or_create(user=user)
     return feed
 
 
-def calendar_feed_reset(*, user):
+def calendar_feed_reset(*, user: Any) -> CalendarFeed:
     """Give the user a new private address; the old one stops working at once."""
     with transaction.atomic():
         CalendarFeed.objects.filter(user=user).delete()
         return CalendarFeed.objects.create(user=user)
 
 
-# --- Notices and reminders (called by the daily beat jobs) ------------------------------------
-
-MANAGER_NOTICE_DAYS = 3  # 4B: managers told within 3 days of a programme opening
-WINDOW_CLOSING_DAYS = 3
-ENDORSEMENT_WAITING_WORKING_DAYS = 3
+# --- Notices and reminders (called by the daily beat jobs' fanned-out tasks) ------------------
 
 
-def cohort_notify_managers(*, cohort_id, now=None):
+def cohort_notify_managers(*, cohort_id: int, now: datetime | None = None) -> int:
     """Tell the line managers of everyone eligible for the cohort that it is open; each once (4B).
 
     Records a ManagerNotice for each manager told, so the action plan can measure the delay.
@@ -495,12 +464,8 @@ def cohort_notify_managers(*, cohort_id, now=None):
     """
     now = now or timezone.now()
     cohort = Cohort.objects.select_related("programme__institution").get(pk=cohort_id)
-    manager_ids = (
-        staff_eligible_for(cohort).filter(line_manager__isnull=False).values_list("line_manager_id", flat=True)
-    )
-    managers = StaffProfile.objects.current().filter(pk__in=manager_ids).select_related("user", "institution")
     told = 0
-    for manager in managers:
+    for manager in line_managers_of_staff_eligible_for(cohort):
         with transaction.atomic():
             _, created = ManagerNotice.objects.get_or_create(
                 cohort=cohort, manager=manager, defaults={"notified_at": now}
@@ -524,7 +489,7 @@ def cohort_notify_managers(*, cohort_id, now=None):
     return told
 
 
-def cohort_remind_window_closing(*, cohort_id):
+def cohort_remind_window_closing(*, cohort_id: int) -> int:
     """Remind eligible staff who have not applied that the window closes soon (optional kind)."""
     cohort = Cohort.objects.select_related("programme").get(pk=cohort_id)
     applied = cohort.applications.values("applicant_id")
@@ -542,27 +507,9 @@ def cohort_remind_window_closing(*, cohort_id):
     return sent
 
 
-def working_days_before(day, count):
-    """The date `count` working days (Monday to Friday) before `day`."""
-    while count > 0:
-        day -= timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
-
-
-def endorsements_waiting(*, today=None):
-    """Applications waiting for the line manager for more than 3 working days."""
-    today = today or timezone.localdate()
-    cutoff = working_days_before(today, ENDORSEMENT_WAITING_WORKING_DAYS)
-    cutoff_at = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
-    return Application.objects.filter(
-        state=State.AWAITING_ENDORSEMENT, submitted_at__lt=cutoff_at, applicant__line_manager__isnull=False
-    ).select_related("applicant__user", "applicant__line_manager__user", "cohort__programme")
-
-
-def application_remind_endorsement(*, application):
+def application_remind_endorsement(*, application: Application) -> Any:
     manager = application.applicant.line_manager
+    assert manager is not None  # endorsements_waiting finds only applicants with a line manager
     return notification_enqueue(
         recipient=manager.user,
         kind=kinds.ENDORSEMENT_WAITING.key,
@@ -572,17 +519,12 @@ def application_remind_endorsement(*, application):
     )
 
 
-def session_remind_participants(*, session_id):
+def session_remind_participants(*, session_id: int) -> int:
     """Remind the accepted participants of a session that it is tomorrow."""
-    from .models import Session
-
     session = Session.objects.select_related("cohort__programme").get(pk=session_id)
-    participants = session.cohort.applications.filter(state__in=Application.HOLDS_PLACE).select_related(
-        "applicant__user"
-    )
     sent = 0
     starts = timezone.localtime(session.starts_at)
-    for application in participants:
+    for application in participants_to_remind(session):
         if notification_enqueue(
             recipient=application.applicant.user,
             kind=kinds.SESSION_TOMORROW.key,

@@ -1,85 +1,80 @@
-"""Daily beat jobs of programmes: each finds due work in the database and fans out one task per item.
+"""Daily beat jobs of programmes: each finds due work across institutions and fans out one task per item.
 
-The outbox's idempotency keys (and ManagerNotice's unique row) make a second run, a retry or two
-workers at once send nothing twice.
+A beat job runs across institutions (it decides who gets work, with the due-work queries in
+`selectors`) and fans out with `core.jobs.fan_out`; each fanned-out task takes an id and
+enters the institution of that row before calling a service. The outbox's idempotency keys
+(and ManagerNotice's unique row) make a second run, a retry or two workers at once send
+nothing twice. Every task retries for real (`retrying_task`).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-from celery import shared_task
 from django.utils import timezone
 
-from . import services
-from .models import Cohort, Session
+from core.jobs import fan_out, retrying_task
+from core.tenancy import across_institutions, in_institution
+
+from . import selectors, services
+from .models import Application, Cohort, Session
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+def _in_institution_of(model, pk):
+    """Enter the institution of the row a fanned-out task works on."""
+    return in_institution(selectors.institution_id_of(model, pk))
+
+
+@retrying_task
 def notify_managers_of_open_cohorts():
     """Daily (4B): for each cohort that opened in the last 3 days, tell eligible staff's managers."""
-    today = timezone.localdate()
-    cohort_ids = list(
-        Cohort.objects.filter(
-            opens_on__lte=today,
-            opens_on__gte=today - timedelta(days=services.MANAGER_NOTICE_DAYS),
-            closes_on__gte=today,
-        ).values_list("pk", flat=True)
-    )
-    for cohort_id in cohort_ids:
-        notify_managers_of_cohort.delay(cohort_id)
-    return len(cohort_ids)
+    with across_institutions():
+        return fan_out(notify_managers_of_cohort, selectors.cohorts_opened_recently(timezone.localdate()))
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def notify_managers_of_cohort(cohort_id):
-    return services.cohort_notify_managers(cohort_id=cohort_id)
+    with _in_institution_of(Cohort, cohort_id):
+        return services.cohort_notify_managers(cohort_id=cohort_id)
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def remind_window_closing():
     """Daily: cohorts closing within 3 days remind eligible staff who have not applied (once each)."""
-    today = timezone.localdate()
-    cohort_ids = list(
-        Cohort.objects.filter(
-            opens_on__lte=today,
-            closes_on__gte=today,
-            closes_on__lte=today + timedelta(days=services.WINDOW_CLOSING_DAYS),
-        ).values_list("pk", flat=True)
-    )
-    for cohort_id in cohort_ids:
-        remind_window_closing_for_cohort.delay(cohort_id)
-    return len(cohort_ids)
+    with across_institutions():
+        return fan_out(remind_window_closing_for_cohort, selectors.cohorts_closing_soon(timezone.localdate()))
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def remind_window_closing_for_cohort(cohort_id):
-    return services.cohort_remind_window_closing(cohort_id=cohort_id)
+    with _in_institution_of(Cohort, cohort_id):
+        return services.cohort_remind_window_closing(cohort_id=cohort_id)
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def remind_endorsements_waiting():
     """Daily: remind line managers of applications waiting more than 3 working days (once each)."""
-    sent = 0
-    for application in services.endorsements_waiting():
-        if services.application_remind_endorsement(application=application) is not None:
-            sent += 1
-    return sent
+    with across_institutions():
+        return fan_out(remind_endorsement, selectors.endorsements_waiting())
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
+def remind_endorsement(application_id):
+    with _in_institution_of(Application, application_id):
+        application = selectors.endorsements_waiting().filter(pk=application_id).first()
+        if application is None:  # endorsed (or withdrawn) since the scan
+            return None
+        return services.application_remind_endorsement(application=application)
+
+
+@retrying_task
 def remind_sessions_tomorrow():
     """Daily: remind participants of each session that starts tomorrow (local time)."""
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    start = timezone.make_aware(datetime.combine(tomorrow, time.min))
-    session_ids = list(
-        Session.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1)).values_list(
-            "pk", flat=True
+    with across_institutions():
+        return fan_out(
+            remind_session_participants, selectors.sessions_starting_on(timezone.localdate() + timedelta(days=1))
         )
-    )
-    for session_id in session_ids:
-        remind_session_participants.delay(session_id)
-    return len(session_ids)
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def remind_session_participants(session_id):
-    return services.session_remind_participants(session_id=session_id)
+    with _in_institution_of(Session, session_id):
+        return services.session_remind_participants(session_id=session_id)

@@ -2,18 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.access import allowed
+from core.forms import add_service_errors
+from core.tenancy import in_institution
 from people import roles
 from people.models import Institution
 
-from . import calendar, exports, selectors, services
+from . import calendar, exports, rules, selectors, services
 from .forms import (
     ApplicantFilterForm,
     ApplicationForm,
@@ -27,16 +29,10 @@ from .forms import (
     RegisterForm,
     SessionForm,
 )
-from .models import Application, Attendance, CalendarFeed, Programme
+from .models import Application
 
 CATALOGUE_PAGE_SIZE = 20
 APPLICANTS_PAGE_SIZE = 50
-
-
-def _require_programme_manager(user):
-    roles.require_profile(user)
-    if not roles.is_programme_manager(user):
-        raise PermissionDenied("Only programme managers run programmes.")
 
 
 def _query_without_page(request):
@@ -71,7 +67,7 @@ def programme_detail(request, pk):
     profile = roles.require_profile(request.user)
     programme = selectors.get_programme_for_user(request.user, pk)
     today = timezone.localdate()
-    mine = {a.cohort_id: a for a in Application.objects.filter(applicant=profile, cohort__programme=programme)}
+    mine = selectors.my_applications_to(profile, programme)
     cohorts = []
     for cohort in selectors.cohorts_of(programme):
         cohorts.append(
@@ -84,10 +80,9 @@ def programme_detail(request, pk):
                 "application": mine.get(cohort.pk),
             }
         )
+    can_run = allowed(request.user, "programmes.run_programme", programme)
     return render(
-        request,
-        "programmes/programme_detail.html",
-        {"programme": programme, "cohorts": cohorts, "can_run": services.can_run(request.user, programme)},
+        request, "programmes/programme_detail.html", {"programme": programme, "cohorts": cohorts, "can_run": can_run}
     )
 
 
@@ -101,11 +96,12 @@ def apply(request, pk):
     form = ApplicationForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.application_submit(
-                cohort=cohort, applicant=profile, statement=form.cleaned_data["statement"], answers=form.answers()
-            )
+            with selectors.shared_with(request.user, cohort.programme):
+                application = services.application_submit(
+                    cohort=cohort, applicant=profile, statement=form.cleaned_data["statement"], answers=form.answers()
+                )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             if application.state == Application.State.AWAITING_ENDORSEMENT:
                 messages.success(
@@ -134,29 +130,24 @@ def application_detail(request, pk):
     roles.require_profile(request.user)
     application = selectors.get_application_for_user(request.user, pk)
     user = request.user
-    is_applicant = application.applicant_id == user.profile.pk
-    can_endorse = (
-        services.is_line_manager_of_applicant(user, application)
-        and application.state == Application.State.AWAITING_ENDORSEMENT
-    )
-    can_decide = services.can_run(user, application.cohort.programme) and any(
-        application.can_move_to(s) for s in (Application.State.ACCEPTED, Application.State.DECLINED)
-    )
-    questions = services.evaluation_questions_for(user, application)
-    return render(
-        request,
-        "programmes/application_detail.html",
-        {
-            "application": application,
-            "history": selectors.application_history(application),
-            "is_applicant": is_applicant,
-            "can_withdraw": is_applicant and application.can_move_to(Application.State.WITHDRAWN),
-            "endorsement_form": EndorsementForm() if can_endorse else None,
-            "decision_form": DecisionForm() if can_decide else None,
-            "evaluation_forms": [(q, EvaluationForm(initial={"question": q.value})) for q in questions],
-            "evaluations": application.evaluations.select_related("respondent__user"),
-        },
-    )
+    may = Application.workflow.may
+    can_decide = any(may(user, application, s) for s in (Application.State.ACCEPTED, Application.State.DECLINED))
+    with selectors.shared_with(user, application.cohort.programme):
+        questions = services.evaluation_questions_for(user, application)
+        return render(
+            request,
+            "programmes/application_detail.html",
+            {
+                "application": application,
+                "history": selectors.application_history(application),
+                "is_applicant": rules.is_applicant(user, application),
+                "can_withdraw": may(user, application, Application.State.WITHDRAWN),
+                "endorsement_form": EndorsementForm() if may(user, application, Application.State.ENDORSED) else None,
+                "decision_form": DecisionForm() if can_decide else None,
+                "evaluation_forms": [(q, EvaluationForm(initial={"question": q.value})) for q in questions],
+                "evaluations": selectors.evaluations_of(application),
+            },
+        )
 
 
 @login_required
@@ -164,7 +155,10 @@ def application_detail(request, pk):
 def application_withdraw(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
     try:
-        services.application_withdraw(application=application, by=request.user, reason=request.POST.get("reason", ""))
+        with selectors.shared_with(request.user, application.cohort.programme):
+            services.application_withdraw(
+                application=application, by=request.user, reason=request.POST.get("reason", "")
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -181,14 +175,17 @@ def application_endorse(request, pk):
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return redirect(application)
     try:
-        if form.cleaned_data["decision"] == "endorse":
-            services.application_endorse(application=application, by=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, f"You endorsed {application.applicant}'s application.")
-        else:
-            services.application_decline_endorsement(
-                application=application, by=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, f"You declined to endorse {application.applicant}'s application.")
+        with selectors.shared_with(request.user, application.cohort.programme):
+            if form.cleaned_data["decision"] == "endorse":
+                services.application_endorse(
+                    application=application, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, f"You endorsed {application.applicant}'s application.")
+            else:
+                services.application_decline_endorsement(
+                    application=application, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, f"You declined to endorse {application.applicant}'s application.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if request.POST.get("next") == "team":
@@ -200,7 +197,7 @@ def application_endorse(request, pk):
 @require_POST
 def application_decide(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
-    services.require_run(request.user, application.cohort.programme)
+    rules.require_decide(request.user, application)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -222,13 +219,14 @@ def application_evaluate(request, pk):
     form = EvaluationForm(request.POST)
     if form.is_valid():
         try:
-            services.evaluation_submit(
-                application=application,
-                question=form.cleaned_data["question"],
-                by=request.user,
-                answer=form.cleaned_data["answer"] == "yes",
-                comment=form.cleaned_data["comment"],
-            )
+            with selectors.shared_with(request.user, application.cohort.programme):
+                services.evaluation_submit(
+                    application=application,
+                    question=form.cleaned_data["question"],
+                    by=request.user,
+                    answer=form.cleaned_data["answer"] == "yes",
+                    comment=form.cleaned_data["comment"],
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -240,13 +238,11 @@ def application_evaluate(request, pk):
 
 @login_required
 def team_applications(request):
-    profile = roles.require_profile(request.user)
-    if not roles.has_role(request.user, roles.Role.LINE_MANAGER):
-        raise PermissionDenied("This page is for line managers.")
+    rules.require_see_team_applications(request.user)
     return render(
         request,
         "programmes/team.html",
-        {"applications": selectors.team_applications(profile), "endorsement_form": EndorsementForm()},
+        {"applications": selectors.team_applications(request.user.profile), "endorsement_form": EndorsementForm()},
     )
 
 
@@ -255,7 +251,7 @@ def team_applications(request):
 
 @login_required
 def run_list(request):
-    _require_programme_manager(request.user)
+    rules.require_run_programmes(request.user)
     cohorts = (
         selectors.cohorts_run_by(request.user)
         .with_accepted_count()
@@ -269,11 +265,9 @@ def run_list(request):
 
 @login_required
 def cohort_run(request, pk):
-    _require_programme_manager(request.user)
+    rules.require_run_programmes(request.user)
     cohort = selectors.get_cohort_to_run(request.user, pk)
-    institutions = Institution.objects.filter(pk__in=cohort.applications.values("applicant__institution")).order_by(
-        "short_name"
-    )
+    institutions = selectors.applicant_institutions(cohort)
     filters = ApplicantFilterForm(request.GET or None, institutions=institutions)
     data = filters.cleaned_data if filters.is_valid() else {}
     applicants = selectors.cohort_applicants(
@@ -302,31 +296,25 @@ def cohort_run(request, pk):
             "filters": filters,
             "form": form,
             "query": _query_without_page(request),
-            "sessions": cohort.sessions.annotate(present_count=Count("attendance", filter=Q(attendance__present=True))),
+            "sessions": selectors.sessions_with_attendance(cohort),
         },
     )
 
 
 @login_required
 def run_programmes(request):
-    _require_programme_manager(request.user)
-    programmes = (
-        Programme.objects.for_institution(request.user.profile.institution)
-        .annotate(cohort_count=Count("cohorts"))
-        .select_related("owner__user")
-        .order_by("title")
-    )
-    page = Paginator(programmes, 30).get_page(request.GET.get("page"))
+    rules.require_run_programmes(request.user)
+    page = Paginator(selectors.programmes_to_run(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "programmes/run_programmes.html", {"page": page})
 
 
 @login_required
 def programme_edit(request, pk=None):
-    _require_programme_manager(request.user)
+    rules.require_run_programmes(request.user)
     institution = request.user.profile.institution
     programme = None
     if pk is not None:
-        programme = get_object_or_404(Programme.objects.for_institution(institution), pk=pk)
+        programme = selectors.get_programme_to_run(request.user, pk)
     form = ProgrammeForm(request.POST or None, instance=programme, institution=institution)
     if request.method == "POST" and form.is_valid():
         saved = services.programme_save(form=form, institution=institution, by=request.user)
@@ -337,20 +325,20 @@ def programme_edit(request, pk=None):
 
 @login_required
 def cohort_edit(request, programme_pk=None, pk=None):
-    _require_programme_manager(request.user)
+    rules.require_run_programmes(request.user)
     institution = request.user.profile.institution
     if pk is not None:
         cohort = selectors.get_cohort_to_run(request.user, pk)
         programme = cohort.programme
     else:
         cohort = None
-        programme = get_object_or_404(Programme.objects.for_institution(institution), pk=programme_pk)
+        programme = selectors.get_programme_to_run(request.user, programme_pk)
     form = CohortForm(request.POST or None, instance=cohort, institution=institution)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.cohort_save(form=form, programme=programme, by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"“{saved.name}” is saved.")
             return redirect("programmes:cohort_run", pk=saved.pk)
@@ -360,7 +348,7 @@ def cohort_edit(request, programme_pk=None, pk=None):
 @login_required
 def cohort_applicants_csv(request, pk):
     """Stream the cohort's applicants (with the page's filters) as CSV."""
-    _require_programme_manager(request.user)
+    rules.require_run_programmes(request.user)
     cohort = selectors.get_cohort_to_run(request.user, pk)
     filters = ApplicantFilterForm(request.GET or None, institutions=Institution.objects.all())
     data = filters.cleaned_data if filters.is_valid() else {}
@@ -374,7 +362,7 @@ def cohort_applicants_csv(request, pk):
 
 @login_required
 def session_create(request, pk):
-    _require_programme_manager(request.user)
+    rules.require_run_programmes(request.user)
     cohort = selectors.get_cohort_to_run(request.user, pk)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -386,10 +374,10 @@ def session_create(request, pk):
 
 @login_required
 def session_register(request, pk):
-    _require_programme_manager(request.user)
+    rules.require_run_programmes(request.user)
     session = selectors.get_session_to_run(request.user, pk)
     participants = selectors.participants_of(session.cohort)
-    present = Attendance.objects.filter(session=session, present=True).values_list("application_id", flat=True)
+    present = selectors.present_at(session)
     form = RegisterForm(request.POST or None, participants=participants, initial={"present": list(present)})
     if request.method == "POST" and form.is_valid():
         try:
@@ -399,7 +387,7 @@ def session_register(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The register is saved.")
             for application in completed:
@@ -440,11 +428,11 @@ def calendar_feed_reset(request):
 
 def calendar_feed(request, token):
     """The private iCalendar feed; the token in the address is the only credential."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
-    if not feed.user.is_active:
-        raise Http404
-    sessions = selectors.sessions_of_user(feed.user)
-    body = calendar.feed_for(feed.user, sessions)
+    feed = selectors.get_calendar_feed(token)
+    # Reached without a session: enter the feed owner's institution, as a request of theirs would.
+    profile = getattr(feed.user, "profile", None)
+    with in_institution(profile.institution_id if profile is not None else None):
+        body = calendar.feed_for(feed.user, selectors.sessions_of_user(feed.user))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="techcareers-programmes.ics"'
     response["Cache-Control"] = "private, max-age=300"

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from core.tenancy import in_institution
 from people.models import StaffProfile, User
 from programmes import services
 from programmes.models import Application, ApplicationTransition, Cohort
@@ -45,7 +46,7 @@ def _endorsed_applications(cohort, institution, count):
     )
 
 
-def _run_at_once(applications, by, *, max_connections):
+def _run_at_once(applications, by, *, max_connections, institution):
     """Start one thread per application; they wait at a barrier and then all call accept together.
 
     A semaphore caps open connections at what the server allows (PostgreSQL's default is 100 in
@@ -57,7 +58,8 @@ def _run_at_once(applications, by, *, max_connections):
 
     def accept(application):
         barrier.wait()
-        with gate:
+        # Each thread is a request: it enters the programme manager's institution, as the middleware does.
+        with gate, in_institution(institution):
             try:
                 services.application_accept(application=application, by=by)
                 outcomes.append("accepted")
@@ -85,7 +87,9 @@ def test_one_hundred_simultaneous_acceptances_fill_exactly_twenty_places(institu
         pytest.skip(f"Only {free} PostgreSQL connections free")
     programme_manager.user.refresh_from_db()
 
-    outcomes, errors = _run_at_once(applications, programme_manager.user, max_connections=min(APPLICANTS, free, 40))
+    outcomes, errors = _run_at_once(
+        applications, programme_manager.user, max_connections=min(APPLICANTS, free, 40), institution=institution
+    )
 
     assert errors == []
     assert outcomes.count("accepted") == PLACES
@@ -108,7 +112,8 @@ def test_a_rush_on_a_first_come_cohort_gives_exactly_its_places(institution):
     def submit(profile):
         barrier.wait()
         try:
-            services.application_submit(cohort=cohort, applicant=profile, statement="Me please")
+            with in_institution(institution):  # each thread is a request of the applicant's institution
+                services.application_submit(cohort=cohort, applicant=profile, statement="Me please")
         except Exception as error:
             errors.append(repr(error))
         finally:

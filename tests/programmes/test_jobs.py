@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from core.dates import working_days_before
 from notifications.models import Notification, Preference
-from programmes import services, tasks
+from programmes import selectors, tasks
 from programmes.models import Application, ManagerNotice
 from tests.factories import staff
 from tests.programmes.conftest import CohortFactory, SessionFactory, make_application
@@ -67,8 +68,8 @@ def test_endorsement_waiting_more_than_3_working_days_reminds_the_manager_once(s
     Application.objects.filter(pk=submitted.pk).update(
         submitted_at=timezone.make_aware(datetime.combine(monday, time(10)))
     )
-    assert list(services.endorsements_waiting(today=monday + timedelta(days=2))) == []
-    assert list(services.endorsements_waiting(today=monday + timedelta(days=3))) == [submitted]
+    assert list(selectors.endorsements_waiting(today=monday + timedelta(days=2))) == []
+    assert list(selectors.endorsements_waiting(today=monday + timedelta(days=3))) == [submitted]
     tasks.remind_endorsements_waiting()
     tasks.remind_endorsements_waiting()
     reminder = Notification.objects.get(kind="programmes.endorsement_waiting")
@@ -78,8 +79,8 @@ def test_endorsement_waiting_more_than_3_working_days_reminds_the_manager_once(s
 def test_working_days_skip_the_weekend():
     friday = datetime(2026, 11, 27).date()
     monday = friday + timedelta(days=3)
-    assert services.working_days_before(monday, 1) == friday
-    assert services.working_days_before(monday, 3) == datetime(2026, 11, 25).date()
+    assert working_days_before(monday, 1) == friday
+    assert working_days_before(monday, 3) == datetime(2026, 11, 25).date()
 
 
 def test_participants_are_reminded_of_tomorrows_session_once(cohort, technician, institution):
