@@ -140,7 +140,7 @@ def test_a_leaving_date_before_the_start_date_is_refused(hr, technician):
     assert technician.leaving_date is None
 
 
-def test_a_profile_shows_the_programmes_the_person_completed(technician, manager, programmes_profile_section):
+def test_a_profile_shows_the_programmes_the_person_completed(technician, manager):
     from programmes.models import Application, Cohort, Programme
 
     programme = Programme.objects.create(
