@@ -19,14 +19,9 @@ import rules
 
 from core.access import require
 from people import roles
-from people.rules import is_hr
+from people.rules import is_hr, is_programme_manager
 
 from .models import Owner
-
-
-@rules.predicate
-def is_programme_manager(user: Any) -> bool:
-    return roles.is_programme_manager(user)
 
 
 @rules.predicate

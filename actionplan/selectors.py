@@ -207,19 +207,19 @@ def owner_holders(plan: ActionPlan) -> QuerySet[StaffProfile]:
 
 
 # --- Due work (the beat jobs) ------------------------------------------------------------------
-# Beat tasks run across institutions and fan out one task per plan; each per-plan task runs in
-# the plan's institution scope and asks these for its work.
+# Beat tasks fan out one task per plan (`core.jobs.fan_out` reads these across institutions);
+# each per-plan task runs in the plan's institution scope and asks these for its work.
 
 
-def plan_ids_started_by(today: date) -> list[int]:
+def plans_started_by(today: date) -> QuerySet[ActionPlan]:
     """record_all_snapshots (monthly): plans that have started. A handful of rows per
     institution, so no index."""
-    return list(ActionPlan.objects.filter(start__lte=today).values_list("pk", flat=True))
+    return ActionPlan.objects.filter(start__lte=today)
 
 
-def plan_ids_running_on(today: date) -> list[int]:
+def plans_running_on(today: date) -> QuerySet[ActionPlan]:
     """send_update_reminders, send_monthly_digests, send_quarterly_reports: plans running today."""
-    return list(ActionPlan.objects.filter(start__lte=today, end__gte=today).values_list("pk", flat=True))
+    return ActionPlan.objects.filter(start__lte=today, end__gte=today)
 
 
 def items_needing_update(*, today: date | None = None, plan: ActionPlan | None = None) -> list[ActionItem]:

@@ -1,17 +1,16 @@
 """Celery tasks of the action plan.
 
-Beat tasks scan every institution (`across_institutions()`), decide which plans have work and
-fan out one task per plan; each per-plan task loads its plan by id, enters the plan's
+Beat tasks decide which plans have work, reading every institution's, and fan out one task
+per plan (`core.jobs.fan_out`); each per-plan task loads its plan by id, enters the plan's
 institution scope and calls a service. The report job is a `core.jobs.Job`.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from django.utils import timezone
 
-from core.jobs import job_task, retrying_task
+from core.jobs import fan_out, job_task, retrying_task
 from core.tenancy import across_institutions, in_institution
 
 from . import selectors, services
@@ -37,12 +36,6 @@ def _plan(plan_id: int) -> Iterator[ActionPlan]:
         yield plan
 
 
-def _fan_out(task: Any, plan_ids: list[int]) -> int:
-    for pk in plan_ids:
-        task.delay(pk)
-    return len(plan_ids)
-
-
 @retrying_task
 def record_plan_snapshots(plan_id):
     with _plan(plan_id) as plan:
@@ -52,9 +45,8 @@ def record_plan_snapshots(plan_id):
 @retrying_task
 def record_all_snapshots():
     """Monthly (beat): record every started plan's measures as history, one task per plan."""
-    with across_institutions():
-        ids = selectors.plan_ids_started_by(timezone.localdate())
-    return _fan_out(record_plan_snapshots, ids)
+    with across_institutions():  # a beat scan of every institution's plans
+        return fan_out(record_plan_snapshots, selectors.plans_started_by(timezone.localdate()))
 
 
 @retrying_task
@@ -66,9 +58,8 @@ def send_plan_update_reminders(plan_id):
 @retrying_task
 def send_update_reminders():
     """Daily (beat): remind owners of items with no recent update; once per item, person and month."""
-    with across_institutions():
-        ids = selectors.plan_ids_running_on(timezone.localdate())
-    return _fan_out(send_plan_update_reminders, ids)
+    with across_institutions():  # a beat scan of every institution's plans
+        return fan_out(send_plan_update_reminders, selectors.plans_running_on(timezone.localdate()))
 
 
 @retrying_task
@@ -80,9 +71,8 @@ def send_plan_digest(plan_id):
 @retrying_task
 def send_monthly_digests():
     """Monthly (beat): each current plan's digest for its programme managers."""
-    with across_institutions():
-        ids = selectors.plan_ids_running_on(timezone.localdate())
-    return _fan_out(send_plan_digest, ids)
+    with across_institutions():  # a beat scan of every institution's plans
+        return fan_out(send_plan_digest, selectors.plans_running_on(timezone.localdate()))
 
 
 @retrying_task
@@ -94,6 +84,5 @@ def send_plan_quarterly_report(plan_id):
 @retrying_task
 def send_quarterly_reports():
     """Quarterly (beat): each current plan's report to its owners; the outbox key allows one per quarter."""
-    with across_institutions():
-        ids = selectors.plan_ids_running_on(timezone.localdate())
-    return _fan_out(send_plan_quarterly_report, ids)
+    with across_institutions():  # a beat scan of every institution's plans
+        return fan_out(send_plan_quarterly_report, selectors.plans_running_on(timezone.localdate()))

@@ -105,24 +105,12 @@ def test_the_beat_tasks_scan_every_institution_from_a_worker_with_no_scope(plan,
 # --- The report job -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def eager_like_a_worker():
-    """Run tasks in-process as a worker would: a task's failure stays with the task (and its
-    retries run at once, in-process), instead of being raised into the code that queued it."""
-    from techcareers.celery import app
-
-    saved = app.conf.task_eager_propagates
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = saved
-
-
 def _start_report(plan, by, fmt="csv"):
     return services.report_run_start(plan=plan, by=by, start=plan.start, end=plan.start, format=fmt)
 
 
 def test_a_report_whose_database_fails_once_is_retried_and_ends_done_after_two_attempts(
-    plan, programme_manager, monkeypatch, django_capture_on_commit_callbacks, eager_like_a_worker
+    plan, programme_manager, monkeypatch, django_capture_on_commit_callbacks
 ):
     real_build, calls = reports.build, []
 
@@ -144,13 +132,14 @@ def test_a_report_whose_database_fails_once_is_retried_and_ends_done_after_two_a
 
 
 def test_a_report_that_fails_for_good_says_so_on_its_page_and_stops_polling(
-    plan, programme_manager, monkeypatch, django_capture_on_commit_callbacks, eager_like_a_worker
+    plan, programme_manager, monkeypatch, django_capture_on_commit_callbacks
 ):
     def broken(run, on_progress=lambda p: None):
         raise ValueError("the template is missing a column")
 
     monkeypatch.setattr(reports, "build", broken)
-    with django_capture_on_commit_callbacks(execute=True):
+    # Run in-process, the task's error reaches the caller; on a worker it stays in the log.
+    with pytest.raises(ValueError), django_capture_on_commit_callbacks(execute=True):
         run = _start_report(plan, programme_manager.user)
 
     run.refresh_from_db()
@@ -163,13 +152,13 @@ def test_a_report_that_fails_for_good_says_so_on_its_page_and_stops_polling(
 
 
 def test_a_report_whose_database_keeps_failing_is_failed_once_its_retries_are_spent(
-    plan, programme_manager, monkeypatch, django_capture_on_commit_callbacks, eager_like_a_worker
+    plan, programme_manager, monkeypatch, django_capture_on_commit_callbacks
 ):
     def down(run, on_progress=lambda p: None):
         raise OperationalError("could not connect to server")
 
     monkeypatch.setattr(reports, "build", down)
-    with django_capture_on_commit_callbacks(execute=True):
+    with pytest.raises(OperationalError), django_capture_on_commit_callbacks(execute=True):
         run = _start_report(plan, programme_manager.user)
 
     run.refresh_from_db()
