@@ -67,5 +67,5 @@ class MeasureSnapshotAdmin(admin.ModelAdmin):
 
 @admin.register(ReportRun)
 class ReportRunAdmin(admin.ModelAdmin):
-    list_display = ["plan", "format", "state", "progress", "created_at"]
-    list_filter = ["state", "format"]
+    list_display = ["plan", "format", "status", "progress", "attempts", "created_at"]
+    list_filter = ["status", "format"]

@@ -2,17 +2,18 @@
 
 from django.utils import timezone
 
+from core.access import allowed
 from core.portal import Panel, dashboard_panel, nav_link
 from people import roles
 
-from . import selectors
+from . import rules, selectors
 from .models import ActionPlan, Status
 
 
 def _sees_plan_link(user):
     if not roles.has_profile(user):
         return False
-    if selectors.may_see_full_plan(user):
+    if selectors.sees_full_plan(user):
         return True
     return ActionPlan.objects.for_institution(user.institution).filter(published=True).exists()
 
@@ -23,7 +24,7 @@ nav_link("Action plan", "actionplan:index", _sees_plan_link, order=60)
 @dashboard_panel(order=40)
 def plan_overview(request):
     """Programme managers and HR: the current plan's counts by status and overdue updates."""
-    if not selectors.may_manage(request.user):
+    if not allowed(request.user, "actionplan.manage_plan"):
         return None
     plan = selectors.plans_for(request.user).first()
     today = timezone.localdate()
@@ -46,7 +47,7 @@ def plan_overview(request):
 @dashboard_panel(order=41)
 def my_actions(request):
     """Holders of an owner role: their actions and which need an update."""
-    if not selectors.holds_owner_role(request.user):
+    if not rules.holds_owner_role(request.user):
         return None
     today = timezone.localdate()
     items = list(selectors.items_of_owner(request.user.profile))

@@ -3,11 +3,14 @@ of progress updates, hand-recorded measures with evidence and monthly snapshots 
 
 Runs after the other apps' demos, so the computed measures have data. Idempotent: the import
 changes nothing the second time, updates are added only to items that have none, and snapshots
-are keyed by measure and day.
+are keyed by measure and day. The snapshots are the trend's history: each is the value
+`selectors.measure_values` gives for its day, as the monthly job records it.
 """
 
 from datetime import date
 from pathlib import Path
+
+from core.tenancy import in_institution
 
 from . import services
 from .models import ActionItem, MeasureSnapshot, Owner, SuccessMeasure
@@ -70,6 +73,12 @@ def _months_back(today, months):
 
 
 def seed(context):
+    """Seed the plan at the demo institution, inside that institution's scope."""
+    with in_institution(context.institution):
+        _seed(context)
+
+
+def _seed(context):
     institution = context.institution
     result = services.plan_import(institution=institution, text=PLAN_FILE.read_text(), source=PLAN_FILE.name)
     plan = result.plan

@@ -78,11 +78,18 @@ def not_computed_text(measure):
     return f"Not computed yet: TechCareers does not record {thing} yet."
 
 
-def measure_evaluate(measure, *, as_of, start=None, end=None):
+# What a metric answered for (key, institution, start, end), kept for one page or report, so
+# two measures computed by the same metric over the same window run its queries once.
+MetricAnswers = dict[tuple[str, int, date, date], "metrics.MetricResult | None"]
+
+
+def measure_evaluate(measure, *, as_of, start=None, end=None, answers: MetricAnswers | None = None):
     """Compute (or read, for hand-recorded measures) the measure's value and status as of a day.
 
-    Runs the metric's queries for computed measures; `measure.item.plan` must be loaded.
-    `start`/`end` override the counting window (a report for a date range).
+    Runs the metric's queries for computed measures (once per metric and window when `answers`
+    is given); `measure.item.plan` must be loaded. `start`/`end` override the counting window
+    (a report for a date range). Call it through `selectors.measure_values`, the one source of
+    a measure's value for every page and report.
     """
     plan = measure.item.plan
     due = measure.due_date or plan.end
@@ -99,7 +106,15 @@ def measure_evaluate(measure, *, as_of, start=None, end=None):
             metric = metrics.get(measure.metric_key)
         except LookupError:
             metric = None
-        result = metric(institution=plan.institution, start=start, end=end) if metric else None
+        result = None
+        if metric is not None:
+            key = (metric.key, plan.institution_id, start, end)
+            if answers is not None and key in answers:
+                result = answers[key]
+            else:
+                result = metric(institution=plan.institution, start=start, end=end)
+                if answers is not None:
+                    answers[key] = result
         if result is None:
             if metric is None:
                 return Evaluation(None, NO_DATA, not_computed_text(measure), "", True, as_of)

@@ -1,5 +1,10 @@
 """The 36-month action plan: pillars, action items, owners, success measures, progress updates,
-measure snapshots and the report runs produced by Celery."""
+measure snapshots (the history behind the trend charts) and the report runs produced by Celery.
+
+Every model but `MitRecommendation` (the MIT report's list, shared by all institutions) holds an
+institution's data, so its default manager is institution-scoped (`core.tenancy`): a query
+outside a scope raises `ScopeError`.
+"""
 
 import calendar
 from datetime import date, timedelta
@@ -8,7 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from people.models import InstitutionScopedQuerySet
+from core.jobs import Job
+from core.tenancy import InstitutionManager, InstitutionQuerySet
 
 
 class Aim(models.TextChoices):
@@ -29,6 +35,10 @@ def default_end(start, months=PLAN_MONTHS):
     year, month = start.year + month // 12, month % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
     return date(year, month, day) - timedelta(days=1)
+
+
+class ActionPlanQuerySet(InstitutionQuerySet):
+    institution_path = "institution"
 
 
 class ActionPlan(models.Model):
@@ -54,7 +64,7 @@ class ActionPlan(models.Model):
     notes = models.TextField("notes", blank=True, help_text="How the plan was transcribed, and any ambiguities.")
     created_at = models.DateTimeField("created", auto_now_add=True)
 
-    objects = InstitutionScopedQuerySet.as_manager()
+    objects = InstitutionManager(ActionPlanQuerySet)
 
     class Meta:
         ordering = ["-start", "title"]
@@ -75,6 +85,10 @@ class ActionPlan(models.Model):
         return reverse("actionplan:dashboard", args=[self.pk])
 
 
+class PillarQuerySet(InstitutionQuerySet):
+    institution_path = "plan__institution"
+
+
 class Pillar(models.Model):
     """One of the plan's four sections, each answering one Technician Commitment aim."""
 
@@ -82,6 +96,8 @@ class Pillar(models.Model):
     number = models.PositiveSmallIntegerField("number", help_text="1 to 4, as numbered in the plan.")
     aim = models.CharField("TC aim", max_length=30, choices=Aim.choices)
     statement = models.TextField("statement", blank=True, help_text="What the pillar sets out to achieve.")
+
+    objects = InstitutionManager(PillarQuerySet)
 
     class Meta:
         ordering = ["plan", "number"]
@@ -108,7 +124,9 @@ class MitRecommendation(models.Model):
         return f"{self.code} {self.title}"
 
 
-class OwnerQuerySet(InstitutionScopedQuerySet):
+class OwnerQuerySet(InstitutionQuerySet):
+    institution_path = "institution"
+
     def held_by(self, profile):
         return self.filter(holders=profile)
 
@@ -127,7 +145,7 @@ class Owner(models.Model):
         help_text="The people who hold this role now; they update its actions and get its reminders.",
     )
 
-    objects = OwnerQuerySet.as_manager()
+    objects = InstitutionManager(OwnerQuerySet)
 
     class Meta:
         ordering = ["name"]
@@ -149,7 +167,7 @@ class Status(models.TextChoices):
     DONE = "done", "Done"
 
 
-class ActionItemQuerySet(InstitutionScopedQuerySet):
+class ActionItemQuerySet(InstitutionQuerySet):
     institution_path = "plan__institution"
 
 
@@ -176,15 +194,18 @@ class ActionItem(models.Model):
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     last_update_on = models.DateField("last update", null=True, blank=True)
 
-    objects = ActionItemQuerySet.as_manager()
+    objects = InstitutionManager(ActionItemQuerySet)
 
     class Meta:
         ordering = ["plan", "position", "code"]
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="actionitem_unique_code_per_plan")]
         indexes = [
-            # send_update_reminders scans open items by the date of their last update.
+            # send_plan_update_reminders (daily, one task per plan; selectors.items_needing_update)
+            # scans a plan's open items by the date of their last update.
             models.Index(
-                fields=["last_update_on"], condition=~models.Q(status="done"), name="actionitem_open_update_idx"
+                fields=["plan", "last_update_on"],
+                condition=~models.Q(status="done"),
+                name="actionitem_open_by_plan_idx",
             ),
         ]
 
@@ -200,6 +221,10 @@ class ActionItem(models.Model):
             return False
         since = self.last_update_on or self.plan.start
         return (today - since).days > self.plan.update_interval_days
+
+
+class SuccessMeasureQuerySet(InstitutionQuerySet):
+    institution_path = "item__plan__institution"
 
 
 class SuccessMeasure(models.Model):
@@ -245,6 +270,8 @@ class SuccessMeasure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = InstitutionManager(SuccessMeasureQuerySet)
+
     class Meta:
         ordering = ["item", "position"]
         constraints = [
@@ -259,8 +286,16 @@ class SuccessMeasure(models.Model):
         return bool(self.metric_key)
 
 
+class MeasureSnapshotQuerySet(InstitutionQuerySet):
+    institution_path = "measure__item__plan__institution"
+
+
 class MeasureSnapshot(models.Model):
-    """A measure's value on one day, so the plan can show its trend."""
+    """A measure's value recorded on one day: history, for the trend chart, never the current value.
+
+    The current value is always computed for the day asked about (`selectors.measure_values`);
+    the monthly job (`record_all_snapshots`) records it here so the plan can show its trend.
+    """
 
     measure = models.ForeignKey(SuccessMeasure, on_delete=models.CASCADE, related_name="snapshots")
     date = models.DateField("date")
@@ -270,12 +305,18 @@ class MeasureSnapshot(models.Model):
     how = models.TextField("how it was computed", blank=True)
     recorded_at = models.DateTimeField("recorded at", auto_now=True)
 
+    objects = InstitutionManager(MeasureSnapshotQuerySet)
+
     class Meta:
         ordering = ["measure", "date"]
         constraints = [models.UniqueConstraint(fields=["measure", "date"], name="snapshot_one_per_measure_per_day")]
 
     def __str__(self):
         return f"{self.measure_id} on {self.date}: {self.value}"
+
+
+class ProgressUpdateQuerySet(InstitutionQuerySet):
+    institution_path = "item__plan__institution"
 
 
 class ProgressUpdate(models.Model):
@@ -292,6 +333,8 @@ class ProgressUpdate(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
 
+    objects = InstitutionManager(ProgressUpdateQuerySet)
+
     class Meta:
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["item", "-date"], name="progressupdate_item_date_idx")]
@@ -300,8 +343,17 @@ class ProgressUpdate(models.Model):
         return f"{self.item.code} {self.date}: {self.get_status_display()}"
 
 
-class ReportRun(models.Model):
-    """One report generated by a Celery task; the page polls its progress."""
+class ReportRunQuerySet(InstitutionQuerySet):
+    institution_path = "plan__institution"
+
+
+class ReportRun(Job):
+    """One report generated by a Celery task (`tasks.generate_report`); the page polls its progress.
+
+    A `core.jobs.Job`: QUEUED, RUNNING, then DONE or FAILED, with its progress, attempts and an
+    error the requester can read. A retryable failure (the database briefly away) goes back to
+    QUEUED for the next attempt; only spent retries fail it.
+    """
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
@@ -309,27 +361,20 @@ class ReportRun(models.Model):
         CSV = "csv", "CSV"
         SUBMISSION = "submission", "TC submission workbook (XLSX)"
 
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="report_runs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     start = models.DateField("from", help_text="Count from this day.")
     end = models.DateField("to", help_text="Count up to this day.")
     format = models.CharField("format", max_length=12, choices=Format.choices)
-    state = models.CharField("state", max_length=10, choices=State.choices, default=State.QUEUED)
-    progress = models.PositiveSmallIntegerField("progress (%)", default=0)
     file = models.FileField("file", upload_to="actionplan/reports/%Y/", blank=True)
-    error = models.TextField("error", blank=True)
     quarter = models.CharField(
         "quarter", max_length=7, blank=True, help_text="Set on the quarterly report sent to the owners, e.g. 2025-Q2."
     )
-    created_at = models.DateTimeField("requested", auto_now_add=True)
-    started_at = models.DateTimeField("started", null=True, blank=True)
-    finished_at = models.DateTimeField("finished", null=True, blank=True)
+
+    task_name = "actionplan.tasks.generate_report"
+    institution_path = "plan__institution"
+
+    objects = InstitutionManager(ReportRunQuerySet)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -342,7 +387,7 @@ class ReportRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_format_display()} report of {self.plan} ({self.get_state_display()})"
+        return f"{self.get_format_display()} report of {self.plan} ({self.get_status_display()})"
 
     def get_absolute_url(self):
         return reverse("actionplan:report", args=[self.pk])

@@ -1,22 +1,25 @@
 """The success-measure report and the Technician Commitment submission, as PDF, XLSX and CSV.
 
-Every file is built from the same rows (`report_rows`), which read the measures' snapshots,
-the numbers the dashboard shows, so the files and the page always agree.
+Every file is built from the same rows (`measure_rows`), which read each measure's value from
+`selectors.measure_values`, the one source the dashboard, the item page and the summary read
+too, so the files and the pages always agree for the same day.
 """
 
 import csv
 import io
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import number
+
 from . import selectors
-from .measures import STATUS_LABELS, measure_evaluate
-from .models import ActionItem, Aim, ProgressUpdate, ReportRun, SuccessMeasure
+from .measures import STATUS_LABELS
+from .models import ActionItem, Aim, ProgressUpdate, ReportRun
 
 MEASURE_COLUMNS = [
     "Pillar",
@@ -40,13 +43,6 @@ def update_evidence(update):
         path = reverse("actionplan:update_evidence", args=[update.pk])
         return settings.PORTAL_BASE_URL.rstrip("/") + path
     return ""
-
-
-def fmt_number(value):
-    if value is None:
-        return ""
-    value = Decimal(value)
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
 
 
 @dataclass
@@ -83,9 +79,9 @@ def _row(measure, *, value, status, detail, how, as_of):
         pillar=measure.item.pillar.get_aim_display(),
         code=measure.item.code,
         wording=measure.wording,
-        target=fmt_number(measure.target),
+        target=number(measure.target),
         unit=measure.unit,
-        value=fmt_number(value),
+        value=number(value),
         status=STATUS_LABELS.get(status, status),
         detail=detail,
         how=how,
@@ -94,48 +90,24 @@ def _row(measure, *, value, status, detail, how, as_of):
     )
 
 
-def measure_rows(plan, *, end=None):
-    """One row per measure: its latest snapshot up to `end` (what the dashboard shows), and how."""
-    rows = []
-    for measure in selectors.measures_with_latest(plan, end=end):
-        latest = measure.latest
-        if latest is None:
-            rows.append(_row(measure, value=None, status="no_data", detail="", how="Not recorded yet.", as_of=None))
-        else:
-            rows.append(
-                _row(
-                    measure,
-                    value=latest.value,
-                    status=latest.status,
-                    detail=latest.detail,
-                    how=latest.how,
-                    as_of=latest.date,
-                )
-            )
-    return rows
+def measure_rows(plan, *, on, start=None, end=None):
+    """One row per measure: its value on the day `on` (what every page shows that day), and how.
 
-
-def measure_rows_for_range(plan, *, start, end, on_progress=lambda p: None):
-    """One row per measure computed over the range itself (a quarter, a year), as of its last day."""
-    measures = list(
-        SuccessMeasure.objects.filter(item__plan=plan)
-        .select_related("item__pillar", "item__plan__institution", "recorded_by")
-        .order_by("item__position", "item__code", "position")
-    )
+    `start`/`end` count each measure over that range instead of its own window (a quarter).
+    """
     rows = []
-    for n, measure in enumerate(measures, start=1):
-        evaluation = measure_evaluate(measure, as_of=end, start=start, end=end)
+    for measure in selectors.measure_values(plan=plan, on=on, start=start, end=end):
+        current = measure.current
         rows.append(
             _row(
                 measure,
-                value=evaluation.value,
-                status=evaluation.status,
-                detail=evaluation.detail,
-                how=evaluation.how,
-                as_of=end,
+                value=current.value,
+                status=current.status,
+                detail=current.detail,
+                how=current.how,
+                as_of=current.as_of,
             )
         )
-        on_progress(20 + 40 * n // len(measures))
     return rows
 
 
@@ -146,20 +118,18 @@ def covers_the_plan_to_date(run, today):
 def build(run, on_progress=lambda p: None):
     """Return (ContentFile, filename) for the run.
 
-    A report of the whole plan to date first records today's snapshots and reads them, so its
-    figures are the dashboard's. A report of a narrower range computes each measure over that
-    range instead (e.g. what happened in one quarter).
+    Each measure's value is the one the pages show for the run's last day (or today, if that
+    is still to come). A report of the whole plan to date counts each measure over its own
+    window, as the dashboard does; a report of a narrower range counts it over that range
+    instead (e.g. what happened in one quarter). Nothing is written but the file.
     """
-    from .services import snapshots_record
-
     today = timezone.localdate()
+    on = min(run.end, today)
+    on_progress(20)
     if covers_the_plan_to_date(run, today):
-        if run.end >= today:
-            snapshots_record(plan=run.plan, on=today)
-        on_progress(40)
-        rows = measure_rows(run.plan, end=run.end)
+        rows = measure_rows(run.plan, on=on)
     else:
-        rows = measure_rows_for_range(run.plan, start=run.start, end=run.end, on_progress=on_progress)
+        rows = measure_rows(run.plan, on=on, start=run.start, end=run.end)
     on_progress(60)
     stamp = f"{run.plan.institution.short_name}-action-plan-{run.start:%Y%m%d}-{run.end:%Y%m%d}"
     if run.format == ReportRun.Format.CSV:
@@ -290,13 +260,13 @@ def _pdf(run, rows):
     return out.getvalue()
 
 
-def submission_sections(plan, rows=None):
+def submission_sections(plan, rows=None, *, on: date | None = None):
     """The plan arranged by the four TC aims: each item under every aim it serves.
 
     An item tagged with two aims appears under both, as the TC submission asks what was done
     for each aim; its measures and evidence come with it.
     """
-    rows = rows if rows is not None else measure_rows(plan)
+    rows = rows if rows is not None else measure_rows(plan, on=on or timezone.localdate())
     by_code = {}
     for row in rows:
         by_code.setdefault(row.code, []).append(row)

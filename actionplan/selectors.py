@@ -1,123 +1,104 @@
-"""Reads of the action plan, scoped to the viewer's institution, and the access helpers."""
+"""Reads of the action plan, inside the viewer's institution scope, and the access helpers.
+
+`get_<thing>_for_user(user, pk)` returns the object or raises Http404 (what the viewer may not
+see does not exist for them); what they may then do with it is checked in `rules.py`.
+
+`measure_values` is the one source of a success measure's value: the dashboard, the item page,
+the public summary, the reports and the quarterly message all read it, so they show the same
+figure for the same day. Snapshots are the trend's history, never the current value.
+"""
+
+from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.access import allowed, get_visible_or_404
 from people import roles
 from people.models import StaffProfile
 
+from .measures import MetricAnswers, measure_evaluate
 from .models import ActionItem, ActionPlan, MeasureSnapshot, Owner, ProgressUpdate, ReportRun, Status, SuccessMeasure
 
-# --- Who may do what -------------------------------------------------------------------------
+# --- What the viewer may see ------------------------------------------------------------------
 
 
-def may_manage(user):
-    """Programme managers and HR run the plan: see everything, edit, report."""
-    return roles.is_programme_manager(user) or roles.is_hr(user)
+def sees_full_plan(user: Any) -> bool:
+    return allowed(user, "actionplan.see_full_plan")
 
 
-def holds_owner_role(user):
-    """Return whether the user holds an owner role named on their institution's plan."""
-    if not roles.has_profile(user):
-        return False
-    cached = getattr(user, "_holds_owner_role", None)
-    if cached is None:
-        cached = Owner.objects.for_institution(user.institution).held_by(user.profile).exists()
-        user._holds_owner_role = cached
-    return cached
-
-
-def may_see_full_plan(user):
-    return may_manage(user) or holds_owner_role(user)
-
-
-def may_update_item(user, item):
-    """Managers update any item; owners update the items of the roles they hold."""
-    if may_manage(user):
-        return True
-    return roles.has_profile(user) and item.owners.filter(holders=user.profile).exists()
-
-
-def plans_for(user):
+def plans_for(user: Any) -> QuerySet[ActionPlan]:
+    """The plans of the viewer's institution (the full plan or its summary; see the getters)."""
     return ActionPlan.objects.for_institution(user.institution)
 
 
-def get_plan_for_user(user, pk):
+def _full_plan_or_none(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The queryset for those who see the whole plan (managers, HR, owner-role holders); empty for others."""
+    return queryset if sees_full_plan(user) else queryset.none()
+
+
+def get_plan_for_user(user: Any, pk: Any) -> ActionPlan:
     """Return the plan for its programme managers, HR and owner-role holders; 404 otherwise."""
-    plan = get_object_or_404(plans_for(user).select_related("institution"), pk=pk)
-    if not may_see_full_plan(user):
-        raise Http404("No action plan here.")
-    return plan
+    return get_visible_or_404(_full_plan_or_none(user, plans_for(user).select_related("institution")), pk)
 
 
-def get_published_plan_for_user(user, pk):
+def get_published_plan_for_user(user: Any, pk: Any) -> ActionPlan:
     """Return the plan's public summary: anyone at the institution once it is published."""
-    plan = get_object_or_404(plans_for(user).select_related("institution"), pk=pk)
-    if not plan.published and not may_see_full_plan(user):
-        raise Http404("This plan is not published.")
-    return plan
+    plans = plans_for(user).select_related("institution")
+    if not sees_full_plan(user):
+        plans = plans.filter(published=True)
+    return get_visible_or_404(plans, pk)
 
 
-def get_item_for_user(user, pk):
-    item = get_object_or_404(ActionItem.objects.for_institution(user.institution).select_related("plan"), pk=pk)
-    if not may_see_full_plan(user):
-        raise Http404("No action here.")
-    return item
+def get_item_for_user(user: Any, pk: Any) -> ActionItem:
+    items = ActionItem.objects.for_institution(user.institution).select_related("plan", "pillar")
+    return get_visible_or_404(_full_plan_or_none(user, items), pk)
 
 
-def get_update_for_user(user, pk):
-    update = get_object_or_404(
-        ProgressUpdate.objects.filter(item__plan__institution=user.institution).select_related("item"), pk=pk
-    )
-    if not may_see_full_plan(user):
-        raise Http404("No update here.")
-    return update
+def get_update_for_user(user: Any, pk: Any) -> ProgressUpdate:
+    updates = ProgressUpdate.objects.for_institution(user.institution).select_related("item")
+    return get_visible_or_404(_full_plan_or_none(user, updates), pk)
 
 
-def get_measure_for_user(user, pk):
-    measure = get_object_or_404(SuccessMeasure.objects.filter(item__plan__institution=user.institution), pk=pk)
-    if not may_see_full_plan(user):
-        raise Http404("No measure here.")
-    return measure
+def get_measure_for_user(user: Any, pk: Any) -> SuccessMeasure:
+    """A measure of the plan, for those who see the whole plan (its evidence file)."""
+    measures = SuccessMeasure.objects.for_institution(user.institution)
+    return get_visible_or_404(_full_plan_or_none(user, measures), pk)
 
 
-def get_measure_for_manager(user, pk):
-    measure = get_object_or_404(
-        SuccessMeasure.objects.filter(item__plan__institution=user.institution).select_related("item__plan"), pk=pk
-    )
-    if not may_manage(user):
-        raise PermissionDenied("Only programme managers and HR record success measures.")
-    return measure
+def get_manual_measure_for_user(user: Any, pk: Any) -> SuccessMeasure:
+    """A hand-recorded measure of the viewer's institution (a computed one is never recorded: 404).
+
+    Who may record it is `rules.require_record_measure` (403 for the institution's other staff).
+    """
+    measures = SuccessMeasure.objects.for_institution(user.institution).filter(metric_key="")
+    return get_visible_or_404(measures.select_related("item__plan"), pk)
 
 
-def get_owner_for_manager(user, pk):
-    owner = get_object_or_404(Owner.objects.for_institution(user.institution), pk=pk)
-    if not may_manage(user):
-        raise PermissionDenied("Only programme managers and HR say who holds an owner role.")
-    return owner
+def get_owner_for_user(user: Any, pk: Any) -> Owner:
+    """An owner role of the viewer's institution; who may change it is `rules.require_manage_owners`."""
+    return get_visible_or_404(Owner.objects.for_institution(user.institution), pk)
 
 
-def owners_with_holders(institution):
-    return Owner.objects.for_institution(institution).prefetch_related("holders__user")
-
-
-def get_report_for_user(user, pk):
+def get_report_for_user(user: Any, pk: Any) -> ReportRun:
     """Reports are for those who see the whole plan: programme managers, HR and owner-role holders."""
-    run = get_object_or_404(ReportRun.objects.filter(plan__institution=user.institution).select_related("plan"), pk=pk)
-    if not may_see_full_plan(user):
-        raise Http404("No report here.")
-    return run
+    runs = ReportRun.objects.for_institution(user.institution).select_related("plan")
+    return get_visible_or_404(_full_plan_or_none(user, runs), pk)
+
+
+def owners_with_holders(institution: Any) -> QuerySet[Owner]:
+    return Owner.objects.for_institution(institution).prefetch_related("holders__user")
 
 
 # --- Lists -----------------------------------------------------------------------------------
 
 
-def items_for_dashboard(plan):
+def items_for_dashboard(plan: ActionPlan) -> QuerySet[ActionItem]:
     """Items with everything a list row shows, in a fixed number of queries."""
     return (
         ActionItem.objects.filter(plan=plan)
@@ -126,37 +107,50 @@ def items_for_dashboard(plan):
     )
 
 
-def measures_with_latest(plan, *, items=None, start=None, end=None):
-    """The plan's measures with their snapshots (oldest first) and `.latest`; two queries.
+def measure_values(
+    *,
+    plan: ActionPlan,
+    on: date,
+    items: Iterable[ActionItem] | QuerySet[ActionItem] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[SuccessMeasure]:
+    """The plan's measures, each with `.current` (its value on the day `on`) and `.trend`.
 
-    `start`/`end` limit the snapshots to a date range (a report for a period).
+    `.current` is a `measures.Evaluation`: computed live by the measure's metric, or the figure
+    recorded by hand for a manual measure, as it stood on `on`. Every page and report reads a
+    measure's value here and nowhere else. `.trend` is the history recorded by the monthly job
+    (snapshots up to `on`, oldest first), for the chart only.
+
+    `items` limits it to those actions (the item page); `start`/`end` count every measure over
+    that range instead of its own window (a report of one quarter). Two queries, plus each
+    distinct metric's own queries once per window, however many measures share it.
     """
-    snapshots = MeasureSnapshot.objects.order_by("date")
-    if start:
-        snapshots = snapshots.filter(date__gte=start)
-    if end:
-        snapshots = snapshots.filter(date__lte=end)
-    queryset = SuccessMeasure.objects.filter(item__plan=plan).select_related("item__pillar")
+    measures_query = SuccessMeasure.objects.filter(item__plan=plan).select_related(
+        "item__pillar", "item__plan__institution", "recorded_by"
+    )
     if items is not None:
-        queryset = queryset.filter(item__in=items)
-    measures = list(
-        queryset.order_by("item__position", "item__code", "position").prefetch_related(
+        measures_query = measures_query.filter(item__in=items)
+    snapshots = MeasureSnapshot.objects.filter(date__lte=on).order_by("date")
+    measures: list[SuccessMeasure] = list(
+        measures_query.order_by("item__position", "item__code", "position").prefetch_related(
             Prefetch("snapshots", queryset=snapshots, to_attr="trend")
         )
     )
+    answers: MetricAnswers = {}
     for measure in measures:
-        measure.latest = measure.trend[-1] if measure.trend else None
+        cast(Any, measure).current = measure_evaluate(measure, as_of=on, start=start, end=end, answers=answers)
     return measures
 
 
-def status_counts(plan, items=None):
+def status_counts(plan: ActionPlan, items: QuerySet[ActionItem] | None = None) -> dict[str, int]:
     queryset = ActionItem.objects.filter(plan=plan) if items is None else items
     return dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
 
 
-def pillar_progress(items):
+def pillar_progress(items: Iterable[ActionItem]) -> list[dict[str, Any]]:
     """Per pillar: items, done, and counts by status, from already-loaded items."""
-    rows = {}
+    rows: dict[int, dict[str, Any]] = {}
     for item in items:
         row = rows.setdefault(item.pillar_id, {"pillar": item.pillar, "total": 0, "counts": Counter()})
         row["total"] += 1
@@ -174,25 +168,11 @@ def pillar_progress(items):
     return result
 
 
-def items_needing_update(*, today=None):
-    """Items of every plan with no update within their plan's interval (the daily reminder scan)."""
-    today = today or timezone.localdate()
-    candidates = (
-        ActionItem.objects.exclude(status=Status.DONE)
-        .filter(plan__start__lte=today, plan__end__gte=today)
-        .select_related("plan__institution")
-        .prefetch_related(
-            Prefetch("owners", queryset=Owner.objects.prefetch_related("holders__user")),
-        )
-    )
-    return [item for item in candidates if item.update_overdue(today)]
-
-
-def owner_roles_of(profile):
+def owner_roles_of(profile: StaffProfile) -> QuerySet[Owner]:
     return Owner.objects.for_institution(profile.institution).held_by(profile)
 
 
-def items_of_owner(profile):
+def items_of_owner(profile: StaffProfile) -> QuerySet[ActionItem]:
     return (
         ActionItem.objects.for_institution(profile.institution)
         .filter(owners__holders=profile)
@@ -202,7 +182,7 @@ def items_of_owner(profile):
     )
 
 
-def programme_managers_of(institution):
+def programme_managers_of(institution: Any) -> QuerySet[StaffProfile]:
     return (
         StaffProfile.objects.for_institution(institution)
         .current()
@@ -215,7 +195,7 @@ def programme_managers_of(institution):
     )
 
 
-def owner_holders(plan):
+def owner_holders(plan: ActionPlan) -> QuerySet[StaffProfile]:
     """The distinct current people holding an owner role named on one of the plan's items."""
     return (
         StaffProfile.objects.for_institution(plan.institution)
@@ -224,3 +204,41 @@ def owner_holders(plan):
         .distinct()
         .select_related("user")
     )
+
+
+# --- Due work (the beat jobs) ------------------------------------------------------------------
+# Beat tasks fan out one task per plan (`core.jobs.fan_out` reads these across institutions);
+# each per-plan task runs in the plan's institution scope and asks these for its work.
+
+
+def plans_started_by(today: date) -> QuerySet[ActionPlan]:
+    """record_all_snapshots (monthly): plans that have started. A handful of rows per
+    institution, so no index."""
+    return ActionPlan.objects.filter(start__lte=today)
+
+
+def plans_running_on(today: date) -> QuerySet[ActionPlan]:
+    """send_update_reminders, send_monthly_digests, send_quarterly_reports: plans running today."""
+    return ActionPlan.objects.filter(start__lte=today, end__gte=today)
+
+
+def items_needing_update(*, today: date | None = None, plan: ActionPlan | None = None) -> list[ActionItem]:
+    """Open items with no update within their plan's interval: the daily reminder scan.
+
+    send_plan_update_reminders asks for one plan's (partial index actionitem_open_by_plan_idx);
+    without `plan`, every plan of the current scope.
+    """
+    today = today or timezone.localdate()
+    candidates = ActionItem.objects.exclude(status=Status.DONE).filter(plan__start__lte=today, plan__end__gte=today)
+    if plan is not None:
+        candidates = candidates.filter(plan=plan)
+    candidates = candidates.select_related("plan__institution").prefetch_related(
+        Prefetch("owners", queryset=Owner.objects.prefetch_related("holders__user")),
+    )
+    return [item for item in candidates if item.update_overdue(today)]
+
+
+def items_needing_attention(*, plan: ActionPlan, today: date) -> list[ActionItem]:
+    """send_plan_digest (monthly): the plan's items at risk, off track, or with an overdue update."""
+    items = ActionItem.objects.filter(plan=plan).select_related("plan")
+    return [item for item in items if item.status in (Status.AT_RISK, Status.OFF_TRACK) or item.update_overdue(today)]

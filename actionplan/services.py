@@ -1,21 +1,26 @@
 """Writes to the action plan: import, progress updates, measures, snapshots, reports, reminders."""
 
+from __future__ import annotations
+
 import json
 import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import with_unit
 from notifications.services import notification_enqueue
+from people.models import StaffProfile
 
 from . import selectors
-from .measures import STATUS_LABELS, measure_evaluate
+from .measures import STATUS_LABELS
 from .models import (
     ActionItem,
     ActionPlan,
@@ -48,18 +53,18 @@ class ImportResult:
     changed: int  # rows whose values the file changed
 
 
-def _require(mapping, field, where, kind=str, allow_blank=False):
+def _require(mapping: dict, field: str, where: str, kind: type = str, allow_blank: bool = False) -> Any:
     if field not in mapping:
         raise PlanFileError(f"{where}: the field '{field}' is missing.")
     value = mapping[field]
     if not isinstance(value, kind):
         raise PlanFileError(f"{where}: the field '{field}' must be a {kind.__name__}, not {value!r}.")
-    if kind is str and not allow_blank and not value.strip():
+    if isinstance(value, str) and not allow_blank and not value.strip():
         raise PlanFileError(f"{where}: the field '{field}' is blank.")
     return value
 
 
-def _date(mapping, field, where, required=True):
+def _date(mapping: dict, field: str, where: str, required: bool = True) -> date | None:
     raw = mapping.get(field)
     if raw is None and not required:
         return None
@@ -69,7 +74,7 @@ def _date(mapping, field, where, required=True):
         raise PlanFileError(f"{where}: the field '{field}' is not a date (YYYY-MM-DD): {raw!r}.") from None
 
 
-def plan_file_parse(text):
+def plan_file_parse(text: str) -> dict[str, Any]:
     """Validate a plan file completely and return it as clean Python data; write nothing.
 
     Every problem raises PlanFileError naming the item (by code) and the field.
@@ -81,7 +86,7 @@ def plan_file_parse(text):
     if not isinstance(data, dict):
         raise PlanFileError("The file must hold one JSON object.")
     plan = _require(data, "plan", "The file", dict)
-    clean = {
+    clean: dict[str, Any] = {
         "title": _require(plan, "title", "The plan"),
         "start": _date(plan, "start", "The plan"),
         "end": _date(plan, "end", "The plan", required=False),
@@ -92,7 +97,7 @@ def plan_file_parse(text):
     if clean["end"] <= clean["start"]:
         raise PlanFileError("The plan: the field 'end' must be after 'start'.")
     aims = set(Aim.values)
-    pillars = {}
+    pillars: dict[int, dict[str, str]] = {}
     for n, pillar in enumerate(_require(data, "pillars", "The file", list), start=1):
         where = f"Pillar {pillar.get('number', n)}"
         number = _require(pillar, "number", where, int)
@@ -100,15 +105,16 @@ def plan_file_parse(text):
         if aim not in aims:
             raise PlanFileError(f"{where}: the field 'aim' is {aim!r}; it must be one of {', '.join(sorted(aims))}.")
         pillars[number] = {"aim": aim, "statement": pillar.get("statement", "")}
-    owners = {}
+    owners: dict[str, str] = {}
     for owner in _require(data, "owners", "The file", list):
         short = _require(owner, "short_name", "An owner")
         owners[short] = _require(owner, "name", f"Owner {short}")
-    mits = {}
+    mits: dict[str, str] = {}
     for mit in _require(data, "mit_recommendations", "The file", list):
         code = _require(mit, "code", "An MIT recommendation")
         mits[code] = _require(mit, "title", f"MIT recommendation {code}")
-    items, seen = [], set()
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for n, item in enumerate(_require(data, "items", "The file", list), start=1):
         if not isinstance(item, dict):
             raise PlanFileError(f"Item number {n}: must be an object.")
@@ -131,7 +137,7 @@ def plan_file_parse(text):
                 raise PlanFileError(f"{where}: the field 'aims' names an unknown TC aim {aim!r}.")
         if not item_aims:
             raise PlanFileError(f"{where}: the field 'aims' is empty.")
-        measures = []
+        measures: list[dict[str, Any]] = []
         for m, measure in enumerate(_require(item, "measures", where, list), start=1):
             mwhere = f"{where}, measure {m}"
             target = measure.get("target")
@@ -177,11 +183,11 @@ def plan_file_parse(text):
     return {"plan": clean, "pillars": pillars, "owners": owners, "mits": mits, "items": items}
 
 
-def _upsert(model, lookup, values):
+def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, str]:
     """Create the row, or update it only where a value differs; return (row, "created" | "changed" | "")."""
-    row = model.objects.filter(**lookup).first()
+    row = model._default_manager.filter(**lookup).first()
     if row is None:
-        return model.objects.create(**lookup, **values), "created"
+        return model._default_manager.create(**lookup, **values), "created"
     changed = [field for field, value in values.items() if getattr(row, field) != value]
     for field in changed:
         setattr(row, field, values[field])
@@ -190,14 +196,14 @@ def _upsert(model, lookup, values):
     return row, "changed" if changed else ""
 
 
-def plan_import(*, institution, text, source=""):
+def plan_import(*, institution: Any, text: str, source: str = "") -> ImportResult:
     """Load a plan file into the institution, all or nothing; importing it again changes nothing.
 
     Validates the whole file first (PlanFileError names the item and field), then writes inside
     one transaction. Progress updates and hand-recorded values are never touched.
     """
     data = plan_file_parse(text)
-    tally = Counter()
+    tally: Counter[str] = Counter()
     with transaction.atomic():
         plan_data = data["plan"]
         plan, new = _upsert(
@@ -214,16 +220,16 @@ def plan_import(*, institution, text, source=""):
         if new == "created":
             plan.update_interval_days = plan_data["update_interval_days"]
             plan.save(update_fields=["update_interval_days"])
-        pillars = {}
+        pillars: dict[int, Pillar] = {}
         for number, values in data["pillars"].items():
             pillars[number], new = _upsert(Pillar, {"plan": plan, "number": number}, values)
             tally[new] += 1
         by_aim = {pillar.aim: pillar for pillar in pillars.values()}
-        owners = {}
+        owners: dict[str, Owner] = {}
         for short, name in data["owners"].items():
             owners[short], new = _upsert(Owner, {"institution": institution, "short_name": short}, {"name": name})
             tally[new] += 1
-        mits = {}
+        mits: dict[str, MitRecommendation] = {}
         for code, title in data["mits"].items():
             mits[code], new = _upsert(MitRecommendation, {"code": code}, {"title": title})
             tally[new] += 1
@@ -256,7 +262,16 @@ def plan_import(*, institution, text, source=""):
 # --- Progress updates and hand-recorded measures --------------------------------------------
 
 
-def progress_update_add(*, item, author, date, narrative, status, evidence_file=None, evidence_link=""):
+def progress_update_add(
+    *,
+    item: ActionItem,
+    author: Any,
+    date: date,
+    narrative: str,
+    status: str,
+    evidence_file: Any = None,
+    evidence_link: str = "",
+) -> ProgressUpdate:
     """Record a progress update and move the item's status and last-update date with it."""
     with transaction.atomic():
         update = ProgressUpdate.objects.create(
@@ -269,12 +284,23 @@ def progress_update_add(*, item, author, date, narrative, status, evidence_file=
             evidence_link=evidence_link,
         )
         latest = item.updates.order_by("-date", "-pk").first()
+        assert latest is not None  # the update just made, at least
         ActionItem.objects.filter(pk=item.pk).update(status=latest.status, last_update_on=latest.date)
         item.status, item.last_update_on = latest.status, latest.date
     return update
 
 
-def measure_record(*, measure, by, value, achieved, evidence_note, evidence_link, evidence_file=None, on=None):
+def measure_record(
+    *,
+    measure: SuccessMeasure,
+    by: Any,
+    value: Decimal | int | None,
+    achieved: bool | None,
+    evidence_note: str,
+    evidence_link: str,
+    evidence_file: Any = None,
+    on: date | None = None,
+) -> SuccessMeasure:
     """Record a hand-measured value or achievement with its evidence."""
     if measure.metric_key:
         raise ValueError("A computed measure cannot be recorded by hand.")
@@ -291,96 +317,85 @@ def measure_record(*, measure, by, value, achieved, evidence_note, evidence_link
     return measure
 
 
-# --- Snapshots -------------------------------------------------------------------------------
+# --- Snapshots: the trend's history ----------------------------------------------------------
 
 
-def snapshots_record(*, plan, on=None):
-    """Record every measure's value on the day (again on the same day replaces it). Returns the count."""
+def snapshots_record(*, plan: ActionPlan, on: date | None = None) -> int:
+    """Record every measure's value on the day as history (again on the same day replaces it).
+
+    The values are `selectors.measure_values`, what every page shows that day; a snapshot is
+    only ever read back as the trend. Returns the count.
+    """
     on = on or timezone.localdate()
-    measures = SuccessMeasure.objects.filter(item__plan=plan).select_related("item__plan__institution", "recorded_by")
-    count = 0
+    measures = selectors.measure_values(plan=plan, on=on)
     with transaction.atomic():
         for measure in measures:
-            evaluation = measure_evaluate(measure, as_of=on)
+            current = measure.current  # type: ignore[attr-defined]
             MeasureSnapshot.objects.update_or_create(
                 measure=measure,
                 date=on,
                 defaults={
-                    "value": evaluation.value,
-                    "status": evaluation.status,
-                    "detail": evaluation.detail,
-                    "how": evaluation.how,
+                    "value": current.value,
+                    "status": current.status,
+                    "detail": current.detail,
+                    "how": current.how,
                 },
             )
-            count += 1
-    return count
+    return len(measures)
 
 
 # --- Reports ---------------------------------------------------------------------------------
 
 
-def report_run_start(*, plan, by, start, end, format):
-    """Create a report run and queue its task once the row is committed."""
-    from .tasks import generate_report
-
+def report_run_start(*, plan: ActionPlan, by: Any, start: date, end: date, format: str) -> ReportRun:
+    """Create a report run and queue its job once the row is committed."""
     with transaction.atomic():
         run = ReportRun.objects.create(plan=plan, requested_by=by, start=start, end=end, format=format)
-        transaction.on_commit(lambda: generate_report.delay(run.pk))
+        run.enqueue()
     return run
 
 
-def report_run_claim(run_id):
-    """Move a queued run to running; only one worker can win. Returns the run or None."""
-    claimed = ReportRun.objects.filter(pk=run_id, state=ReportRun.State.QUEUED).update(
-        state=ReportRun.State.RUNNING, started_at=timezone.now(), progress=1
-    )
-    return ReportRun.objects.select_related("plan__institution").get(pk=run_id) if claimed else None
+def report_run_build(*, run: ReportRun) -> None:
+    """The report job's work (`tasks.generate_report`): build the run's file and attach it.
 
-
-def report_run_progress(run, progress):
-    ReportRun.objects.filter(pk=run.pk).update(progress=progress)
-
-
-def report_run_generate(run_id):
-    """Build the run's file: record today's snapshots, then write the file from them."""
+    Runs inside the plan's institution scope; the job marks the run done (or re-queues or fails
+    it) around this. It writes no snapshots: its figures are `selectors.measure_values`, the
+    same the pages show for the run's last day.
+    """
     from . import reports
 
-    run = report_run_claim(run_id)
-    if run is None:
-        return None
-    try:
-        content, filename = reports.build(run, on_progress=lambda p: report_run_progress(run, p))
-        run.file.save(filename, content, save=False)
-        ReportRun.objects.filter(pk=run.pk).update(
-            file=run.file.name, state=ReportRun.State.DONE, progress=100, finished_at=timezone.now()
-        )
-    except Exception as error:
-        ReportRun.objects.filter(pk=run.pk).update(
-            state=ReportRun.State.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
-        raise
-    return run
+    content, filename = reports.build(run, on_progress=run.set_progress)
+    run.file.save(filename, content, save=False)
+    ReportRun.objects.filter(pk=run.pk).update(file=run.file.name)
 
 
 # --- Reminders, digest and the quarterly report ------------------------------------------------
 
 
-def _month(today):
+def _month(today: date) -> str:
     return f"{today:%Y-%m}"
 
 
-def quarter_of(today):
+def quarter_of(today: date) -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
-def update_reminders_send(*, today=None):
+def update_reminders_send(*, plan: ActionPlan | None = None, today: date | None = None) -> int:
     """Remind the holders of each owner role of an item with no update within the plan's interval.
 
     One message per item, person and month (the outbox key), so running daily sends one a month.
+    One plan's items (the daily task per plan), or every plan of the current scope. The outbox
+    rows are written in one transaction.
     """
     today = today or timezone.localdate()
+    items = selectors.items_needing_update(today=today, plan=plan)
+    with transaction.atomic():
+        return _send_update_reminders(items, today=today)
+
+
+def _send_update_reminders(items: list[ActionItem], *, today: date) -> int:
     sent = 0
-    for item in selectors.items_needing_update(today=today):
+    for item in items:
         since = item.last_update_on or item.plan.start
         for owner in item.owners.all():
             for holder in owner.holders.all():
@@ -404,14 +419,13 @@ def update_reminders_send(*, today=None):
     return sent
 
 
-def monthly_digest_send(*, plan, today=None):
-    """Send the plan's programme managers the items at risk, off track or overdue, once a month."""
+def monthly_digest_send(*, plan: ActionPlan, today: date | None = None) -> int:
+    """Send the plan's programme managers the items at risk, off track or overdue, once a month.
+
+    The outbox rows are written in one transaction.
+    """
     today = today or timezone.localdate()
-    items = [
-        item
-        for item in ActionItem.objects.filter(plan=plan).select_related("plan")
-        if item.status in (Status.AT_RISK, Status.OFF_TRACK) or item.update_overdue(today)
-    ]
+    items = selectors.items_needing_attention(plan=plan, today=today)
     if not items:
         return 0
     rows = []
@@ -421,49 +435,52 @@ def monthly_digest_send(*, plan, today=None):
             note += f", no update since {item.last_update_on or plan.start:%d %b %Y}"
         rows.append({"code": item.code, "title": item.title, "note": note})
     sent = 0
-    for profile in selectors.programme_managers_of(plan.institution):
-        notification = notification_enqueue(
-            recipient=profile.user,
-            institution=plan.institution,
-            kind=MONTHLY_DIGEST.key,
-            idempotency_key=f"actionplan.monthly_digest:{plan.pk}:{profile.pk}:{_month(today)}",
-            context={"plan": plan.title, "rows": rows, "count": len(rows)},
-            link=plan.get_absolute_url(),
-        )
-        sent += notification is not None
+    with transaction.atomic():
+        for profile in selectors.programme_managers_of(plan.institution):
+            notification = notification_enqueue(
+                recipient=profile.user,
+                institution=plan.institution,
+                kind=MONTHLY_DIGEST.key,
+                idempotency_key=f"actionplan.monthly_digest:{plan.pk}:{profile.pk}:{_month(today)}",
+                context={"plan": plan.title, "rows": rows, "count": len(rows)},
+                link=plan.get_absolute_url(),
+            )
+            sent += notification is not None
     return sent
 
 
-def _fmt(value, unit=""):
-    if value is None:
-        return "no data"
-    text = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
-    return f"{text}%" if unit == "%" else f"{text} {unit}".strip()
-
-
-def quarterly_report_send(*, plan, today=None):
+def quarterly_report_send(*, plan: ActionPlan, today: date | None = None) -> int:
     """Send each holder of an owner role on the plan this quarter's measures, exactly once.
 
-    The outbox key (plan, person, quarter) makes a second run, or two at once, send nothing more.
+    The figures are `selectors.measure_values` for today, the same the pages and the quarter's
+    PDF show. The outbox key (plan, person, quarter) makes a second run, or two at once, send
+    nothing more; the outbox rows are written in one transaction, after the PDF is built.
     """
     today = today or timezone.localdate()
     quarter = quarter_of(today)
     run = _quarterly_report_run(plan=plan, quarter=quarter, today=today)
     rows = []
-    for measure in selectors.measures_with_latest(plan):
-        latest = measure.latest
+    for measure in selectors.measure_values(plan=plan, on=today):
+        current = measure.current  # type: ignore[attr-defined]
         rows.append(
             {
                 "code": measure.item.code,
                 "wording": measure.wording,
-                "target": _fmt(measure.target, measure.unit) if measure.target is not None else "—",
-                "value": _fmt(latest.value, measure.unit) if latest else "no data",
-                "status": STATUS_LABELS.get(latest.status, latest.status) if latest else "No data",
-                "how": f"{latest.how} (recorded {latest.date:%d %b %Y})" if latest else "Not recorded yet.",
+                "target": with_unit(measure.target, measure.unit, empty="—"),
+                "value": with_unit(current.value, measure.unit),
+                "status": STATUS_LABELS.get(current.status, current.status),
+                "how": f"{current.how} (recorded {current.as_of:%d %b %Y})",
             }
         )
     counts = selectors.status_counts(plan)
     by_status = ", ".join(f"{label}: {counts.get(key, 0)}" for key, label in Status.choices)
+    with transaction.atomic():
+        return _send_quarterly_report(plan=plan, quarter=quarter, today=today, rows=rows, by_status=by_status, run=run)
+
+
+def _send_quarterly_report(
+    *, plan: ActionPlan, quarter: str, today: date, rows: list[dict[str, str]], by_status: str, run: ReportRun | None
+) -> int:
     sent = 0
     for holder in selectors.owner_holders(plan):
         notification = notification_enqueue(
@@ -485,46 +502,48 @@ def quarterly_report_send(*, plan, today=None):
     return sent
 
 
-def _absolute(path):
+def _absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def _quarterly_report_run(*, plan, quarter, today):
+def _quarterly_report_run(*, plan: ActionPlan, quarter: str, today: date) -> ReportRun | None:
     """Return the quarter's PDF report of the plan, generating it the first time; None if it failed.
 
     One per plan and quarter (a unique constraint): a second run of the job, or one at the same
-    time, finds it instead of making another.
+    time, finds it instead of making another. The first builds it here, in this (background)
+    task, through the report job itself (claimed, retried, failed only when retries are spent),
+    so the message can link to a file that exists.
     """
+    from .tasks import generate_report
+
     run, created = ReportRun.objects.get_or_create(
         plan=plan,
         quarter=quarter,
         defaults={"format": ReportRun.Format.PDF, "start": plan.start, "end": min(today, plan.end)},
     )
     if created:
-        try:
-            report_run_generate(run.pk)
-        except Exception:
+        result = generate_report.apply(args=[run.pk], throw=False)
+        if result.failed():
             # The owners still get the figures in the message; the failed run shows its error.
-            logger.exception("The quarterly report %s of plan %s failed", quarter, plan.pk)
-            return None
+            logger.error("The quarterly report %s of plan %s failed: %s", quarter, plan.pk, result.result)
     run.refresh_from_db()
-    return run if run.state != ReportRun.State.FAILED else None
+    return run if run.status != ReportRun.Status.FAILED else None
 
 
-def plan_publish(*, plan, published):
+def plan_publish(*, plan: ActionPlan, published: bool) -> ActionPlan:
     ActionPlan.objects.filter(pk=plan.pk).update(published=published)
     plan.published = published
     return plan
 
 
-def plan_settings_save(*, plan, published, update_interval_days):
+def plan_settings_save(*, plan: ActionPlan, published: bool, update_interval_days: int) -> ActionPlan:
     with transaction.atomic():
         ActionPlan.objects.filter(pk=plan.pk).update(published=published, update_interval_days=update_interval_days)
     plan.published, plan.update_interval_days = published, update_interval_days
     return plan
 
 
-def owner_holders_set(*, owner, holders):
+def owner_holders_set(*, owner: Owner, holders: list[StaffProfile]) -> Owner:
     """Replace who holds an owner role; every holder must work at the owner's institution."""
     if any(holder.institution_id != owner.institution_id for holder in holders):
         raise ValueError("An owner role can only be held by staff of its institution.")

@@ -1,71 +1,88 @@
-"""Celery tasks of the action plan. Beat tasks fan out per plan; each task loads rows by id and
-calls a service."""
+"""Celery tasks of the action plan.
 
-from celery import shared_task
-from django.db import OperationalError
+Beat tasks decide which plans have work, reading every institution's, and fan out one task
+per plan (`core.jobs.fan_out`); each per-plan task loads its plan by id, enters the plan's
+institution scope and calls a service. The report job is a `core.jobs.Job`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.utils import timezone
 
-from . import services
+from core.jobs import fan_out, job_task, retrying_task
+from core.tenancy import across_institutions, in_institution
+
+from . import selectors, services
 from .models import ActionPlan
 
 
-# A locked or briefly unreachable database is worth another try; the claim makes retries safe.
-@shared_task(bind=True, autoretry_for=(OperationalError,), max_retries=3, retry_backoff=True)
-def generate_report(self, run_id):
-    """Build one report run's file; a second delivery of the task finds it claimed and stops."""
-    run = services.report_run_generate(run_id)
-    return run.pk if run else None
+@job_task("actionplan.ReportRun")
+def generate_report(run):
+    """Build one report run's file (claimed, so a second delivery of the task does nothing)."""
+    services.report_run_build(run=run)
+    return run.pk
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@contextmanager
+def _plan(plan_id: int) -> Iterator[ActionPlan]:
+    """Load the plan and enter its institution's scope for the work on it.
+
+    The plan is read once without a scope (its own row, by id) only to learn which
+    institution's scope to enter; everything the service then reads is scoped.
+    """
+    plan = ActionPlan._base_manager.select_related("institution").get(pk=plan_id)
+    with in_institution(plan.institution_id):
+        yield plan
+
+
+@retrying_task
 def record_plan_snapshots(plan_id):
-    plan = ActionPlan.objects.select_related("institution").get(pk=plan_id)
-    return services.snapshots_record(plan=plan)
+    with _plan(plan_id) as plan:
+        return services.snapshots_record(plan=plan)
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def record_all_snapshots():
-    """Monthly (beat): record every current plan's measures, one task per plan."""
-    today = timezone.localdate()
-    ids = list(ActionPlan.objects.filter(start__lte=today).values_list("pk", flat=True))
-    for pk in ids:
-        record_plan_snapshots.delay(pk)
-    return len(ids)
+    """Monthly (beat): record every started plan's measures as history, one task per plan."""
+    with across_institutions():  # a beat scan of every institution's plans
+        return fan_out(record_plan_snapshots, selectors.plans_started_by(timezone.localdate()))
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
+def send_plan_update_reminders(plan_id):
+    with _plan(plan_id) as plan:
+        return services.update_reminders_send(plan=plan)
+
+
+@retrying_task
 def send_update_reminders():
     """Daily (beat): remind owners of items with no recent update; once per item, person and month."""
-    return services.update_reminders_send()
+    with across_institutions():  # a beat scan of every institution's plans
+        return fan_out(send_plan_update_reminders, selectors.plans_running_on(timezone.localdate()))
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def send_plan_digest(plan_id):
-    plan = ActionPlan.objects.select_related("institution").get(pk=plan_id)
-    return services.monthly_digest_send(plan=plan)
+    with _plan(plan_id) as plan:
+        return services.monthly_digest_send(plan=plan)
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def send_monthly_digests():
     """Monthly (beat): each current plan's digest for its programme managers."""
-    today = timezone.localdate()
-    ids = list(ActionPlan.objects.filter(start__lte=today, end__gte=today).values_list("pk", flat=True))
-    for pk in ids:
-        send_plan_digest.delay(pk)
-    return len(ids)
+    with across_institutions():  # a beat scan of every institution's plans
+        return fan_out(send_plan_digest, selectors.plans_running_on(timezone.localdate()))
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def send_plan_quarterly_report(plan_id):
-    plan = ActionPlan.objects.select_related("institution").get(pk=plan_id)
-    return services.quarterly_report_send(plan=plan)
+    with _plan(plan_id) as plan:
+        return services.quarterly_report_send(plan=plan)
 
 
-@shared_task(max_retries=3, retry_backoff=True)
+@retrying_task
 def send_quarterly_reports():
     """Quarterly (beat): each current plan's report to its owners; the outbox key allows one per quarter."""
-    today = timezone.localdate()
-    ids = list(ActionPlan.objects.filter(start__lte=today, end__gte=today).values_list("pk", flat=True))
-    for pk in ids:
-        send_plan_quarterly_report.delay(pk)
-    return len(ids)
+    with across_institutions():  # a beat scan of every institution's plans
+        return fan_out(send_plan_quarterly_report, selectors.plans_running_on(timezone.localdate()))

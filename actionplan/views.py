@@ -1,25 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.access import allowed
 from people import roles
 
-from . import reports, selectors, services
+from . import reports, rules, selectors, services
 from .filters import ItemFilter
 from .forms import MeasureRecordForm, OwnerHoldersForm, PlanSettingsForm, ProgressUpdateForm, ReportForm
-from .measures import measure_evaluate
 from .models import ReportRun, Status
 
 RECENT_RUNS = 5
-
-
-def _require_manager(user):
-    if not selectors.may_manage(user):
-        raise PermissionDenied("Only programme managers and HR can do this.")
 
 
 @login_required
@@ -29,7 +23,7 @@ def index(request):
     plan = selectors.plans_for(request.user).first()
     if plan is None:
         return render(request, "actionplan/no_plan.html", status=404)
-    if selectors.may_see_full_plan(request.user):
+    if selectors.sees_full_plan(request.user):
         return redirect(plan)
     if plan.published:
         return redirect("actionplan:summary", plan.pk)
@@ -60,11 +54,11 @@ def dashboard(request, pk):
     item_filter = ItemFilter(request.GET or None, queryset=selectors.items_for_dashboard(plan), plan=plan)
     filtered = item_filter.is_bound and any(request.GET.get(name) for name in item_filter.filters)
     items = list(item_filter.qs) if filtered else all_items
-    measures = selectors.measures_with_latest(plan)
+    measures = selectors.measure_values(plan=plan, on=today)
     counts = {key: 0 for key, _ in Status.choices}
     for item in all_items:
         counts[item.status] += 1
-    may_manage = selectors.may_manage(request.user)
+    may_manage = allowed(request.user, "actionplan.manage_plan", plan)
     return render(
         request,
         "actionplan/dashboard.html",
@@ -94,7 +88,7 @@ def summary(request, pk):
     roles.require_profile(request.user)
     plan = selectors.get_published_plan_for_user(request.user, pk)
     items = list(selectors.items_for_dashboard(plan))
-    measures = selectors.measures_with_latest(plan)
+    measures = selectors.measure_values(plan=plan, on=timezone.localdate())
     by_item = {}
     for measure in measures:
         by_item.setdefault(measure.item_id, []).append(measure)
@@ -111,17 +105,15 @@ def summary(request, pk):
 def item_detail(request, pk):
     roles.require_profile(request.user)
     item = selectors.get_item_for_user(request.user, pk)
-    may_update = selectors.may_update_item(request.user, item)
+    may_update = allowed(request.user, "actionplan.update_item", item)
     form = ProgressUpdateForm(plan=item.plan) if may_update else None
     return _render_item(request, item, form, may_update)
 
 
 def _render_item(request, item, form, may_update, status=200):
+    """The item page: its measures' values (two queries and the metrics', however many) and updates."""
     today = timezone.localdate()
-    measures = list(item.measures.select_related("item__plan__institution", "recorded_by"))
-    for measure in measures:
-        measure.evaluation = measure_evaluate(measure, as_of=today)
-        measure.trend = list(measure.snapshots.order_by("date"))
+    measures = selectors.measure_values(plan=item.plan, on=today, items=[item])
     return render(
         request,
         "actionplan/item.html",
@@ -136,7 +128,7 @@ def _render_item(request, item, form, may_update, status=200):
             "updates": list(item.updates.select_related("author")),
             "form": form,
             "may_update": may_update,
-            "may_manage": selectors.may_manage(request.user),
+            "may_manage": allowed(request.user, "actionplan.manage_plan", item.plan),
             "overdue": item.update_overdue(today),
         },
         status=status,
@@ -146,8 +138,7 @@ def _render_item(request, item, form, may_update, status=200):
 def _add_update(request, pk, *, prefix, done_url):
     roles.require_profile(request.user)
     item = selectors.get_item_for_user(request.user, pk)
-    if not selectors.may_update_item(request.user, item):
-        raise PermissionDenied("Only the action's owners and programme managers can update it.")
+    rules.require_update_item(request.user, item)
     form = ProgressUpdateForm(request.POST, request.FILES, plan=item.plan, prefix=prefix)
     if not form.is_valid():
         return _render_item(request, item, form, True, status=400)
@@ -185,9 +176,8 @@ def my_action_update(request, pk):
 @login_required
 def measure_record(request, pk):
     roles.require_profile(request.user)
-    measure = selectors.get_measure_for_manager(request.user, pk)
-    if measure.metric_key:
-        raise Http404("This measure is computed, not recorded by hand.")
+    measure = selectors.get_manual_measure_for_user(request.user, pk)
+    rules.require_record_measure(request.user, measure)
     form = MeasureRecordForm(request.POST or None, request.FILES or None, instance=measure)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -210,7 +200,7 @@ def measure_record(request, pk):
 def snapshots_record(request, pk):
     roles.require_profile(request.user)
     plan = selectors.get_plan_for_user(request.user, pk)
-    _require_manager(request.user)
+    rules.require_manage_plan(request.user, plan)
     count = services.snapshots_record(plan=plan)
     messages.success(request, f"Recorded today's value of {count} success measures.")
     return redirect(plan)
@@ -221,7 +211,7 @@ def snapshots_record(request, pk):
 def report_start(request, pk):
     roles.require_profile(request.user)
     plan = selectors.get_plan_for_user(request.user, pk)
-    _require_manager(request.user)
+    rules.require_manage_plan(request.user, plan)
     form = ReportForm(request.POST, plan=plan)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("__all__", [])) or "Check the report's format and dates.")
@@ -246,7 +236,7 @@ def report_detail(request, pk):
 def report_download(request, pk):
     roles.require_profile(request.user)
     run = selectors.get_report_for_user(request.user, pk)
-    if run.state != ReportRun.State.DONE or not run.file:
+    if run.status != ReportRun.Status.DONE or not run.file:
         raise Http404("The report is not ready.")
     return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
 
@@ -256,7 +246,7 @@ def submission(request, pk):
     """The plan arranged by the four TC aims, with progress, measures and evidence, to print."""
     roles.require_profile(request.user)
     plan = selectors.get_plan_for_user(request.user, pk)
-    _require_manager(request.user)
+    rules.require_manage_plan(request.user, plan)
     return render(
         request,
         "actionplan/submission.html",
@@ -274,7 +264,7 @@ def submission(request, pk):
 def plan_settings(request, pk):
     roles.require_profile(request.user)
     plan = selectors.get_plan_for_user(request.user, pk)
-    _require_manager(request.user)
+    rules.require_manage_plan(request.user, plan)
     form = PlanSettingsForm(request.POST, instance=plan)
     if form.is_valid():
         services.plan_settings_save(plan=plan, **form.cleaned_data)
@@ -288,7 +278,7 @@ def plan_settings(request, pk):
 def owners(request):
     """The owner roles named on the plan and who holds them."""
     roles.require_profile(request.user)
-    _require_manager(request.user)
+    rules.require_manage_owners(request.user)
     return render(
         request, "actionplan/owners.html", {"owners": list(selectors.owners_with_holders(request.user.institution))}
     )
@@ -297,7 +287,8 @@ def owners(request):
 @login_required
 def owner_edit(request, pk):
     roles.require_profile(request.user)
-    owner = selectors.get_owner_for_manager(request.user, pk)
+    owner = selectors.get_owner_for_user(request.user, pk)
+    rules.require_manage_owners(request.user, owner)
     form = OwnerHoldersForm(request.POST or None, owner=owner)
     if request.method == "POST" and form.is_valid():
         services.owner_holders_set(owner=owner, holders=list(form.cleaned_data["holders"]))

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from importlib import import_module
 from typing import Any, ClassVar
 
 from celery import Task, current_app, shared_task
@@ -144,7 +145,7 @@ class Job(models.Model):
 
     def enqueue(self) -> None:
         """Send the job's task once the surrounding transaction commits (the row must exist first)."""
-        task = current_app.tasks[self.task_name]
+        task = _task(self.task_name)
         pk = self.pk
         transaction.on_commit(lambda: task.delay(pk))
 
@@ -268,5 +269,15 @@ def stuck_jobs_sweep(*, now: Any = None) -> dict[str, int]:
     return counts
 
 
+def _task(name: str) -> Any:
+    """The registered task called `name`, importing its module first.
+
+    Celery's autodiscovery imports every app's tasks module in the worker only; a web process
+    has registered just the tasks of modules something happened to import.
+    """
+    import_module(name.rpartition(".")[0])
+    return current_app.tasks[name]
+
+
 def _send(model: type[Job], pk: int) -> None:
-    current_app.tasks[model.task_name].delay(pk)
+    _task(model.task_name).delay(pk)

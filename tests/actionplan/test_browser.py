@@ -35,7 +35,7 @@ def test_programme_manager_generates_a_report_and_downloads_it_when_the_progress
     download.wait_for()
     assert download.inner_text().strip() == "Download CSV"
     run = ReportRun.objects.get()
-    assert run.state == "done" and run.progress == 100
+    assert run.status == "done" and run.progress == 100
     response = page.request.get(download.get_attribute("href"))
     assert response.status == 200
     assert "Raise survey response rates to 20+%" in response.text()

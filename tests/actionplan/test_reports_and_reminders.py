@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from actionplan import services, tasks
 from actionplan.models import ActionItem, Owner, ReportRun, SuccessMeasure
-from actionplan.reports import fmt_number
+from core.text import number
 from notifications.models import Notification
 from notifications.services import render
 from people import roles
@@ -28,10 +28,10 @@ def _wait_for(run, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         run.refresh_from_db()
-        if run.state in (ReportRun.State.DONE, ReportRun.State.FAILED):
+        if run.status in (ReportRun.Status.DONE, ReportRun.Status.FAILED):
             return run
         time.sleep(0.5)
-    raise AssertionError(f"The report run is still {run.state} after {timeout}s")
+    raise AssertionError(f"The report run is still {run.status} after {timeout}s")
 
 
 def _pdf_text(data):
@@ -47,10 +47,7 @@ def _pdf_text(data):
 
 def _dashboard_values(client, plan):
     measures = client.get(reverse("actionplan:dashboard", args=[plan.pk])).context["measures"]
-    return {
-        (m.item.code, m.wording): fmt_number(m.latest.value) if m.latest and m.latest.value is not None else ""
-        for m in measures
-    }
+    return {(m.item.code, m.wording): number(m.current.value) for m in measures}
 
 
 @pytest.mark.celery_worker
@@ -83,7 +80,7 @@ def test_reports_started_from_the_page_run_on_the_worker_and_match_the_dashboard
         assert 'hx-trigger="every 1s"' in response.content.decode()  # the page polls the new run
         # One at a time: the test database may be SQLite, which cannot take two writers at once.
         run = runs[fmt] = _wait_for(ReportRun.objects.get(format=fmt))
-        assert run.state == ReportRun.State.DONE, run.error
+        assert run.status == ReportRun.Status.DONE, run.error
         assert run.progress == 100 and run.finished_at is not None
         fragment = client.get(reverse("actionplan:report", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
         assert "hx-trigger" not in fragment and reverse("actionplan:report_download", args=[run.pk]) in fragment
@@ -122,7 +119,7 @@ def test_reports_started_from_the_page_run_on_the_worker_and_match_the_dashboard
     sheet = book["Success measures"]
     values = list(sheet.iter_rows(values_only=True))
     xlsx_header = values.index(tuple(rows[header]))
-    from_xlsx = {(r[1], r[2]): fmt_number(r[5]) if r[5] is not None else "" for r in values[xlsx_header + 1 :]}
+    from_xlsx = {(r[1], r[2]): number(r[5]) for r in values[xlsx_header + 1 :]}
     assert from_xlsx == expected
 
     pdf = b"".join(client.get(reverse("actionplan:report_download", args=[runs["pdf"].pk])).streaming_content)
@@ -141,7 +138,7 @@ def test_report_downloads_are_for_programme_managers_of_the_institution_only(
             plan=plan, by=programme_manager.user, start=plan.start, end=plan.start, format="csv"
         )
     run.refresh_from_db()
-    assert run.state == "done"  # eager in tests without a broker
+    assert run.status == "done"  # eager in tests without a broker
     url = reverse("actionplan:report_download", args=[run.pk])
     assert client_for(programme_manager).get(url).status_code == 200
     assert client_for(technician).get(url).status_code == 404
@@ -223,7 +220,7 @@ def test_the_quarterly_report_goes_to_each_owner_once_per_quarter(
         f"actionplan.quarterly_report:{plan.pk}:{cpt.pk}:2025-Q3",
     }
     reports = ReportRun.objects.filter(plan=plan).exclude(quarter="").order_by("quarter")
-    assert [(r.quarter, r.format, r.state, r.end) for r in reports] == [
+    assert [(r.quarter, r.format, r.status, r.end) for r in reports] == [
         ("2025-Q2", "pdf", "done", date(2025, 4, 1)),
         ("2025-Q3", "pdf", "done", date(2025, 7, 1)),
     ]
@@ -391,7 +388,7 @@ def test_a_running_report_shows_its_progress_bar_and_keeps_polling(plan, program
         start=plan.start,
         end=plan.end,
         format="xlsx",
-        state=ReportRun.State.RUNNING,
+        status=ReportRun.Status.RUNNING,
         progress=40,
     )
     url = reverse("actionplan:report", args=[run.pk])

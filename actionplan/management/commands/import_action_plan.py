@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplan.services import PlanFileError, plan_import
+from core.tenancy import in_institution
 from people.models import Institution
 
 
@@ -27,11 +28,13 @@ class Command(BaseCommand):
             text = path.read_text(encoding="utf-8")
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
-        try:
-            result = plan_import(institution=target, text=text, source=path.name)
-        except PlanFileError as error:
-            raise CommandError(f"{file} was not imported, nothing was written. {error}") from None
-        items = result.plan.items.count()
+        # The command works on one institution's data: the one it was asked to import into.
+        with in_institution(target):
+            try:
+                result = plan_import(institution=target, text=text, source=path.name)
+            except PlanFileError as error:
+                raise CommandError(f"{file} was not imported, nothing was written. {error}") from None
+            items = result.plan.items.count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.plan.title}: {items} actions at {target.short_name}; {result.created} rows created."
