@@ -62,10 +62,6 @@ class EmailDomain(models.Model):
         return row.institution if row else None
 
 
-# Other apps still import this name until each moves onto core.tenancy (issue 8); delete it then.
-InstitutionScopedQuerySet = InstitutionQuerySet
-
-
 class Division(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="divisions")
     name = models.CharField("name", max_length=200)
