@@ -376,7 +376,7 @@ class ReportRun(Job):
 
     objects = InstitutionManager(ReportRunQuerySet)
 
-    class Meta:
+    class Meta(Job.Meta):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="reportrun_range"),

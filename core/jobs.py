@@ -138,6 +138,13 @@ class Job(models.Model):
 
     class Meta:
         abstract = True
+        # A subclass that declares its own Meta inherits these with `class Meta(Job.Meta)`.
+        indexes = [
+            # sweep_stuck_jobs: jobs whose worker died (RUNNING past the time limit) ...
+            models.Index(fields=["started_at"], condition=models.Q(status="running"), name="%(class)s_stuck_idx"),
+            # ... and jobs whose task message was lost (still QUEUED long after they were asked for).
+            models.Index(fields=["created_at"], condition=models.Q(status="queued"), name="%(class)s_lost_idx"),
+        ]
 
     @property
     def is_finished(self) -> bool:

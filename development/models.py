@@ -553,14 +553,8 @@ class TrainingImport(Job):
 
     objects = InstitutionManager(TrainingImportQuerySet)
 
-    class Meta:
+    class Meta(Job.Meta):
         ordering = ["-created_at", "-pk"]
-        indexes = [
-            # core's sweep_stuck_jobs finds checks whose worker died (running too long) ...
-            models.Index(fields=["started_at"], condition=models.Q(status="running"), name="trainingimport_stuck_idx"),
-            # ... and checks whose task was lost (still queued long after upload).
-            models.Index(fields=["created_at"], condition=models.Q(status="queued"), name="trainingimport_lost_idx"),
-        ]
 
     def __str__(self):
         return f"{self.original_name} ({self.state_label})"
@@ -615,13 +609,8 @@ class ReportExport(Job):
 
     objects = InstitutionManager(InstitutionQuerySet)
 
-    class Meta:
+    class Meta(Job.Meta):
         ordering = ["-created_at", "-pk"]
-        indexes = [
-            # core's sweep_stuck_jobs finds exports whose worker died or whose task was lost.
-            models.Index(fields=["started_at"], condition=models.Q(status="running"), name="reportexport_stuck_idx"),
-            models.Index(fields=["created_at"], condition=models.Q(status="queued"), name="reportexport_lost_idx"),
-        ]
 
     def __str__(self):
         return f"Training report {self.year} ({self.get_status_display()})"
