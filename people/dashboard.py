@@ -39,18 +39,6 @@ def my_team(request):
     )
 
 
-@dashboard_panel(order=30)
-def mentees(request):
-    if not roles.has_role(request.user, roles.Role.MENTOR):
-        return None
-    return Panel(
-        title="My mentees",
-        template="people/panels/mentees.html",
-        empty_text="The people you mentor for promotion, professional registration or an apprenticeship "
-        "appear here once their mentoring is recorded.",
-    )
-
-
 @dashboard_panel(order=60)
 def staff_summary(request):
     if not roles.is_hr(request.user):
