@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "development",
     "registration",
     "apprenticeships",
+    "mentoring",
     "actionplan",
 ]
 

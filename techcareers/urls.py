@@ -16,6 +16,7 @@ urlpatterns = [
     path("development/", include("development.urls")),
     path("registration/", include("registration.urls")),
     path("apprenticeships/", include("apprenticeships.urls")),
+    path("mentoring/", include("mentoring.urls")),
     path("action-plan/", include("actionplan.urls")),
     path("admin/", admin.site.urls),
 ]
