@@ -278,6 +278,21 @@ class RelationshipTransition(TransitionRecord):
     class Meta(TransitionRecord.Meta):
         pass
 
+    LABELS = {
+        "requested": "Asked for mentoring",
+        "active": "Accepted",
+        "declined": "Declined",
+        "withdrawn": "Request withdrawn",
+        "completed": "Completed",
+        "ended_early": "Ended early",
+    }
+
+    @property
+    def label(self):
+        if self.to_state == "active" and not self.from_state:
+            return "Paired by a programme manager"
+        return self.LABELS.get(self.to_state, self.to_state)
+
 
 class MeetingQuerySet(InstitutionQuerySet):
     institution_path = "relationship__institution"
