@@ -120,3 +120,19 @@ def test_a_partner_mentor_sees_their_partner_mentee_when_both_share_mentoring(
     client = client_for(partner_mentor.person)
     assert client.get(relationship.get_absolute_url()).status_code == 200
     assert str(technician) in client.get(reverse("home")).content.decode()
+
+
+def test_the_admin_never_shows_the_meeting_notes(relationship, django_user_model):
+    from django.test import Client
+
+    admin = django_user_model.objects.create_superuser(email="root@example.org", password="x")
+    client = Client()
+    client.force_login(admin)
+    page = client.get(reverse("admin:mentoring_relationship_change", args=[relationship.pk]))
+    assert page.status_code == 200
+    assert NOTES not in page.content.decode()
+
+
+@pytest.mark.parametrize("name", ["mentoring:overview", "mentoring:pair", "mentoring:settings"])
+def test_a_technician_is_refused_the_running_pages(technician, name):
+    assert client_for(technician).get(reverse(name)).status_code == 403
