@@ -136,3 +136,17 @@ def test_the_admin_never_shows_the_meeting_notes(relationship, django_user_model
 @pytest.mark.parametrize("name", ["mentoring:overview", "mentoring:pair", "mentoring:settings"])
 def test_a_technician_is_refused_the_running_pages(technician, name):
     assert client_for(technician).get(reverse(name)).status_code == 403
+
+
+def test_an_outsider_programme_manager_cannot_pair_our_staff(other_institution, technician, senior_mentor):
+    from people import roles
+
+    pm = staff(other_institution, groups=[roles.PROGRAMME_MANAGER])
+    response = client_for(pm).post(
+        reverse("mentoring:pair"),
+        {"mentee": technician.pk, "mentor": senior_mentor.pk, "purpose": "promotion", "hopes": "x"},
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"mentee", "mentor"}
+    assert str(technician) not in response.content.decode()
+    assert not Relationship.objects.exists()

@@ -132,3 +132,30 @@ def test_lowering_capacity_below_current_mentees_drops_nobody(institution, so_fa
         person=senior_mentor.person, available=True, capacity=1, bio="x", purposes=[Purpose.PROMOTION]
     )
     assert Relationship.objects.filter(mentor=senior_mentor.person, state=State.ACTIVE).count() == 2
+
+
+def test_the_request_and_its_outbox_row_are_written_in_one_transaction(
+    technician, senior_mentor, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        relationship = services.relationship_request(
+            mentee=technician, mentor=senior_mentor, purpose=Purpose.PROMOTION, hopes="x", by=technician.user
+        )
+        message = Notification.objects.get(kind="mentoring.request_received")
+    assert message.recipient == senior_mentor.person.user
+    assert message.idempotency_key == f"mentoring.request_received:{relationship.pk}"
+    assert len(callbacks) == 1  # delivery is queued for after the commit; the row is already there
+
+
+def test_a_second_request_for_the_same_purpose_waits_for_the_first(technician, senior_mentor, institution):
+    services.relationship_request(
+        mentee=technician, mentor=senior_mentor, purpose=Purpose.PROMOTION, hopes="x", by=technician.user
+    )
+    other = make_mentor(staff(institution))
+    with pytest.raises(ValidationError, match="waiting for an answer"):
+        services.relationship_request(
+            mentee=technician, mentor=other, purpose=Purpose.PROMOTION, hopes="x", by=technician.user
+        )
+    assert Relationship.objects.filter(mentee=technician).count() == 1
