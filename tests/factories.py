@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from people.models import Division, EmailDomain, Grade, Institution, JobFamily, StaffProfile, User
 
@@ -89,6 +90,9 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
         ),
     )
     job_title = "Research technician"
+    # As if HR had recorded them: sign-in does not send them to onboarding. Tests of
+    # onboarding make people with `onboarded_at=None`.
+    onboarded_at = factory.LazyFunction(timezone.now)
 
 
 def staff(institution, *, groups=(), **kwargs):
