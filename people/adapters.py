@@ -1,10 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.db import transaction
+from django.urls import reverse
 
 from core.tenancy import in_institution
 
-from .models import EmailDomain, StaffProfile
+from .models import EmailDomain, JobFamily, StaffProfile
+from .services import institution_ladders_copy
 
 
 class InstitutionAccountAdapter(DefaultAccountAdapter):
@@ -28,4 +30,14 @@ class InstitutionAccountAdapter(DefaultAccountAdapter):
             with transaction.atomic(), in_institution(institution):
                 user.save()
                 StaffProfile.objects.create(user=user, institution=institution)
+                # A partner whose first member signs up has no ladder yet: it gets the sector's.
+                if not JobFamily.objects.filter(institution=institution).exists():
+                    institution_ladders_copy(institution=institution)
         return user
+
+    def get_login_redirect_url(self, request):
+        """After signing in, a person whose record lacks something is asked for it first."""
+        profile = getattr(request.user, "profile", None)
+        if profile is not None and profile.needs_onboarding:
+            return reverse("people:onboarding")
+        return super().get_login_redirect_url(request)

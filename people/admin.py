@@ -4,7 +4,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from core.tenancy import across_institutions
+
 from .models import Division, EmailDomain, Grade, Institution, JobFamily, StaffProfile, User
+from .services import institution_ladders_copy
 
 
 class InstitutionScopedAdmin(admin.ModelAdmin):
@@ -72,6 +75,12 @@ class InstitutionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # a new institution starts with the sector's ladders, which its administrator edits
+            with across_institutions():
+                institution_ladders_copy(institution=obj)
 
 
 @admin.register(Division)

@@ -6,9 +6,46 @@ from django.utils import timezone
 from core.portal import Panel, dashboard_panel, nav_link
 
 from . import roles, selectors
+from .forms import ManagerAnswerForm
 from .models import Grade
 
 nav_link("Staff directory", "people:directory", roles.has_profile, order=80)
+
+
+@dashboard_panel(order=5)
+def complete_your_record(request):
+    """Shown while something onboarding asks for is missing, or the named manager has not confirmed."""
+    profile = request.user.profile
+    if profile.line_manager_id is not None and not profile.needs_onboarding:
+        return None
+    pending = selectors.pending_confirmation_of(profile) if profile.line_manager_id is None else None
+    if not profile.needs_onboarding:
+        if pending is None:
+            return None  # they said their manager is not in TechCareers; refusals say what to do
+        return Panel(
+            title="Your line manager",
+            template="people/panels/record_pending.html",
+            context={"pending": pending},
+        )
+    missing = profile.missing_fields()
+    return Panel(
+        title="Complete your record",
+        template="people/panels/record_missing.html",
+        context={"missing": missing, "pending": pending},
+    )
+
+
+@dashboard_panel(order=6)
+def confirm_reports(request):
+    """ "Is Alex Morgan your report?": requests naming the viewer as line manager."""
+    waiting = list(selectors.confirmations_waiting_for(request.user.profile))
+    if not waiting:
+        return None
+    return Panel(
+        title="Confirm your reports",
+        template="people/panels/confirm_reports.html",
+        context={"confirmations": waiting, "form": ManagerAnswerForm()},
+    )
 
 
 @dashboard_panel(order=10)
@@ -51,6 +88,19 @@ def staff_summary(request):
         template="people/panels/staff_summary.html",
         context={"by_family": by_family, "total": sum(r["count"] for r in by_family), "starters": starters},
         empty_text="Staff counts by job family appear here once staff records exist.",
+    )
+
+
+@dashboard_panel(order=61)
+def confirmations_for_hr(request):
+    if not roles.is_hr(request.user):
+        return None
+    waiting = selectors.confirmations_for_hr(request.user).count()
+    return Panel(
+        title="Line managers to confirm",
+        template="people/panels/hr_confirmations.html",
+        context={"waiting": waiting},
+        empty_text="Nobody is waiting for their line manager to confirm them.",
     )
 
 

@@ -1,7 +1,7 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
-from .models import Division, Grade, JobFamily, StaffProfile
+from .models import CareerEvent, Division, Grade, JobFamily, StaffProfile
 from .orcid import normalise_orcid
 
 
@@ -64,6 +64,7 @@ class StaffRecordForm(forms.ModelForm):
             "job_family",
             "grade",
             "line_manager",
+            "contract_type",
             "start_date",
             "leaving_date",
             "orcid",
@@ -89,3 +90,101 @@ class StaffRecordForm(forms.ModelForm):
         self.fields["line_manager"].error_messages["invalid_choice"] = (
             "Choose a line manager who works at this institution."
         )
+
+        self.fields["cause"] = forms.ChoiceField(
+            label="Why the grade, job family, division, line manager or contract changes",
+            choices=[("", "---------"), *CareerEvent.Cause.choices],
+            required=False,
+            help_text="Needed when one of them changes; it is kept in the career history.",
+        )
+        self.fields["effective_date"] = forms.DateField(
+            label="Takes effect on",
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}),
+            help_text="The day the change took effect; empty means today.",
+        )
+
+    TRACKED = ("grade", "job_family", "division", "line_manager", "contract_type", "leaving_date")
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(name in self.changed_data for name in self.TRACKED) and not cleaned.get("cause"):
+            self.add_error("cause", "Say why the record changes: it is kept in the career history.")
+        return cleaned
+
+
+class OnboardingForm(forms.Form):
+    """What a new person's record lacks, asked on one page; only the missing fields are shown."""
+
+    job_family = forms.ModelChoiceField(
+        JobFamily.objects.none(), label="Job family", help_text="The family of roles you belong to."
+    )
+    grade = forms.ModelChoiceField(
+        Grade.objects.none(),
+        label="Grade",
+        help_text="Your grade on your institution's ladder, e.g. Higher Scientific Officer (HSO).",
+    )
+    division = forms.ModelChoiceField(Division.objects.none(), label="Division", help_text="Where you work.")
+    manager = forms.ModelChoiceField(
+        StaffProfile.objects.none(),
+        label="Line manager",
+        required=False,
+        empty_label="My line manager is not in TechCareers yet",
+        help_text="They are asked to confirm that you report to them. Until they do, requests that need a "
+        "line manager cannot be sent.",
+    )
+
+    def __init__(self, *args, profile, ask_manager=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+        institution = profile.institution
+        families = JobFamily.objects.for_institution(institution)
+        grades = (
+            Grade.objects.for_institution(institution)
+            .select_related("job_family")
+            .order_by("job_family__name", "level")
+        )
+        if profile.job_family_id:
+            grades = grades.filter(job_family_id=profile.job_family_id)
+        self.fields["job_family"].queryset = families
+        self.fields["grade"].queryset = grades
+        self.fields["grade"].label_from_instance = lambda grade: (
+            f"{grade.job_family}: {grade.name} ({grade.short_name})"
+        )
+        self.fields["division"].queryset = Division.objects.for_institution(institution)
+        self.fields["manager"].queryset = (
+            StaffProfile.objects.for_institution(institution)
+            .current()
+            .exclude(pk=profile.pk)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name")
+        )
+        self.fields["manager"].label_from_instance = lambda person: f"{person} ({person.user.email})"
+        for name in ("job_family", "grade", "division"):
+            if getattr(profile, f"{name}_id") is not None:
+                del self.fields[name]
+        if profile.line_manager_id is not None or not ask_manager:
+            del self.fields["manager"]
+
+    def clean(self):
+        cleaned = super().clean()
+        grade = cleaned.get("grade")
+        family = cleaned.get("job_family") or self.profile.job_family
+        if grade is not None and family is not None and grade.job_family_id != family.pk:
+            self.add_error("grade", f"Choose a grade on the {family} ladder, or change the job family.")
+        return cleaned
+
+
+class ManagerAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Does this person report to you?",
+        choices=[("confirm", "Yes, they report to me"), ("decline", "No, they do not")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason (if you decline)",
+        required=False,
+        max_length=500,
+        help_text="Shown to the person, e.g. who their line manager is.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -6,8 +6,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from core.tenancy import InstitutionManager, InstitutionQuerySet
+from core.workflow import NEW, Move, TransitionRecord, Workflow
 
 from .orcid import validate_orcid
 
@@ -181,13 +183,53 @@ class User(AbstractUser):
         return profile.institution if profile else None
 
 
+def _awaiting_verification():
+    """A sign-up whose e-mail address is not confirmed: it has addresses and none is verified.
+
+    Staff HR created (or imported) have no allauth address rows at all and are staff.
+    """
+    from allauth.account.models import EmailAddress
+
+    addresses = EmailAddress.objects.filter(user_id=models.OuterRef("user_id"))
+    return models.Exists(addresses) & ~models.Exists(addresses.filter(verified=True))
+
+
 class StaffProfileQuerySet(InstitutionQuerySet):
+    def staff(self):
+        """People who count as staff: everyone but sign-ups whose e-mail address is unconfirmed.
+
+        Every count and report of staff starts here (through `current()` or directly), so an
+        unconfirmed sign-up is in none of them. Two EXISTS subqueries, no extra query.
+        """
+        return self.exclude(_awaiting_verification())
+
     def current(self):
+        """Staff who have not left (and are staff at all: see `staff()`)."""
         today = timezone.localdate()
-        return self.filter(models.Q(leaving_date__isnull=True) | models.Q(leaving_date__gt=today))
+        return self.staff().filter(models.Q(leaving_date__isnull=True) | models.Q(leaving_date__gt=today))
 
     def with_directory_details(self):
         return self.select_related("user", "division", "job_family", "grade", "line_manager__user")
+
+
+class ScopedHistory(models.Model):
+    """The base of a historical (audit) model: its default manager is institution-scoped like its record's.
+
+    simple-history reads one record's history through `record.history` (already bound to a
+    record fetched in scope); this makes a query of every audit row refuse outside a scope.
+    """
+
+    objects = InstitutionManager()
+
+    class Meta:
+        abstract = True
+
+
+class ContractType(models.TextChoices):
+    OPEN_ENDED = "open_ended", "Open-ended"
+    FIXED_TERM = "fixed_term", "Fixed-term"
+    APPRENTICESHIP = "apprenticeship", "Apprenticeship"
+    SECONDMENT = "secondment", "Secondment"
 
 
 class StaffProfile(models.Model):
@@ -217,6 +259,19 @@ class StaffProfile(models.Model):
     )
     start_date = models.DateField("start date", null=True, blank=True)
     leaving_date = models.DateField("leaving date", null=True, blank=True)
+    contract_type = models.CharField(
+        "contract",
+        max_length=20,
+        choices=ContractType.choices,
+        blank=True,
+        help_text="The kind of contract this person holds now.",
+    )
+    onboarded_at = models.DateTimeField(
+        "record completed",
+        null=True,
+        blank=True,
+        help_text="When the person (or HR) completed their record; until then sign-in asks for what is missing.",
+    )
     orcid = models.CharField(
         "ORCID iD",
         max_length=19,
@@ -227,6 +282,11 @@ class StaffProfile(models.Model):
     bio = models.TextField("about me", blank=True, help_text="Your expertise and the techniques you offer.")
 
     objects = InstitutionManager(StaffProfileQuerySet)
+    # The audit of every edit of a staff record (who, when, what it was before), kept by
+    # django-simple-history: chosen for the project because it works the same on SQLite and
+    # PostgreSQL, is well kept, and serves every later audit need (the Security issue's log).
+    # Career events with an effective date and a cause are `CareerEvent` rows, below.
+    history = HistoricalRecords(bases=[ScopedHistory], excluded_fields=["bio"])
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
@@ -301,3 +361,162 @@ class StaffProfile(models.Model):
     def is_current(self, on=None):
         on = on or timezone.localdate()
         return self.leaving_date is None or self.leaving_date > on
+
+    ONBOARDING_FIELDS = ("job_family", "grade", "division", "line_manager")
+
+    def missing_fields(self):
+        """The verbose names of what onboarding asks for and the record lacks (no query)."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.ONBOARDING_FIELDS
+            if getattr(self, f"{name}_id") is None
+        ]
+
+    @property
+    def needs_onboarding(self):
+        """Whether sign-in should ask this person to complete their record (no query)."""
+        return self.onboarded_at is None and bool(self.missing_fields())
+
+
+# --- Confirming a line manager ----------------------------------------------------------------
+
+
+class ManagerConfirmationQuerySet(InstitutionQuerySet):
+    institution_path = "person__institution"
+
+    def pending(self):
+        return self.filter(state=ManagerConfirmation.State.PENDING)
+
+
+CONFIRM_REFUSAL = "Only the person named as line manager, or HR, can answer this."
+
+
+class ManagerConfirmation(models.Model):
+    """A person names their line manager; the manager (or HR) confirms or declines.
+
+    `StaffProfile.line_manager` holds only confirmed managers (or ones HR recorded), so
+    everything that needs a manager reads one field; a manager named but not yet confirmed
+    lives here, pending.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    person = models.ForeignKey(
+        StaffProfile, on_delete=models.CASCADE, related_name="manager_confirmations", verbose_name="person"
+    )
+    manager = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.CASCADE,
+        related_name="confirmations_asked",
+        verbose_name="named line manager",
+        help_text="The person named as line manager; they confirm or decline.",
+    )
+    state = models.CharField("status", max_length=20, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField("asked", default=timezone.now)
+    decided_at = models.DateTimeField("answered", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="answered by"
+    )
+    reason = models.TextField("reason", blank=True, help_text="Why the manager declined, shown to the person.")
+
+    objects = InstitutionManager(ManagerConfirmationQuerySet)
+
+    workflow = Workflow(
+        Move(NEW, State.PENDING, perm="people.name_line_manager", refusal="You can only name your own line manager."),
+        Move(State.PENDING, State.CONFIRMED, perm="people.answer_manager_confirmation", refusal=CONFIRM_REFUSAL),
+        Move(State.PENDING, State.DECLINED, perm="people.answer_manager_confirmation", refusal=CONFIRM_REFUSAL),
+        Move(
+            State.PENDING,
+            State.WITHDRAWN,
+            perm="people.name_line_manager",
+            portal=True,
+            refusal="You can only withdraw your own request.",
+        ),
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(state="pending"), name="managerconfirmation_one_pending"
+            ),
+        ]
+        indexes = [
+            # people.tasks.remind_manager_confirmations (daily) finds requests waiting 5 working days.
+            models.Index(
+                fields=["requested_at"],
+                condition=models.Q(state="pending"),
+                name="managerconfirm_pending_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} → {self.manager} ({self.get_state_display()})"
+
+
+class ManagerConfirmationTransition(TransitionRecord):
+    confirmation = models.ForeignKey(ManagerConfirmation, on_delete=models.CASCADE, related_name="transitions")
+
+
+# --- Career history ---------------------------------------------------------------------------
+
+
+class CareerEventQuerySet(InstitutionQuerySet):
+    institution_path = "person__institution"
+
+
+class CareerEvent(models.Model):
+    """One change of a person's grade, job family, division, line manager or contract.
+
+    Holds the record as it stood after the change, with the day it took effect and why, so
+    "what grade did this person hold on this date" is one row per person. Written only by
+    `people.services.staff_record_change`. (simple-history's audit rows say who edited what and
+    when, but not when a change took effect nor why; those are domain facts, kept here.)
+    """
+
+    class Cause(models.TextChoices):
+        JOINED = "joined", "Joined"
+        PROMOTION = "promotion", "Promotion"
+        REGRADE = "regrade", "Regrade"
+        APPRENTICESHIP_COMPLETED = "apprenticeship_completed", "Apprenticeship completed"
+        MOVE = "move", "Moved team or division"
+        CONTRACT = "contract", "Contract changed"
+        IMPORT = "import", "Imported from HR records"
+        CORRECTION = "correction", "Correction"
+        LEFT = "left", "Left"
+
+    person = models.ForeignKey(StaffProfile, on_delete=models.CASCADE, related_name="career_events")
+    effective_date = models.DateField("effective date", help_text="The day the change took effect.")
+    cause = models.CharField("cause", max_length=30, choices=Cause.choices)
+    grade = models.ForeignKey(Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    job_family = models.ForeignKey(JobFamily, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    line_manager = models.ForeignKey(StaffProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    contract_type = models.CharField("contract", max_length=20, choices=ContractType.choices, blank=True)
+    note = models.CharField("note", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="recorded by",
+        help_text="Empty for imports and changes the portal made itself.",
+    )
+    recorded_at = models.DateTimeField("recorded", default=timezone.now)
+
+    objects = InstitutionManager(CareerEventQuerySet)
+
+    class Meta:
+        ordering = ["effective_date", "recorded_at", "pk"]
+        indexes = [
+            # people.selectors.grades_on: the latest event on or before a date, per person.
+            models.Index(fields=["person", "effective_date"], name="careerevent_person_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_cause_display()} on {self.effective_date}"

@@ -24,3 +24,53 @@ With best wishes,
 The SOA and Learning and Organisational Development""",
     )
 )
+
+MANAGER_CONFIRMATION_REQUESTED = register(
+    Kind(
+        key="people.manager_confirmation_requested",
+        label="Someone named you as their line manager",
+        description="Sent to the person named as line manager when someone completes their record.",
+        subject="Is {{ person }} your report?",
+        body="""Dear {{ recipient.first_name }},
+
+{{ person }}{% if grade %} ({{ grade }}){% endif %} has named you as their line manager in TechCareers.
+Until you confirm, their development requests and programme applications cannot be sent to you.
+
+Please confirm or decline from your dashboard:
+{{ link }}""",
+    )
+)
+
+MANAGER_CONFIRMATION_WAITING = register(
+    Kind(
+        key="people.manager_confirmation_waiting",
+        label="A line-manager confirmation is still waiting",
+        description="Sent once to the named line manager when a confirmation has waited 5 working days.",
+        subject="Reminder: is {{ person }} your report?",
+        body="""Dear {{ recipient.first_name }},
+
+{{ person }} named you as their line manager on {{ asked }} and is waiting for your answer.
+Until you confirm, nothing that needs a line manager can be sent to you on their behalf.
+
+Please confirm or decline from your dashboard:
+{{ link }}""",
+        optional=True,
+    )
+)
+
+MANAGER_CONFIRMATION_ANSWERED = register(
+    Kind(
+        key="people.manager_confirmation_answered",
+        label="Your line manager answered",
+        description="Sent to the person when the line manager they named (or HR) confirms or declines.",
+        subject="{{ manager }} {{ answer }} that you report to them",
+        body="""Dear {{ recipient.first_name }},
+
+{{ by }} {{ answer }} that you report to {{ manager }}.{% if reason %}
+
+Reason: {{ reason }}{% endif %}
+{% if answer == "declined" %}
+Please name your line manager again:
+{{ link }}{% endif %}""",
+    )
+)

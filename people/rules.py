@@ -63,3 +63,23 @@ rules.add_perm("people.edit_staff_record", same_institution & is_hr)
 def require_edit_staff_record(user, profile):
     """Raise PermissionDenied unless the user is HR at the profile's institution."""
     require(user, "people.edit_staff_record", profile, message="Only HR can change a staff record.")
+
+
+@rules.predicate
+def is_confirmation_person(user, confirmation):
+    return confirmation is not None and is_self(user, confirmation.person)
+
+
+@rules.predicate
+def is_named_manager(user, confirmation):
+    return confirmation is not None and roles.has_profile(user) and confirmation.manager_id == user.profile.pk
+
+
+@rules.predicate
+def is_hr_of_confirmation(user, confirmation):
+    return confirmation is not None and same_institution(user, confirmation.person) and roles.is_hr(user)
+
+
+rules.add_perm("people.name_line_manager", is_confirmation_person)
+rules.add_perm("people.answer_manager_confirmation", is_named_manager | is_hr_of_confirmation)
+rules.add_perm("people.see_career_history", same_institution & (is_self | is_line_manager_of | is_hr))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.access import get_visible_or_404
+from core.dates import working_days_before
 
-from .models import StaffProfile, StaffProfileQuerySet
+from .models import CareerEvent, Grade, ManagerConfirmation, StaffProfile, StaffProfileQuerySet
 
 WELCOME_WINDOW_DAYS = 61  # "within 2 months of starting" (2H)
 
@@ -58,3 +61,159 @@ def welcome_due(*, today: date | None = None) -> StaffProfileQuerySet:
         )
         .select_related("user", "grade", "institution")
     )
+
+
+# --- Line managers and their confirmation -----------------------------------------------------
+
+CONFIRMATION_WAITING_WORKING_DAYS = 5
+
+
+def manager_problem(profile: StaffProfile) -> str:
+    """Why nothing that needs a line manager can be sent for this person now ("" when it can).
+
+    Other apps show this before a form is submitted and refuse with it, so a request is never
+    sent to nobody. One query when no manager is recorded (the pending confirmation).
+    """
+    if profile.line_manager_id is not None:
+        return ""
+    waiting = ManagerConfirmation.objects.filter(person=profile).pending().select_related("manager__user").first()
+    if waiting is not None:
+        return (
+            f"{waiting.manager} has not yet confirmed that you report to them (asked on "
+            f"{timezone.localtime(waiting.requested_at):%-d %B %Y}). This needs a confirmed line manager: "
+            "you can send it once they confirm, or ask HR to confirm it for you."
+        )
+    return (
+        "No line manager is confirmed for you in TechCareers, so nobody could approve this. "
+        "Name your line manager on the “Complete your record” page; you can send it once they confirm."
+    )
+
+
+def pending_confirmation_of(profile: StaffProfile) -> ManagerConfirmation | None:
+    return ManagerConfirmation.objects.filter(person=profile).pending().select_related("manager__user").first()
+
+
+def confirmations_waiting_for(profile: StaffProfile) -> QuerySet[ManagerConfirmation]:
+    """Requests naming this person as line manager that they have not answered (one query)."""
+    return (
+        ManagerConfirmation.objects.filter(manager=profile)
+        .pending()
+        .select_related("person__user", "person__grade", "person__job_family", "person__division")
+        .order_by("requested_at", "pk")
+    )
+
+
+def confirmations_for_hr(user: Any) -> QuerySet[ManagerConfirmation]:
+    """Every request waiting in the HR member's institution, oldest first (one query)."""
+    return (
+        ManagerConfirmation.objects.for_institution(user.institution)
+        .pending()
+        .select_related("person__user", "person__grade", "person__division", "manager__user")
+        .order_by("requested_at", "pk")
+    )
+
+
+def get_confirmation_for_user(user: Any, pk: Any) -> ManagerConfirmation:
+    """The confirmation, if the user is its person, its named manager or HR there; else 404."""
+    from . import roles
+
+    profile = roles.require_profile(user)
+    visible = ManagerConfirmation.objects.filter(person__institution=profile.institution)
+    if not roles.is_hr(user):
+        visible = visible.filter(Q(person=profile) | Q(manager=profile))
+    return get_visible_or_404(visible.select_related("person__user", "manager__user"), pk)
+
+
+def manager_confirmation_reminders_due(*, today: date | None = None) -> QuerySet[ManagerConfirmation]:
+    """Confirmations waiting for more than 5 working days: the work of
+    `people.tasks.remind_manager_confirmations` (daily), read across institutions through the
+    partial index `managerconfirm_pending_idx`. Includes ones already reminded; the outbox key
+    makes a repeat a no-op."""
+    today = today or timezone.localdate()
+    cutoff = working_days_before(today, CONFIRMATION_WAITING_WORKING_DAYS)
+    return (
+        ManagerConfirmation.objects.pending()
+        .filter(requested_at__date__lt=cutoff)
+        .select_related("person__user", "person__institution", "manager__user")
+        .order_by("requested_at", "pk")
+    )
+
+
+# --- Career history ---------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryRow:
+    event: CareerEvent
+    changes: list[tuple[str, str, str]]  # (what, before, after)
+
+
+_HISTORY_FIELDS = (
+    ("grade", "Grade"),
+    ("job_family", "Job family"),
+    ("division", "Division"),
+    ("line_manager", "Line manager"),
+    ("contract_type", "Contract"),
+)
+
+
+def _shown(event: CareerEvent | None, field: str) -> str:
+    if event is None:
+        return ""
+    if field == "contract_type":
+        return event.get_contract_type_display() if event.contract_type else ""
+    value = getattr(event, field)
+    return str(value) if value is not None else ""
+
+
+def career_history(profile: StaffProfile) -> list[HistoryRow]:
+    """The person's career events, newest first, each with what changed from the one before.
+
+    One query whatever the length of the history (every related row is joined).
+    """
+    events = list(
+        CareerEvent.objects.filter(person=profile).select_related(
+            "grade", "job_family", "division", "line_manager__user", "recorded_by"
+        )
+    )
+    rows = []
+    previous: CareerEvent | None = None
+    for event in events:
+        changes = [
+            (label, _shown(previous, field), _shown(event, field))
+            for field, label in _HISTORY_FIELDS
+            if _shown(previous, field) != _shown(event, field)
+        ]
+        rows.append(HistoryRow(event=event, changes=changes))
+        previous = event
+    return list(reversed(rows))
+
+
+def audit_of(profile: StaffProfile) -> QuerySet:
+    """The audit of every edit of the staff record (simple-history), newest first (one query)."""
+    history: Any = profile.history  # type: ignore[attr-defined]
+    return history.select_related("history_user", "grade").order_by("-history_date", "-history_id")
+
+
+def events_on(people: Iterable[Any], on: date) -> dict[int, CareerEvent]:
+    """Each person's record as it stood on `on`: their latest career event on or before it.
+
+    One query for any number of people (a correlated subquery picks each person's event,
+    through `careerevent_person_date_idx`). People with no event by then are absent.
+    """
+    ids = [getattr(person, "pk", person) for person in people]
+    latest = (
+        CareerEvent.objects.filter(person=OuterRef("person"), effective_date__lte=on)
+        .order_by("-effective_date", "-recorded_at", "-pk")
+        .values("pk")[:1]
+    )
+    events = CareerEvent.objects.filter(person__in=ids, pk=Subquery(latest)).select_related("grade__job_family")
+    return {event.person_id: event for event in events}
+
+
+def grades_on(people: Iterable[Any], on: date) -> dict[int, Grade | None]:
+    """What grade each person held on `on` (None: not yet recorded, or left by then). One query."""
+    return {
+        person_id: (None if event.cause == CareerEvent.Cause.LEFT else event.grade)
+        for person_id, event in events_on(people, on).items()
+    }

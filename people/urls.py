@@ -7,6 +7,10 @@ app_name = "people"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("me/edit/", views.profile_edit_own, name="edit_own"),
+    path("welcome/", views.onboarding, name="onboarding"),
+    path("confirmations/", views.confirmations, name="confirmations"),
+    path("confirmations/<int:pk>/answer/", views.confirmation_answer, name="confirmation_answer"),
+    path("<int:pk>/history/", views.career_history, name="history"),
     path("<int:pk>/", views.profile_detail, name="profile"),
     path("<int:pk>/record/", views.staff_record_edit, name="edit_record"),
 ]

@@ -114,7 +114,7 @@ def test_hr_updates_a_staff_record(hr, technician, so_family):
     sso = so_family.grades.get(short_name="SSO")
     response = client_for(hr).post(
         f"/staff/{technician.pk}/record/",
-        _record_data(technician, grade=sso.pk, start_date="2020-01-06", staff_number="S123"),
+        _record_data(technician, grade=sso.pk, start_date="2020-01-06", staff_number="S123", cause="promotion"),
     )
     assert response.status_code == 302
     technician.refresh_from_db()
