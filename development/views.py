@@ -17,6 +17,7 @@ from core.access import allowed
 from core.forms import add_service_errors
 from exchange.selectors import development_records_for
 from people import roles
+from people.selectors import manager_problem
 
 from . import rules, selectors, services
 from .forms import (
@@ -77,7 +78,11 @@ def request_create(request):
         else:
             messages.success(request, "Your request is sent to your line manager.")
             return redirect(created)
-    return render(request, "development/request_form.html", {"form": form, "profile": profile})
+    return render(
+        request,
+        "development/request_form.html",
+        {"form": form, "profile": profile, "manager_problem": manager_problem(profile)},
+    )
 
 
 @login_required
@@ -97,7 +102,11 @@ def request_edit(request, pk):
         else:
             messages.success(request, "Your request is saved and sent to your line manager.")
             return redirect(development_request)
-    return render(request, "development/request_form.html", {"form": form, "object": development_request})
+    return render(
+        request,
+        "development/request_form.html",
+        {"form": form, "object": development_request, "manager_problem": manager_problem(development_request.person)},
+    )
 
 
 @login_required

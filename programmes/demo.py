@@ -102,6 +102,8 @@ def _seed(context):
             title=title,
             defaults={
                 "kind": kind,
+                # Events and networks are open to all: no line manager's endorsement to wait for.
+                "needs_endorsement": kind not in (Programme.Kind.EVENT, Programme.Kind.NETWORK),
                 "summary": summary,
                 "owner": owner,
                 "open_to_partners": open_to_partners,

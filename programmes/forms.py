@@ -146,6 +146,7 @@ class ProgrammeForm(forms.ModelForm):
             "summary",
             "description",
             "open_to_partners",
+            "needs_endorsement",
             "external_url",
             "attendance_rule_percent",
         ]

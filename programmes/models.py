@@ -72,6 +72,12 @@ class Programme(models.Model):
         default=False,
         help_text="Staff of the institution's partner institutions may see it and apply.",
     )
+    needs_endorsement = models.BooleanField(
+        "needs the line manager's endorsement",
+        default=True,
+        help_text="Applicants' line managers endorse before you decide; people with no confirmed line manager "
+        "cannot apply. Switch off for events and modules open to all.",
+    )
     external_url = models.URLField(
         "external link", blank=True, help_text="For external programmes: where to read more and apply."
     )

@@ -20,6 +20,7 @@ from core.workflow import TransitionRecord, transition
 from notifications.services import notification_enqueue
 from people import roles
 from people.models import Institution
+from people.selectors import manager_problem
 
 from . import notifications as kinds
 from . import rules
@@ -98,8 +99,10 @@ def application_submit(
     """Apply to a cohort, or raise ValidationError saying why not (and save nothing).
 
     Refuses outside the application window, when ineligible, a second application to the same
-    cohort, and a full first-come cohort without a waiting list. With no line manager recorded
-    the application skips endorsement (recorded as a transition), rather than waiting forever.
+    cohort, a full first-come cohort without a waiting list, and, for a programme that needs
+    the line manager's endorsement, an applicant with no confirmed line manager (it would wait
+    for nobody). A programme needing no endorsement sends every application straight to the
+    programme manager (recorded as a transition).
     """
     today = today or timezone.localdate()
     answers = answers or {}
@@ -112,6 +115,10 @@ def application_submit(
         raise ValidationError("You cannot apply to this cohort. " + " ".join(problems))
     if not statement.strip():
         raise ValidationError("Please write a statement.")
+    if cohort.programme.needs_endorsement:
+        problem = endorsement_problem(cohort.programme, applicant)
+        if problem:
+            raise ValidationError(problem)
     missing = [question for question in cohort.question_list if not str(answers.get(question, "")).strip()]
     if missing:
         raise ValidationError(f"Please answer: {missing[0]}")
@@ -122,7 +129,7 @@ def application_submit(
         first_come = locked.selection == Cohort.Selection.FIRST_COME
         if first_come and not locked.waiting_list and _places_taken(locked) >= locked.capacity:
             raise CohortFull("This cohort is full and has no waiting list.")
-        manager = applicant.line_manager
+        manager = applicant.line_manager if locked.programme.needs_endorsement else None
         application = Application(
             cohort=locked,
             applicant=applicant,
@@ -137,7 +144,8 @@ def application_submit(
                         application,
                         State.ENDORSED,
                         by=applicant.user,
-                        reason="No line manager recorded in the portal: sent straight to the programme manager.",
+                        reason="This programme needs no line manager's endorsement: sent straight to the "
+                        "programme manager.",
                     )
                 else:
                     record = transition(application, State.AWAITING_ENDORSEMENT, by=applicant.user)
@@ -149,6 +157,14 @@ def application_submit(
             record = _allocate_first_come(application)
             _notify_status(application, record)
     return application
+
+
+def endorsement_problem(programme: Programme, applicant: Any) -> str:
+    """Why the applicant cannot apply yet for want of a line manager to endorse ("" when they can)."""
+    if not programme.needs_endorsement:
+        return ""
+    problem = manager_problem(applicant)
+    return f"{programme} needs your line manager's endorsement. {problem}" if problem else ""
 
 
 def _notify_endorsement_requested(application: Application) -> None:

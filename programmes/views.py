@@ -82,7 +82,14 @@ def programme_detail(request, pk):
         )
     can_run = allowed(request.user, "programmes.run_programme", programme)
     return render(
-        request, "programmes/programme_detail.html", {"programme": programme, "cohorts": cohorts, "can_run": can_run}
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "cohorts": cohorts,
+            "can_run": can_run,
+            "manager_problem": services.endorsement_problem(programme, profile) if cohorts else "",
+        },
     )
 
 
@@ -113,7 +120,13 @@ def apply(request, pk):
     return render(
         request,
         "programmes/apply.html",
-        {"form": form, "cohort": cohort, "problems": cohort.eligibility_problems(profile), "open": cohort.is_open()},
+        {
+            "form": form,
+            "cohort": cohort,
+            "problems": cohort.eligibility_problems(profile),
+            "open": cohort.is_open(),
+            "manager_problem": services.endorsement_problem(cohort.programme, profile),
+        },
     )
 
 

@@ -20,6 +20,7 @@ from core.text import number
 from core.workflow import transition
 from notifications.services import notification_enqueue
 from people.models import StaffProfile
+from people.selectors import manager_problem
 
 from ..models import HALF_DAY, DevelopmentRequest, ManagerDelegate, TrainingRecord
 from ..notifications import REQUEST_DECIDED, REQUEST_SUBMITTED
@@ -117,10 +118,21 @@ def _notify_manager_of_submission(request: DevelopmentRequest) -> None:
         )
 
 
+def _require_line_manager(person: StaffProfile) -> None:
+    """Refuse, saying why, when nobody could decide: no line manager is confirmed for the person."""
+    problem = manager_problem(person)
+    if problem:
+        raise ValidationError(problem)
+
+
 def request_create(*, person: StaffProfile, by: Any, **fields: Any) -> DevelopmentRequest:
-    """Submit a new request for the person; nothing is saved if any check fails."""
+    """Submit a new request for the person; nothing is saved if any check fails.
+
+    Refused when no line manager is confirmed for the person, so a request is never sent to nobody.
+    """
     with transaction.atomic():
         _lock_person(person)
+        _require_line_manager(person)
         request_check(person=person, start_date=fields["start_date"], end_date=fields["end_date"], days=fields["days"])
         request = DevelopmentRequest(person=person, **fields)
         transition(request, State.SUBMITTED, by=by)
@@ -147,6 +159,7 @@ def request_update(*, request: DevelopmentRequest, by: Any, **fields: Any) -> De
         for name, value in fields.items():
             setattr(request, name, value)
         if request.state == State.CHANGES_REQUESTED:
+            _require_line_manager(request.person)
             request.submitted_at = timezone.now()
             transition(
                 request,

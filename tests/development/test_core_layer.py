@@ -81,6 +81,8 @@ def test_an_unscoped_query_of_development_data_raises(model):
 def both_institutions_data(technician, manager, outsider, institution, other_institution, so_family):
     """One row of every development model at each institution."""
     rows = {}
+    outsider.line_manager = staff(other_institution)  # a request needs a confirmed line manager
+    outsider.save(update_fields=["line_manager"])
     for profile, place in ((technician, institution), (outsider, other_institution)):
         policy = AllowancePolicy.objects.create(institution=place, minimum_days=5)
         AllowanceOverride.objects.create(policy=policy, job_family=so_family, minimum_days=6)

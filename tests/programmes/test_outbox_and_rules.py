@@ -43,6 +43,7 @@ def test_a_first_come_place_on_submitting_writes_the_status_message_before_the_c
 ):
     institution.partners.add(outsider.institution)
     cohort.programme.open_to_partners = True
+    cohort.programme.needs_endorsement = False  # an event: the place is given on submitting
     cohort.programme.save()
     Cohort.objects.filter(pk=cohort.pk).update(selection=Cohort.Selection.FIRST_COME, min_level=None, max_level=None)
     cohort.refresh_from_db()

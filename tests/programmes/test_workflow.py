@@ -74,13 +74,14 @@ def test_another_institutions_staff_cannot_apply_unless_opened_to_partners(cohor
     assert list(Cohort.objects.eligible_for(outsider)) == []
     institution.partners.add(outsider.institution)
     cohort.programme.open_to_partners = True
+    cohort.programme.needs_endorsement = False
     cohort.programme.save()
     cohort.min_level = cohort.max_level = None
     cohort.save()
     assert list(Cohort.objects.eligible_for(outsider)) == [cohort]  # the SQL twin agrees
     application = services.application_submit(cohort=cohort, applicant=outsider, statement="Please")
-    assert application.state == State.ENDORSED  # no manager recorded for the partner
-    assert application.transitions.get().reason.startswith("No line manager recorded")
+    assert application.state == State.ENDORSED  # no endorsement needed: straight to the programme manager
+    assert application.transitions.get().reason.startswith("This programme needs no line manager's endorsement")
 
 
 def test_applying_twice_to_the_same_cohort_is_refused(submitted, cohort, technician):
