@@ -11,7 +11,13 @@ from .models import GuidanceVersion, TrainingRecord
 
 
 def _staff_in_period(institution, start, end):
-    return StaffProfile.objects.for_institution(institution).exclude(start_date__gt=end).exclude(leaving_date__lt=start)
+    """Staff employed at some point in the period; an unconfirmed sign-up is not staff."""
+    return (
+        StaffProfile.objects.for_institution(institution)
+        .staff()
+        .exclude(start_date__gt=end)
+        .exclude(leaving_date__lt=start)
+    )
 
 
 @metric(

@@ -424,8 +424,14 @@ def training_report(institution: Institution, year: int, *, margin: int | None =
     policy = policy_for(institution)
     margin = policy.under_representation_margin if margin is None else margin
     start, end = policy.year_bounds(year)
-    staff = StaffProfile.objects.for_institution(institution).filter(
-        Q(start_date__isnull=True) | Q(start_date__lte=end), Q(leaving_date__isnull=True) | Q(leaving_date__gte=start)
+    # `staff()`: a sign-up whose e-mail address is unconfirmed is in no headcount.
+    staff = (
+        StaffProfile.objects.for_institution(institution)
+        .staff()
+        .filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=end),
+            Q(leaving_date__isnull=True) | Q(leaving_date__gte=start),
+        )
     )
     records = TrainingRecord.objects.filter(person__in=staff.values("pk")).in_period(start, end)
 

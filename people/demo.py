@@ -18,7 +18,19 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from . import roles
-from .models import Division, EmailDomain, Grade, Institution, JobFamily, StaffProfile, User
+from .models import (
+    CareerEvent,
+    ContractType,
+    Division,
+    EmailDomain,
+    Grade,
+    Institution,
+    JobFamily,
+    ManagerConfirmation,
+    StaffProfile,
+    User,
+)
+from .services import institution_ladders_copy
 
 DEMO_PASSWORD = "techcareers-demo"
 # A fixed TOTP secret for the demo HR and administrator accounts, so a demo can be shown
@@ -291,6 +303,31 @@ DEMO_ACCOUNTS = [
     ),
 ]
 PARTNER_ACCOUNT = ("partner@crick.ac.uk", "Alex", "Morgan", "crick", "Higher Scientific Officer, Crick")
+# The Crick's own line manager: Alex Morgan names her at onboarding and she confirms.
+CRICK_MANAGER = (
+    "manager@crick.ac.uk",
+    "Ruth",
+    "Adeyemi",
+    "SSO",
+    "Science Technology Platforms",
+    "Head of Light Microscopy",
+)
+CRICK_DIVISIONS = ["Science Technology Platforms", "Cell Biology", "Structural Biology"]
+# (email, first, last, grade short name, division, job title, months ago they joined, earlier grades)
+CRICK_STAFF = [
+    ("jonah.price@crick.ac.uk", "Jonah", "Price", "HSO", "Science Technology Platforms", "Microscopy specialist", 70,
+     [("SO", "joined"), ("HSO", "promotion", 30)]),
+    ("mei.chen@crick.ac.uk", "Mei", "Chen", "SO", "Cell Biology", "Research technician", 40,
+     [("APP", "joined"), ("SO", "apprenticeship_completed", 22)]),
+    ("omar.khan@crick.ac.uk", "Omar", "Khan", "RM2", "Structural Biology", "Research manager", 55,
+     [("RM1", "joined"), ("RM2", "promotion", 20)]),
+    ("lily.novak@crick.ac.uk", "Lily", "Novak", "AS1", "Science Technology Platforms", "Bioinformatician", 18,
+     [("AS1", "joined")]),
+]  # fmt: skip
+# A Crick technician who named Ruth Adeyemi as line manager and is still waiting: the reminder's work.
+CRICK_WAITING = ("theo.walker@crick.ac.uk", "Theo", "Walker", "SO", "Cell Biology", "Research technician", 9)
+# Signed up, e-mail address not yet confirmed: not staff in any count.
+UNCONFIRMED_SIGNUP = ("new.starter@icr.ac.uk", "Jamie", "Ward")
 
 
 @dataclass
@@ -333,6 +370,7 @@ def _user(email, first, last, groups=(), is_staff=False):
 
 
 def _profile(user, institution, **fields):
+    fields.setdefault("onboarded_at", timezone.now())  # HR's records: sign-in asks nothing
     profile, _ = StaffProfile.objects.get_or_create(user=user, defaults={"institution": institution, **fields})
     return profile
 
@@ -386,16 +424,27 @@ def seed_staff(today=None):
 
     email, first, last, slug, title = PARTNER_ACCOUNT
     partner = next(p for p in partners if p.slug == slug)
-    accounts[email] = _profile(_user(email, first, last), partner, job_title=title)
+    # Signed up but never signed in: sign-in asks for their grade, division and line manager.
+    accounts[email] = _profile(_user(email, first, last), partner, job_title=title, onboarded_at=None)
+    accounts[CRICK_MANAGER[0]] = _seed_crick(partner, today)
 
     _seed_population(rng, icr, divisions, families, grades, today)
+    _seed_career_histories(random.Random(7), icr, grades, today)
+    _seed_unconfirmed_signup(icr)
     return DemoContext(
         institution=icr,
         partners=partners,
         accounts=accounts,
-        staff=list(StaffProfile.objects.filter(institution=icr).select_related("user", "grade", "job_family")),
+        staff=list(StaffProfile.objects.filter(institution=icr).staff().select_related("user", "grade", "job_family")),
         random=random.Random(2025),
         today=today,
+        lines=[
+            f"People: {CRICK_MANAGER[0]} ({CRICK_MANAGER[1]} {CRICK_MANAGER[2]}) is a Crick line manager. "
+            f"{PARTNER_ACCOUNT[0]} is asked for grade, division and line manager at first sign-in; name "
+            f"{CRICK_MANAGER[1]} {CRICK_MANAGER[2]} and she confirms from her dashboard. {CRICK_WAITING[0]} "
+            f"has waited {CRICK_WAITING[-1]} days for her (the reminder job's work). {UNCONFIRMED_SIGNUP[0]} "
+            "signed up without confirming the e-mail address and is in no staff count.",
+        ],
     )
 
 
@@ -457,6 +506,159 @@ def _assign_managers(rng, icr):
         candidates = [p for p in seniors if p.grade.level == min(person.grade.level + 1, top)] or seniors
         person.line_manager = rng.choice(candidates)
         person.save(update_fields=["line_manager"])
+
+
+def _months_ago(today, months):
+    return today - timedelta(days=round(months * 30.4))
+
+
+def _events_for(profile, history, today, recorded_at):
+    """CareerEvents for a person from [(grade short name, cause, months ago)], oldest first."""
+    family = profile.job_family
+    by_short = {grade.short_name: grade for grade in family.grades.all()}
+    events = []
+    for short, cause, *ago in history:
+        effective = profile.start_date if not ago else _months_ago(today, ago[0])
+        events.append(
+            CareerEvent(
+                person=profile,
+                effective_date=effective,
+                cause=cause,
+                grade=by_short[short],
+                job_family=family,
+                division=profile.division,
+                line_manager=profile.line_manager,
+                contract_type=ContractType.APPRENTICESHIP if short == "APP" else ContractType.OPEN_ENDED,
+                note="Imported from HR records.",
+                recorded_at=recorded_at,
+            )
+        )
+    return events
+
+
+def _seed_crick(crick, today):
+    """The Crick: the sector's ladders (copied as for any new institution), a line manager and a few staff."""
+    institution_ladders_copy(institution=crick)
+    divisions = {name: Division.objects.get_or_create(institution=crick, name=name)[0] for name in CRICK_DIVISIONS}
+    grades = {g.short_name: g for g in Grade.objects.filter(job_family__institution=crick).select_related("job_family")}
+    email, first, last, grade, division, title = CRICK_MANAGER
+    manager = _profile(
+        _user(email, first, last),
+        crick,
+        job_family=grades[grade].job_family,
+        grade=grades[grade],
+        division=divisions[division],
+        job_title=title,
+        start_date=_months_ago(today, 120),
+        contract_type=ContractType.OPEN_ENDED,
+        orcid="0000-0002-1825-0097",
+    )
+    now = timezone.now()
+    events = []
+    if not manager.career_events.exists():
+        events += _events_for(
+            manager, [("SO", "joined"), ("HSO", "promotion", 84), ("SSO", "promotion", 36)], today, now
+        )
+    for email, first, last, grade, division, title, months, history in CRICK_STAFF:
+        person = _profile(
+            _user(email, first, last),
+            crick,
+            job_family=grades[grade].job_family,
+            grade=grades[grade],
+            division=divisions[division],
+            line_manager=manager,
+            job_title=title,
+            start_date=_months_ago(today, months),
+            contract_type=ContractType.OPEN_ENDED,
+        )
+        if not person.career_events.exists():
+            events += _events_for(person, history, today, now)
+    CareerEvent.objects.bulk_create(events)
+    email, first, last, grade, division, title, days = CRICK_WAITING
+    waiting = _profile(
+        _user(email, first, last),
+        crick,
+        job_family=grades[grade].job_family,
+        grade=grades[grade],
+        division=divisions[division],
+        job_title=title,
+        start_date=today - timedelta(days=days + 5),
+    )
+    _pending_confirmation(waiting, manager, now - timedelta(days=days))
+    return manager
+
+
+def _pending_confirmation(person, manager, requested_at):
+    """A confirmation waiting since `requested_at`, made as the person's onboarding would (once)."""
+    if ManagerConfirmation.objects.filter(person=person).exists():
+        return
+    confirmation = ManagerConfirmation.objects.create(person=person, manager=manager, requested_at=requested_at)
+    confirmation.transitions.create(from_state="", to_state=confirmation.state, by=person.user, at=requested_at)
+
+
+def _seed_unconfirmed_signup(icr):
+    """Signed up, never confirmed the e-mail address: in no count of staff (`StaffProfile.staff()`)."""
+    email, first, last = UNCONFIRMED_SIGNUP
+    user, created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})
+    if created:
+        user.password = _demo_password_hash()
+        user.save(update_fields=["password"])
+        EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+    StaffProfile.objects.get_or_create(user=user, defaults={"institution": icr})
+
+
+def _seed_career_histories(rng, icr, grades, today):
+    """Grade histories for the seed institution's staff who have none: careers, not snapshots.
+
+    Most joined on a lower grade and were promoted every few years; about one SO-route person
+    in six joined as an apprentice and became an SO on completing. Everyone's last event is
+    their grade now, so "grade on date" and the record agree.
+    """
+    people = list(
+        StaffProfile.objects.filter(institution=icr, grade__isnull=False, career_events__isnull=True).select_related(
+            "grade", "job_family", "division", "line_manager"
+        )
+    )
+    ladders = {}
+    for grade in grades.values():
+        ladders.setdefault(grade.job_family_id, {})[grade.level] = grade
+    now = timezone.now()
+    events = []
+    for person in sorted(people, key=lambda p: p.pk):
+        ladder = ladders[person.job_family_id]
+        start = person.start_date or today
+        years = (today - start).days / 365
+        steps = [level for level in sorted(ladder) if level <= person.grade.level]
+        promotions = min(len(steps) - 1, int(years // 4), rng.choice([0, 1, 1, 2, 2, 3]))
+        path = steps[len(steps) - 1 - promotions :]
+        moves = [(path[0], CareerEvent.Cause.JOINED, start)]
+        if 1 in ladder and path[0] == 2 and years > 2.5 and rng.random() < 1 / 6:
+            completed = start + timedelta(days=rng.randint(480, 600))
+            moves = [(1, CareerEvent.Cause.JOINED, start), (2, CareerEvent.Cause.APPRENTICESHIP_COMPLETED, completed)]
+        first_day = moves[-1][2]
+        span = max((today - first_day).days - 120, len(path))
+        for index, level in enumerate(path[1:], start=1):
+            moves.append((level, CareerEvent.Cause.PROMOTION, first_day + timedelta(days=span * index // len(path))))
+        for level, cause, day in moves:
+            events.append(
+                CareerEvent(
+                    person=person,
+                    effective_date=day,
+                    cause=cause,
+                    grade=ladder[level],
+                    job_family=person.job_family,
+                    division=person.division,
+                    line_manager=person.line_manager,
+                    contract_type=ContractType.APPRENTICESHIP if level == 1 else ContractType.OPEN_ENDED,
+                    note="Imported from HR records.",
+                    recorded_at=now,
+                )
+            )
+    CareerEvent.objects.bulk_create(events, batch_size=500)
+    StaffProfile.objects.filter(institution=icr, contract_type="").update(contract_type=ContractType.OPEN_ENDED)
+    StaffProfile.objects.filter(institution=icr, contract_type=ContractType.OPEN_ENDED, grade__level=1).update(
+        contract_type=ContractType.APPRENTICESHIP
+    )
 
 
 def _fake_orcid(rng):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.metrics import MetricResult, metric
@@ -49,4 +50,39 @@ def welcome_within_2_months(*, institution, start, end):
         detail=f"{welcomed} of {len(rows)} new starters welcomed within 2 months",
         numerator=welcomed,
         denominator=len(rows),
+    )
+
+
+@metric(
+    key="people.orcid_share",
+    label="Technical staff with an ORCID iD",
+    unit="%",
+    how=(
+        "Share of technical staff employed on the last day of the period (or today, if that is later) "
+        "whose staff record holds an ORCID iD. Sign-ups whose e-mail address is unconfirmed are not staff."
+    ),
+)
+def orcid_share(*, institution, start, end):
+    """Return the share with an ORCID iD, with both counts; None when nobody is employed then.
+
+    One query (two conditional counts). The counts are shown as they are: the portal has no
+    disclosure-control helper yet, and a whole institution's headcount is not a small group.
+    """
+    on = min(end, timezone.localdate())
+    staff = (
+        StaffProfile.objects.for_institution(institution)
+        .staff()
+        .filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=on), Q(leaving_date__isnull=True) | Q(leaving_date__gt=on)
+        )
+    )
+    counts = staff.aggregate(total=Count("pk"), with_orcid=Count("pk", filter=~Q(orcid="")))
+    total, with_orcid = counts["total"], counts["with_orcid"]
+    if not total:
+        return None
+    return MetricResult(
+        value=round(100 * with_orcid / total, 1),
+        detail=f"{with_orcid} of {total} technical staff have an ORCID iD",
+        numerator=with_orcid,
+        denominator=total,
     )
