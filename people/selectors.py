@@ -191,7 +191,7 @@ def career_history(profile: StaffProfile) -> list[HistoryRow]:
 
 def audit_of(profile: StaffProfile) -> QuerySet:
     """The audit of every edit of the staff record (simple-history), newest first (one query)."""
-    history: Any = profile.history  # type: ignore[attr-defined]
+    history: Any = profile.history
     return history.select_related("history_user", "grade").order_by("-history_date", "-history_id")
 
 

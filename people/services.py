@@ -8,7 +8,7 @@ edit itself with its author.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -94,6 +94,24 @@ def _career_event_write(
     )
 
 
+def _baseline_if_first(profile: StaffProfile, before: dict[str, Any], day: date) -> None:
+    """Before a record's first career event, keep how it stood (so the first change has a "before").
+
+    Dated at the start date when that is earlier, else the day before the change.
+    """
+    if not any(before.values()) or CareerEvent.objects.filter(person_id=profile.pk).exists():
+        return
+    start = profile.start_date
+    CareerEvent.objects.create(
+        person_id=profile.pk,
+        effective_date=start if start and start < day else day - timedelta(days=1),
+        cause=Cause.IMPORT,
+        note="The record as it stood before its first recorded change.",
+        recorded_at=timezone.now(),
+        **before,
+    )
+
+
 def staff_record_change(
     *,
     profile: StaffProfile,
@@ -130,6 +148,7 @@ def staff_record_change(
         for name in changes:
             setattr(profile, name, getattr(locked, name))
         day = effective_date or (locked.leaving_date if cause == Cause.LEFT else None) or timezone.localdate()
+        _baseline_if_first(locked, before, day)
         return _career_event_write(locked, cause=cause, effective_date=day, by=by, note=note)
 
 
@@ -143,7 +162,8 @@ def staff_record_save(
     """
     tracked_changed = [name for name in (*TRACKED, "leaving_date") if name in form.changed_data]
     with transaction.atomic():
-        StaffProfile._base_manager.select_for_update().filter(pk=profile.pk).first()
+        stored = StaffProfile._base_manager.select_for_update().get(pk=profile.pk)
+        before = _snapshot(stored)
         saved = form.save(commit=False)
         saved._history_user = by
         saved._change_reason = Cause(cause).label if cause else "Staff record edited"
@@ -153,6 +173,7 @@ def staff_record_save(
         if not cause:
             raise ValidationError({"cause": "Say why the record changes."})
         day = effective_date or (saved.leaving_date if cause == Cause.LEFT else None) or timezone.localdate()
+        _baseline_if_first(saved, before, day)
         return _career_event_write(saved, cause=cause, effective_date=day, by=by)
 
 
@@ -227,7 +248,7 @@ def manager_confirmation_request(*, person: StaffProfile, manager: StaffProfile,
             recipient=manager.user,
             kind=MANAGER_CONFIRMATION_REQUESTED.key,
             idempotency_key=f"people.manager_confirmation_requested:{confirmation.pk}",
-            context={"person": str(person), "grade": person.grade.short_name if person.grade_id else ""},
+            context={"person": str(person), "grade": person.grade.short_name if person.grade is not None else ""},
             link="/",
         )
     return confirmation
