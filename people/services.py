@@ -172,6 +172,10 @@ def staff_record_save(
             return None
         if not cause:
             raise ValidationError({"cause": "Say why the record changes."})
+        if "line_manager" in tracked_changed:
+            # HR recorded the manager: a request still waiting for someone's confirmation is moot.
+            for waiting in ManagerConfirmation.objects.filter(person=saved).pending():
+                transition(waiting, CState.WITHDRAWN, by=None, reason="HR recorded the line manager.")
         day = effective_date or (saved.leaving_date if cause == Cause.LEFT else None) or timezone.localdate()
         _baseline_if_first(saved, before, day)
         return _career_event_write(saved, cause=cause, effective_date=day, by=by)

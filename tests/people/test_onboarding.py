@@ -234,3 +234,12 @@ def test_an_unconfirmed_sign_up_is_in_no_count(institution, technician, manager,
         sum(row.headcount for row in report.by_family)
         == StaffProfile.objects.filter(institution=institution).count() - 1
     )
+
+
+def test_hr_recording_the_manager_on_the_record_page_withdraws_the_waiting_request(newcomer, manager, hr):
+    confirmation = services.manager_confirmation_request(person=newcomer, manager=manager, by=newcomer.user)
+    data = {"job_title": "", "line_manager": manager.pk, "cause": "joined", "staff_number": "", "contract_type": ""}
+    assert client_for(hr).post(reverse("people:edit_record", args=[newcomer.pk]), data).status_code == 302
+    confirmation.refresh_from_db()
+    newcomer.refresh_from_db()
+    assert confirmation.state == State.WITHDRAWN and newcomer.line_manager == manager
