@@ -104,16 +104,20 @@ def test_a_correction_on_the_same_day_wins_and_leaving_ends_the_grade(technician
     assert selectors.grades_on([technician], date(2025, 3, 31)) == {technician.pk: None}
 
 
-def test_grade_on_date_is_one_query_for_many_people(technician, so_family, django_assert_num_queries):
-    so = so_family.grades.get(short_name="SO")
-    people = [staff(technician.institution, job_family=so_family) for _ in range(6)]
+@pytest.mark.parametrize("size", [3, 30])
+def test_grade_on_date_is_one_query_for_many_people(technician, so_family, size, django_assert_num_queries):
+    so, hso = so_family.grades.get(short_name="SO"), so_family.grades.get(short_name="HSO")
+    people = [staff(technician.institution) for _ in range(size)]
     for person in people:
         services.staff_record_change(
-            profile=person, by=None, cause=Cause.IMPORT, effective_date=date(2022, 1, 1), grade=so
+            profile=person, by=None, cause=Cause.IMPORT, effective_date=date(2022, 1, 1), job_family=so_family, grade=so
+        )
+        services.staff_record_change(
+            profile=person, by=None, cause=Cause.PROMOTION, effective_date=date(2024, 1, 1), grade=hso
         )
     with django_assert_num_queries(1):
-        grades = selectors.grades_on(people, date(2024, 1, 1))
-        assert {grade.job_family.name for grade in grades.values()} == {"Scientific Officer"}
+        grades = selectors.grades_on(people, date(2023, 6, 1))
+        assert [grades[person.pk].short_name for person in people] == ["SO"] * size
 
 
 def test_the_service_refuses_what_the_model_refuses_and_saves_nothing(technician, outsider):

@@ -243,3 +243,33 @@ def test_hr_recording_the_manager_on_the_record_page_withdraws_the_waiting_reque
     confirmation.refresh_from_db()
     newcomer.refresh_from_db()
     assert confirmation.state == State.WITHDRAWN and newcomer.line_manager == manager
+
+
+def _waiting_for(manager, institution, count):
+    for _ in range(count):
+        person = staff(institution, onboarded_at=None)
+        services.manager_confirmation_request(person=person, manager=manager, by=person.user)
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_the_managers_dashboard_makes_the_same_queries_at_two_sizes(
+    manager, institution, count, django_assert_max_num_queries
+):
+    _waiting_for(manager, institution, count)
+    client = client_for(manager)
+    client.get("/")
+    with django_assert_max_num_queries(25):  # 25 at both sizes, every panel included
+        response = client.get("/")
+    assert response.content.decode().count("your report?") == count
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_hrs_confirmation_list_makes_the_same_queries_at_two_sizes(
+    hr, manager, institution, count, django_assert_max_num_queries
+):
+    _waiting_for(manager, institution, count)
+    client = client_for(hr)
+    client.get(reverse("people:confirmations"))
+    with django_assert_max_num_queries(8):  # 8 at both sizes
+        response = client.get(reverse("people:confirmations"))
+    assert len(response.context["confirmations"]) == count
