@@ -43,3 +43,27 @@ def test_institution_admin_cannot_change_email_domains_or_staff_in_the_admin(ins
     assert client.get("/admin/people/staffprofile/").status_code == 403
     page = client.get(f"/admin/people/institution/{institution_admin.institution.pk}/change/").content.decode()
     assert 'name="email_domains-0-domain"' not in page
+
+
+def test_an_institution_added_in_the_admin_starts_with_the_sectors_ladders_which_its_admin_edits(db):
+    from django.test import Client
+
+    from people.models import Grade, Institution, User
+
+    platform = User.objects.create_superuser(email="ops@example.org", password="x")
+    client = Client()
+    client.force_login(platform)
+    response = client.post(
+        "/admin/people/institution/add/",
+        {
+            "name": "John Innes Centre",
+            "short_name": "JIC",
+            "slug": "jic",
+            "email_domains-TOTAL_FORMS": "0",
+            "email_domains-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    jic = Institution.objects.get(slug="jic")
+    assert JobFamily.objects.filter(institution=jic).count() == 4
+    assert Grade.objects.get(job_family__institution=jic, short_name="HSO").level == 3
