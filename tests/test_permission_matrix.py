@@ -17,6 +17,9 @@ EVERYONE = dict.fromkeys(ROLES, 200)
 ADMIN_ONLY = {**dict.fromkeys(ROLES, 403), "institution_admin": 200}
 HR_ONLY = {**dict.fromkeys(ROLES, 403), "hr": 200, "institution_admin": 200, "outsider": 404}
 SAME_INSTITUTION = {**EVERYONE, "outsider": 404}
+# The person, their line manager and HR; the outsider does not see that the person exists.
+CAREER_HISTORY = {**dict.fromkeys(ROLES, 403), "technician": 200, "manager": 200, "hr": 200, "institution_admin": 200}
+CAREER_HISTORY["outsider"] = 404
 
 # (url template, expected status per role); {technician} is the technician's profile id
 PAGES = [
@@ -25,6 +28,9 @@ PAGES = [
     ("/staff/{technician}/", SAME_INSTITUTION),
     ("/staff/me/edit/", EVERYONE),
     ("/staff/{technician}/record/", HR_ONLY),
+    ("/staff/welcome/", EVERYONE),
+    ("/staff/confirmations/", {**HR_ONLY, "outsider": 403}),
+    ("/staff/{technician}/history/", CAREER_HISTORY),
     ("/notifications/", EVERYONE),
     ("/notifications/preferences/", EVERYONE),
     ("/notifications/messages/", ADMIN_ONLY),
