@@ -40,6 +40,7 @@ from django.apps import apps
 from django.db import InterfaceError, OperationalError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from .tenancy import in_institution
 
@@ -49,6 +50,9 @@ logger = logging.getLogger(__name__)
 class TemporaryFailure(Exception):
     """Raise from a task's work for a failure worth another try (a service briefly down)."""
 
+
+# What publishing a task raises when the broker is down or refuses (kombu wraps the socket errors).
+PUBLISH_ERRORS: tuple[type[BaseException], ...] = (KombuError, ConnectionError, TimeoutError)
 
 RETRYABLE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, OSError, TemporaryFailure)
 MAX_RETRIES = 3
@@ -109,6 +113,26 @@ def fan_out(task: Any, queryset: models.QuerySet) -> int:
     return len(ids)
 
 
+def publish(task: Any, *args: Any) -> bool:
+    """Send `task` now; if the broker cannot be reached, log it and return False.
+
+    Only callers whose work is also found by a sweep may use this (an outbox row, a QUEUED
+    job): the sweep sends it once the broker is back, so a Redis outage delays the work but
+    never turns the user's saved change into an error page.
+    """
+    try:
+        task.delay(*args)
+    except PUBLISH_ERRORS as error:
+        logger.error("Could not queue %s%r (%s); the sweep will send it", task.name, args, error)
+        return False
+    return True
+
+
+def publish_after_commit(task: Any, *args: Any) -> None:
+    """`publish` once the surrounding transaction commits (the row the task reads must exist)."""
+    transaction.on_commit(lambda: publish(task, *args))
+
+
 class Job(models.Model):
     """A long piece of work a person waits for, done by one Celery task at a time."""
 
@@ -151,10 +175,12 @@ class Job(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     def enqueue(self) -> None:
-        """Send the job's task once the surrounding transaction commits (the row must exist first)."""
-        task = _task(self.task_name)
-        pk = self.pk
-        transaction.on_commit(lambda: task.delay(pk))
+        """Send the job's task once the surrounding transaction commits (the row must exist first).
+
+        If the broker cannot be reached the row stays QUEUED for `sweep_stuck_jobs`: the
+        request that asked for the job still succeeds (see `publish_after_commit`).
+        """
+        publish_after_commit(_task(self.task_name), self.pk)
 
     @classmethod
     def claim(cls, pk: int) -> bool:
@@ -287,4 +313,4 @@ def _task(name: str) -> Any:
 
 
 def _send(model: type[Job], pk: int) -> None:
-    _task(model.task_name).delay(pk)
+    publish(_task(model.task_name), pk)

@@ -2,6 +2,7 @@
 
 import csv
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -390,6 +391,7 @@ def _feasibility_rows(summary):
 
 
 @login_required
+@reauthentication_required  # personal data leaves the portal: confirm it is you
 def feasibility_csv(request, pk):
     roles.require_profile(request.user)
     exchange_round = selectors.get_round_for_user(request.user, pk)

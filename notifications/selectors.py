@@ -43,7 +43,7 @@ def notifications_of(user: Any) -> models.QuerySet[Notification]:
 def pending_for_redelivery(*, now: datetime | None = None, max_attempts: int) -> models.QuerySet[Notification]:
     """Rows still PENDING a minute after creation: their task was lost or the worker crashed.
 
-    The due work of `notifications.tasks.deliver_pending_notifications` (every few minutes,
+    The due work of `notifications.tasks.deliver_pending_notifications` (every minute,
     across institutions), found by the partial index `notification_pending_idx`.
     """
     cutoff = (now or timezone.now()) - timedelta(minutes=1)

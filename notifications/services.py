@@ -13,6 +13,8 @@ from django.db.models import F
 from django.template import Context, Template
 from django.utils import timezone
 
+from core.jobs import publish_after_commit
+
 from . import kinds, texts
 from .models import MessageTemplate, Notification, Preference
 
@@ -63,7 +65,8 @@ def notification_enqueue(
         return None
     from .tasks import deliver_notification
 
-    transaction.on_commit(lambda: deliver_notification.delay(notification.pk))
+    # A broker that is down is logged; the row waits, PENDING, for deliver_pending_notifications.
+    publish_after_commit(deliver_notification, notification.pk)
     return notification
 
 
@@ -179,7 +182,7 @@ def stuck_notification_send_again(*, notification: Notification, by: Any) -> boo
             from .tasks import deliver_notification
 
             pk = notification.pk
-            transaction.on_commit(lambda: deliver_notification.delay(pk))
+            publish_after_commit(deliver_notification, pk)
     return bool(moved)
 
 

@@ -30,6 +30,10 @@ def deliver_notification(self, notification_id):
 
 @retrying_task
 def deliver_pending_notifications():
-    """Queue delivery of rows still pending a minute after creation (a lost task or a crash)."""
+    """Queue delivery of rows still pending a minute after creation (a lost task, Redis down, a crash).
+
+    Beat runs it every minute (notifications migration 0004); the claim in
+    `notification_deliver` makes a row sent by both its own task and the sweep go out once.
+    """
     with across_institutions():  # a beat scan of every institution's outbox
         return fan_out(deliver_notification, selectors.pending_for_redelivery(max_attempts=MAX_ATTEMPTS)[:500])

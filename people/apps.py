@@ -10,3 +10,9 @@ class PeopleConfig(AppConfig):
         from .signals import grant_institution_admin_permissions
 
         post_migrate.connect(grant_institution_admin_permissions, sender=self)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import stamp_session_on_sign_in
+
+        user_logged_in.connect(stamp_session_on_sign_in, dispatch_uid="people.stamp_session_on_sign_in")

@@ -13,8 +13,9 @@ INSTITUTION_ADMIN = "Institution administrator"
 MENTOR = "Mentor"
 
 GROUP_ROLES = (PROGRAMME_MANAGER, HR, INSTITUTION_ADMIN, MENTOR)
-# Staff who see staff data across the institution must use a second factor at sign-in.
-ROLES_REQUIRING_MFA = (HR, INSTITUTION_ADMIN)
+# Staff who see staff data across the institution (or choose among applicants) must use a
+# second factor at sign-in: people.middleware checks this session used it.
+ROLES_REQUIRING_MFA = (HR, INSTITUTION_ADMIN, PROGRAMME_MANAGER)
 
 
 class Role(models.TextChoices):

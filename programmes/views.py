@@ -1,5 +1,6 @@
 """Programme pages: the catalogue, applying, endorsing, selecting, sessions, timetable and the calendar feed."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -359,6 +360,7 @@ def cohort_edit(request, programme_pk=None, pk=None):
 
 
 @login_required
+@reauthentication_required  # personal data leaves the portal: confirm it is you
 def cohort_applicants_csv(request, pk):
     """Stream the cohort's applicants (with the page's filters) as CSV."""
     rules.require_run_programmes(request.user)

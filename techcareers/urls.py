@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,6 +6,8 @@ from people import views as people_views
 
 admin.site.site_header = "TechCareers administration"
 admin.site.site_title = "TechCareers"
+# The admin signs in through allauth (its rate limits and second factor), never its own form.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", people_views.home, name="home"),
