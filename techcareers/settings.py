@@ -19,11 +19,39 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 PRODUCTION = env.bool("TECHCAREERS_PRODUCTION", default=False)
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 
+# Keys published in the repository (placeholders and examples): production refuses them even
+# when the file they came from is not in the image.
+PUBLISHED_SECRET_KEYS = {
+    "change-me-to-50-or-more-random-characters-for-production-use-only",
+    "insecure-development-key-do-not-use-in-production",
+}
+# Files of the repository where someone could find a key to copy.
+_FILES_THAT_MAY_HOLD_A_KEY = (".env.example", "README.md", "Dockerfile", "docker-compose.yml", "Makefile")
+
+
+def secret_key_is_published(key: str) -> bool:
+    """Whether the key is a known placeholder or appears in a file of the repository."""
+    if key in PUBLISHED_SECRET_KEYS:
+        return True
+    for name in _FILES_THAT_MAY_HOLD_A_KEY:
+        try:
+            if key in (BASE_DIR / name).read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 if PRODUCTION:
     # No default: a production deployment without its own secret must not start.
     SECRET_KEY = env.str("SECRET_KEY")
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production.")
+    if secret_key_is_published(SECRET_KEY):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a value published in the repository (such as the .env.example placeholder): "
+            "generate your own, e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))'."
+        )
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-do-not-use-in-production")
@@ -64,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +103,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.tenancy.InstitutionScopeMiddleware",
+    "people.middleware.SessionLifetimeMiddleware",
     "people.middleware.RequireMultiFactorMiddleware",
 ]
 
@@ -102,7 +132,24 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The cache holds the sign-in rate limits. With CACHE_URL set (Redis), core.cache.FailoverCache
+# serves from a database table while Redis does not answer, so sign-in never answers 500.
+_CACHE_FALLBACK = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_cache_fallback"}
+if env.str("CACHE_URL", default=""):
+    _primary = env.cache("CACHE_URL")
+    if "redis" in _primary["BACKEND"].lower():
+        # A Redis that does not answer must cost a second, not a request's whole time.
+        _primary.setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailoverCache",
+            "OPTIONS": {"PRIMARY": "primary", "FALLBACK": "fallback", "RETRY_AFTER": 15},
+        },
+        "primary": _primary,
+        "fallback": _CACHE_FALLBACK,
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "fallback": _CACHE_FALLBACK}
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
@@ -128,14 +175,41 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "people.adapters.InstitutionAccountAdapter"
 ACCOUNT_FORMS = {"signup": "people.forms.SignupForm"}
+# Failed sign-ins are limited per IP address and per account together: one address cannot
+# try many accounts, and a flood against one account locks that account for a short
+# window only (5 failures per 5 minutes, from any address), never for good; a password reset
+# always works. People at one institution often share an address, hence 30 per minute per IP.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "login_failed": "30/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
 }
+# Export of personal data and role changes ask for the password (or second factor) again
+# when the last one was longer ago than this.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=15 * 60)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TechCareers] "
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys (WebAuthn, through the fido2 library allauth uses) beside an authenticator app;
+# recovery codes are single-use (allauth marks each one used).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "TechCareers"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://localhost while developing only
+
+# Sessions end after SESSION_IDLE_TIMEOUT without a request, and in any case
+# SESSION_ABSOLUTE_LIFETIME after signing in (people.middleware.SessionLifetimeMiddleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 60 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+
+# Requests are bounded before they are read: a body over MAX_REQUEST_SIZE is refused from its
+# Content-Length (core.limits), form fields over 2.5 MB are refused by Django, and uploads over
+# 2.5 MB go to a temporary file rather than memory.
+MAX_REQUEST_SIZE = env.int("MAX_REQUEST_SIZE", default=60 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
@@ -163,6 +237,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds a mail server may take to answer before sending fails (and is retried): a hanging
+# server must not hold a worker until the task's time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TechCareers <no-reply@techcareers.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -27,6 +27,23 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: sign-in rate limits counted by one test (for a user
+    id the next test reuses) must not refuse the next one."""
+    from django.core.cache import caches
+
+    from core.cache import reset_failover_state
+
+    reset_failover_state()
+    for cache in caches.all():
+        try:
+            cache.clear()
+        except Exception:  # a cache whose server a test stopped, or the database one without a database
+            pass
+    yield
+
+
+@pytest.fixture(autouse=True)
 def test_code_sees_every_institution():
     """Let the test's own set-up and assertions query any institution's rows.
 
@@ -106,7 +123,9 @@ def technician(institution, division, so_family, manager):
 
 @pytest.fixture
 def programme_manager(institution):
-    return staff(institution, groups=[roles.PROGRAMME_MANAGER], job_title="CPT programme manager")
+    profile = staff(institution, groups=[roles.PROGRAMME_MANAGER], job_title="CPT programme manager")
+    _with_totp(profile.user)
+    return profile
 
 
 @pytest.fixture
@@ -133,17 +152,59 @@ def outsider(other_institution):
     return staff(other_institution, job_title="Technician elsewhere")
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
 def _with_totp(user):
     """Give the user a TOTP authenticator so the MFA requirement for their role is met."""
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET})
 
 
-def client_for(profile_or_user):
-    """A test client signed in as this person (without going through MFA: tested separately)."""
+def totp_code(secret=TOTP_SECRET):
+    """The authenticator app's current code for this secret."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def client_for(profile_or_user, *, second_factor=True, reauthenticated=True):
+    """A test client signed in as this person, as allauth's sign-in would leave the session.
+
+    The session's authentication records say the password was given (and, for someone with an
+    authenticator, the second factor), just now, as if the person had also just confirmed it
+    for a sensitive action (`reauthenticated`). `second_factor=False` gives a session signed in
+    by password alone; `reauthenticated=False` one that must confirm again before exporting
+    personal data or changing roles (tests/security covers both; the sign-in itself is tested
+    in tests/people/test_signin.py).
+    """
     user = getattr(profile_or_user, "user", profile_or_user)
     client = Client()
     client.force_login(user)
+    authenticator = Authenticator.objects.filter(user=user).first() if second_factor else None
+    _record_authentication(client, user, authenticator, reauthenticated)
     return client
+
+
+def _record_authentication(client, user, authenticator, reauthenticated):
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.internal.userkit import user_id_to_str
+
+    session = client.session
+    now = time.time()
+    records = [{"method": "password", "at": now, "email": user.email}]
+    if authenticator is not None:
+        records.append({"method": "mfa", "at": now, "id": authenticator.pk, "type": authenticator.type})
+    if reauthenticated:
+        records[-1]["reauthenticated"] = True
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
 
 
 @pytest.fixture
@@ -268,9 +329,14 @@ def browser_page(live_server):
                 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved_async_flag
 
 
-def sign_in(page, email, password=PASSWORD):
-    """Sign in through allauth's real login form."""
+def sign_in(page, email, password=PASSWORD, totp_secret=TOTP_SECRET):
+    """Sign in through allauth's real login form, giving the TOTP code when it is asked for."""
     page.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/accounts/2fa/authenticate/" in page.url and totp_secret:
+        page.fill("input[name=code]", totp_code(totp_secret))
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
