@@ -206,7 +206,8 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 # Requests are bounded before they are read: a body over MAX_REQUEST_SIZE is refused from its
 # Content-Length (core.limits), form fields over 2.5 MB are refused by Django, and uploads over
 # 2.5 MB go to a temporary file rather than memory.
-MAX_REQUEST_SIZE = env.int("MAX_REQUEST_SIZE", default=60 * 1024 * 1024)
+# The largest legitimate upload is a 10 MB attendance file (evidence is at most 5 MB).
+MAX_REQUEST_SIZE = env.int("MAX_REQUEST_SIZE", default=12 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

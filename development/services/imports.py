@@ -7,16 +7,16 @@ they like without holding a job open.
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import uploads
 from people.models import Institution, StaffProfile
 
 from ..models import TrainingImport, TrainingRecord
@@ -39,15 +39,20 @@ def training_import_start(*, institution: Institution, by: Any, upload: Any) -> 
 
 
 def _read_table(batch: TrainingImport) -> tuple[list[str], list[dict[str, Any]]]:
-    """Return the file's rows as dicts with normalised headers."""
+    """Return the file's rows as dicts with normalised headers, read with the bounds of core.uploads.
+
+    The archive of an XLSX is checked before it is opened, rows are streamed, and reading stops
+    at the first row past IMPORT_MAX_ROWS (`TooManyRows`).
+    """
     with batch.file.open("rb") as handle:
-        content = handle.read()
-    if batch.original_name.lower().endswith(".xlsx"):
-        dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-    else:
-        dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-    headers = [str(h or "").strip().lower().replace(" ", "_").replace("-", "_") for h in dataset.headers or []]
-    return headers, [dict(zip(headers, row, strict=False)) for row in dataset]
+        if batch.original_name.lower().endswith(".xlsx"):
+            rows: Iterator[Any] = uploads.xlsx_rows(handle, max_rows=IMPORT_MAX_ROWS)
+        else:
+            rows = uploads.csv_rows(handle, max_rows=IMPORT_MAX_ROWS)
+        header = next(rows, None) or []
+        headers = [str(h or "").strip().lower().replace(" ", "_").replace("-", "_") for h in header]
+        table = [dict(zip(headers, row, strict=False)) for row in rows if any(v not in (None, "") for v in row)]
+    return headers, table
 
 
 def _parse_date(value: Any) -> date | None:
@@ -82,6 +87,9 @@ def training_import_check(*, batch: TrainingImport) -> TrainingImport:
         return batch
     try:
         headers, table = _read_table(batch)
+    except uploads.UploadRefused as error:  # too large, too long, a bomb, not UTF-8
+        batch.mark_failed(str(error))
+        return batch
     except Exception as error:  # a corrupt or mislabelled file: say so instead of retrying forever
         batch.mark_failed(f"The file could not be read: {error}")
         return batch

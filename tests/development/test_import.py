@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from development.models import TrainingImport, TrainingRecord
 from people import roles
-from tests.conftest import client_for
+from tests.conftest import _with_totp, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +148,7 @@ def test_imports_are_for_hr_and_programme_managers_and_hidden_from_other_institu
     assert client_for(technician).get(batch.get_absolute_url()).status_code == 403
     assert client_for(hr).get(batch.get_absolute_url()).status_code == 200
     outsider.user.groups.add(Group.objects.get_or_create(name=roles.PROGRAMME_MANAGER)[0])
+    _with_totp(outsider.user)  # programme managers sign in with a second factor
     assert client_for(outsider).get(batch.get_absolute_url()).status_code == 404
     assert (
         client_for(outsider).post(reverse("development:import_commit", args=[batch.pk]), {"mode": "good"}).status_code

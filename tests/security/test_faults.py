@@ -18,11 +18,10 @@ from development.models import DevelopmentRequest, ReportExport
 from notifications.models import Notification
 from notifications.tasks import deliver_notification, deliver_pending_notifications
 from tests.conftest import _reset_broker_connections, client_for
+from tests.development.conftest import next_weekday
 from tests.development.test_requests import request_form
 from tests.factories import PASSWORD
-from tests.security.services import SMTPListener, redis_server  # noqa: F401 (fixture)
-
-from ..development.conftest import media_in_tmp, next_weekday, policy  # noqa: F401 (fixtures)
+from tests.security.services import SMTPListener
 
 pytestmark = pytest.mark.django_db
 

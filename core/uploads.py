@@ -1,0 +1,92 @@
+"""Reading uploaded tables without trusting their size: checked before parsing, streamed, capped.
+
+An XLSX file is a zip archive; a 3 MB one can expand to gigabytes (a "zip bomb"). Before
+openpyxl sees it, `check_xlsx_archive` reads only the archive's directory (each member's
+declared sizes) and refuses one that is too large uncompressed or compressed suspiciously
+well. The rows are then streamed (openpyxl read-only) and the row cap is applied while
+reading, so an over-long file stops at the first row past the cap. A CSV file must be UTF-8
+text (Excel's "CSV UTF-8"); another encoding is refused with a message saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+# An honest sheet of 20,000 rows by a dozen columns is under 10 MB of XML.
+XLSX_MAX_MEMBER_BYTES = 50 * 1024 * 1024
+XLSX_MAX_TOTAL_BYTES = 100 * 1024 * 1024
+XLSX_MAX_MEMBERS = 1000
+# Real sheets compress 5 to 20 times; a bomb compresses hundreds or thousands of times.
+XLSX_MAX_RATIO = 100
+
+
+class UploadRefused(ValueError):
+    """The file cannot be read safely; the message says why, in words the uploader can act on."""
+
+
+class TooManyRows(UploadRefused):
+    pass
+
+
+def check_xlsx_archive(handle: IO[bytes]) -> None:
+    """Refuse an XLSX whose members are too many, too large uncompressed or too compressed."""
+    try:
+        archive = zipfile.ZipFile(handle)
+    except zipfile.BadZipFile as error:
+        raise UploadRefused("The file is not an Excel .xlsx workbook.") from error
+    members = archive.infolist()
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise UploadRefused("The workbook has too many parts to be a plain sheet of rows.")
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > XLSX_MAX_MEMBER_BYTES or total > XLSX_MAX_TOTAL_BYTES:
+            raise UploadRefused(
+                f"The workbook is too large when uncompressed (over {XLSX_MAX_MEMBER_BYTES // 1024 // 1024} MB); "
+                "split it or save it as CSV."
+            )
+        if member.file_size > 1024 * 1024 and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1):
+            raise UploadRefused(
+                "The workbook expands to far more than its size (a compressed bomb?); it was not opened."
+            )
+    handle.seek(0)
+
+
+def xlsx_rows(handle: IO[bytes], *, max_rows: int) -> Iterator[tuple[Any, ...]]:
+    """Yield the first sheet's rows (header first), checked and streamed; stop past `max_rows` data rows."""
+    from openpyxl import load_workbook
+
+    check_xlsx_archive(handle)
+    workbook = load_workbook(handle, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True)):
+            if number > max_rows:
+                raise TooManyRows(f"More than {max_rows} rows; split the file.")
+            yield row
+    finally:
+        workbook.close()
+
+
+def csv_rows(handle: IO[bytes], *, max_rows: int) -> Iterator[list[str]]:
+    """Yield a UTF-8 CSV file's rows (header first), decoded as they are read; stop past `max_rows`."""
+    head = handle.read(4096)
+    handle.seek(0)
+    if b"\x00" in head:
+        raise UploadRefused("The file is not text: save it as CSV (UTF-8) or upload the .xlsx file.")
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline="")
+    try:
+        for number, row in enumerate(csv.reader(text)):
+            if number > max_rows:
+                raise TooManyRows(f"More than {max_rows} rows; split the file.")
+            yield row
+    except UnicodeDecodeError as error:
+        raise UploadRefused(
+            "The file is not UTF-8 text. In Excel choose Save As › CSV UTF-8 (Comma delimited) and upload it again."
+        ) from error
+    finally:
+        text.detach()
