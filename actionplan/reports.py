@@ -5,7 +5,6 @@ Every file is built from the same rows (`measure_rows`), which read each measure
 too, so the files and the pages always agree for the same day.
 """
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.exports import append_row, csv_bytes
 from core.text import number
 
 from . import selectors
@@ -155,14 +155,8 @@ def _heading(run):
 
 
 def _csv(run, rows):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for line in _heading(run):
-        writer.writerow([line])
-    writer.writerow(MEASURE_COLUMNS)
-    for row in rows:
-        writer.writerow(row.cells())
-    return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the accents right
+    lines = [[line] for line in _heading(run)]
+    return csv_bytes([*lines, MEASURE_COLUMNS, *(row.cells() for row in rows)])
 
 
 def _xlsx(run, rows):
@@ -173,8 +167,8 @@ def _xlsx(run, rows):
     sheet = book.active
     sheet.title = "Success measures"
     for line in _heading(run):
-        sheet.append([line])
-    sheet.append(MEASURE_COLUMNS)
+        append_row(sheet, [line])
+    append_row(sheet, MEASURE_COLUMNS)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -182,7 +176,7 @@ def _xlsx(run, rows):
         # Numbers as numbers, so the sheet can chart and sum them.
         cells[3] = float(row.target) if row.target else None
         cells[5] = float(row.value) if row.value else None
-        sheet.append(cells)
+        append_row(sheet, cells)
     for column, width in zip("ABCDEFGHIJ", (18, 8, 60, 8, 10, 8, 10, 40, 60, 12), strict=True):
         sheet.column_dimensions[column].width = width
     for line in sheet.iter_rows(min_row=5):
@@ -194,7 +188,7 @@ def _xlsx(run, rows):
 
 def _updates_sheet(book, run):
     sheet = book.create_sheet("Progress updates")
-    sheet.append(["Action", "Date", "Status", "Progress", "Evidence", "Author"])
+    append_row(sheet, ["Action", "Date", "Status", "Progress", "Evidence", "Author"])
     updates = (
         ProgressUpdate.objects.filter(item__plan=run.plan, date__gte=run.start, date__lte=run.end)
         .select_related("item", "author")
@@ -202,8 +196,16 @@ def _updates_sheet(book, run):
     )
     for update in updates:
         evidence = update_evidence(update)
-        sheet.append(
-            [update.item.code, update.date, update.get_status_display(), update.narrative, evidence, str(update.author)]
+        append_row(
+            sheet,
+            [
+                update.item.code,
+                update.date,
+                update.get_status_display(),
+                update.narrative,
+                evidence,
+                str(update.author),
+            ],
         )
 
 
@@ -306,8 +308,10 @@ def _submission_xlsx(run, rows):
     book.remove(book.active)
     for section in submission_sections(run.plan, rows):
         sheet = book.create_sheet(section["label"][:31])
-        sheet.append([f"{run.plan.title}: {section['label']}"])
-        sheet.append(["Action", "Title", "Owners", "MIT", "Status", "Latest progress", "Success measures", "Evidence"])
+        append_row(sheet, [f"{run.plan.title}: {section['label']}"])
+        append_row(
+            sheet, ["Action", "Title", "Owners", "MIT", "Status", "Latest progress", "Success measures", "Evidence"]
+        )
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for entry in section["entries"]:
@@ -317,7 +321,8 @@ def _submission_xlsx(run, rows):
                 f"{m.detail.rstrip('.') + '. ' if m.detail else ''}{m.how}"
                 for m in entry["measures"]
             )
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     item.code,
                     item.title,
@@ -327,7 +332,7 @@ def _submission_xlsx(run, rows):
                     f"{latest.date:%d %b %Y}: {latest.narrative}" if latest else "",
                     measures,
                     "\n".join(entry["evidence"]),
-                ]
+                ],
             )
         for column, width in zip("ABCDEFGH", (8, 40, 20, 12, 12, 60, 70, 40), strict=True):
             sheet.column_dimensions[column].width = width

@@ -37,7 +37,7 @@ def check_xlsx_archive(handle: IO[bytes]) -> None:
     try:
         archive = zipfile.ZipFile(handle)
     except zipfile.BadZipFile as error:
-        raise UploadRefused("The file is not an Excel .xlsx workbook.") from error
+        raise UploadRefused("The file could not be read: it is not an Excel .xlsx workbook.") from error
     members = archive.infolist()
     if len(members) > XLSX_MAX_MEMBERS:
         raise UploadRefused("The workbook has too many parts to be a plain sheet of rows.")

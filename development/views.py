@@ -1,5 +1,3 @@
-import csv
-import io
 from datetime import timedelta
 
 from django.contrib import messages
@@ -7,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import allowed
+from core.exports import csv_response
 from core.forms import add_service_errors
 from exchange.selectors import development_records_for
 from people import roles
@@ -254,11 +253,7 @@ def record_evidence(request, pk):
 @login_required
 def records_export(request):
     profile = roles.require_profile(request.user)
-    response = StreamingHttpResponse(
-        services.records_csv_rows(selectors.records_of(profile)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="my-training-records.csv"'
-    return response
+    return csv_response(services.records_csv_rows(selectors.records_of(profile)), filename="my-training-records.csv")
 
 
 # --- Managers ------------------------------------------------------------------------------
@@ -501,19 +496,7 @@ def report_csv(request):
     rules.require_see_reports(request.user)
     _, report = _report_for(request)
     header, rows = selectors.report_table(report)
-
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for values in [header, *rows]:
-            buffer.seek(0)
-            buffer.truncate(0)
-            writer.writerow(values)
-            yield buffer.getvalue()
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="training-report-{report.year}.csv"'
-    return response
+    return csv_response([header, *rows], filename=f"training-report-{report.year}.csv")
 
 
 @login_required

@@ -1,19 +1,18 @@
 """Pages of the exchange pilot. Each view: access helper, form, service, redirect or render."""
 
-import csv
-
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import allowed
+from core.exports import csv_response
 from core.forms import add_service_errors
+from core.reauth import reauthentication_required
 from people import roles
 
 from . import rules, selectors, services
@@ -332,11 +331,6 @@ def feasibility(request, pk):
     return render(request, "exchange/feasibility.html", selectors.feasibility_summary(exchange_round))
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 FEASIBILITY_COLUMNS = [
     "placement",
     "state",
@@ -358,8 +352,7 @@ FEASIBILITY_COLUMNS = [
 
 
 def _feasibility_rows(summary):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(FEASIBILITY_COLUMNS)
+    yield FEASIBILITY_COLUMNS
     for placement in summary["placements"]:
         base = [
             placement.pk,
@@ -375,9 +368,9 @@ def _feasibility_rows(summary):
         ]
         feedback = list(placement.feedback.all())
         if not feedback:
-            yield writer.writerow([*base, "", "", "", "", "", ""])
+            yield [*base, "", "", "", "", "", ""]
         for item in feedback:
-            yield writer.writerow(
+            yield (
                 [
                     *base,
                     item.get_role_display(),
@@ -397,6 +390,4 @@ def feasibility_csv(request, pk):
     exchange_round = selectors.get_round_for_user(request.user, pk)
     rules.require_manage_rounds(request.user)
     summary = selectors.feasibility_summary(exchange_round)
-    response = StreamingHttpResponse(_feasibility_rows(summary), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="exchange-feasibility-{exchange_round.pk}.csv"'
-    return response
+    return csv_response(_feasibility_rows(summary), filename=f"exchange-feasibility-{exchange_round.pk}.csv")

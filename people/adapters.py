@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from django import forms
 from django.db import transaction
 from django.urls import reverse
@@ -10,7 +11,41 @@ from .services import institution_ladders_copy
 
 
 class InstitutionAccountAdapter(DefaultAccountAdapter):
-    """New accounts join the institution that owns their e-mail domain; other domains are refused."""
+    """New accounts join the institution that owns their e-mail domain; other domains are refused.
+
+    Failed sign-ins are limited per address and per account together, so nobody can lock
+    someone else out: allauth's per-account limit (`login_failed`, "5/5m/key") counts an
+    account's failures *from one address* (the key below holds both), and a looser limit
+    over all addresses (`login_failed_account`) stops a brute force spread over many
+    addresses. The owner, signing in from their own address, is not locked by a stranger's
+    failures; a password reset clears both counts.
+    """
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{ratelimit.get_ip(request)}"
+
+    def _account_key(self, request, **credentials):
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def pre_authenticate(self, request, **credentials):
+        self._account_rl_usage = ratelimit.consume(
+            request, app="allauth.account", action="login_failed_account", key=self._account_key(request, **credentials)
+        )
+        if not self._account_rl_usage:
+            raise self.validation_error("too_many_login_attempts")
+        super().pre_authenticate(request, **credentials)
+
+    def _rollback_login_failed_rl_usage(self):
+        super()._rollback_login_failed_rl_usage()
+        usage = getattr(self, "_account_rl_usage", None)
+        if usage:
+            usage.rollback()
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        ratelimit.clear(
+            request, app="allauth.account", action="login_failed_account", key=self._account_key(request, **credentials)
+        )
 
     def clean_email(self, email):
         email = super().clean_email(email)

@@ -1,10 +1,11 @@
 """The Django admin: platform superusers see everything; an institution administrator
 (staff status plus the group) manages only their own institution's reference data."""
 
-from allauth.account.decorators import reauthentication_required
+from allauth.core.exceptions import ReauthenticationRequired
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.decorators import method_decorator
+
+from core.reauth import recently_reauthenticated
 
 from core.tenancy import across_institutions
 
@@ -136,7 +137,8 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
-    @method_decorator(reauthentication_required(allow_get=True))
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """Saving a person's groups (their roles) or permissions asks for the password or code again."""
+        if request.method == "POST" and not recently_reauthenticated(request):
+            raise ReauthenticationRequired()
         return super().changeform_view(request, object_id, form_url, extra_context)

@@ -46,19 +46,20 @@ class RequireMultiFactorMiddleware:
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and (roles.requires_mfa(user) or (user.is_staff and request.path.startswith(self.ADMIN_PREFIX)))
         ):
+            if session_used_second_factor(request, user):  # read from the session: no query
+                return self.get_response(request)
             if not is_mfa_enabled(user):
                 messages.warning(
                     request,
                     "Your role gives you access to staff records, so you must set up an authenticator app first.",
                 )
                 return redirect(reverse("mfa_activate_totp"))
-            if not session_used_second_factor(request, user):
-                messages.info(
-                    request,
-                    "Your role gives you access to staff records: confirm it is you with your authenticator app.",
-                )
-                target = request.get_full_path() if request.method == "GET" else "/"
-                return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': target})}")
+            messages.info(
+                request,
+                "Your role gives you access to staff records: confirm it is you with your authenticator app.",
+            )
+            target = request.get_full_path() if request.method == "GET" else "/"
+            return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': target})}")
         return self.get_response(request)
 
 

@@ -1,31 +1,17 @@
 """Streamed CSV of a cohort's applicants, for programme managers."""
 
-import csv
-import io
-
 from django.db.models import Count, Q
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    """Neutralise cell values a spreadsheet would run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from core.exports import csv_lines
 
 
 def applicants_csv_lines(applications):
     """Yield CSV lines, header first; reads the rows in chunks so a large cohort never sits in memory."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    return csv_lines(_applicant_rows(applications))
 
-    def line(values):
-        buffer.seek(0)
-        buffer.truncate(0)
-        writer.writerow([_safe(v) for v in values])
-        return buffer.getvalue()
 
-    yield line(
+def _applicant_rows(applications):
+    yield (
         [
             "name",
             "e-mail",
@@ -43,7 +29,7 @@ def applicants_csv_lines(applications):
     )
     for application in rows.iterator(chunk_size=500):
         applicant = application.applicant
-        yield line(
+        yield (
             [
                 str(applicant),
                 applicant.user.email,

@@ -1,6 +1,5 @@
 """Programme pages: the catalogue, applying, endorsing, selecting, sessions, timetable and the calendar feed."""
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import allowed
 from core.forms import add_service_errors
+from core.reauth import reauthentication_required
 from core.tenancy import in_institution
 from people import roles
 from people.models import Institution

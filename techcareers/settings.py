@@ -175,13 +175,15 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "people.adapters.InstitutionAccountAdapter"
 ACCOUNT_FORMS = {"signup": "people.forms.SignupForm"}
-# Failed sign-ins are limited per IP address and per account together: one address cannot
-# try many accounts, and a flood against one account locks that account for a short
-# window only (5 failures per 5 minutes, from any address), never for good; a password reset
-# always works. People at one institution often share an address, hence 30 per minute per IP.
+# Failed sign-ins are limited per address and per account together (people.adapters): an
+# address may fail 30 times a minute over all accounts, and 5 times in 5 minutes for one
+# account (the "key" is the account and the address); an account may fail 50 times an hour
+# over all addresses. A stranger's failures never lock the owner out at their own address,
+# and a password reset clears the counts. People at one institution often share an address.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "30/m/ip,5/5m/key",
+    "login_failed_account": "50/h/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",

@@ -1,6 +1,7 @@
 """The test people, defined once: a technician, their manager, a programme manager, HR, an
 institution administrator, a mentor, and an outsider from another institution."""
 
+import contextlib
 import os
 
 import pytest
@@ -10,6 +11,7 @@ from django.test import Client
 from people import roles
 from tests.factories import (
     PASSWORD,
+    TOTP_SECRET,
     DivisionFactory,
     GradeFactory,
     InstitutionFactory,
@@ -36,10 +38,9 @@ def empty_cache():
 
     reset_failover_state()
     for cache in caches.all():
-        try:
+        # a cache whose server a test stopped, or the database one in a test without a database
+        with contextlib.suppress(Exception):
             cache.clear()
-        except Exception:  # a cache whose server a test stopped, or the database one without a database
-            pass
     yield
 
 
@@ -123,23 +124,18 @@ def technician(institution, division, so_family, manager):
 
 @pytest.fixture
 def programme_manager(institution):
-    profile = staff(institution, groups=[roles.PROGRAMME_MANAGER], job_title="CPT programme manager")
-    _with_totp(profile.user)
-    return profile
+    # HR, administrators and programme managers come with a TOTP authenticator (tests.factories.staff)
+    return staff(institution, groups=[roles.PROGRAMME_MANAGER], job_title="CPT programme manager")
 
 
 @pytest.fixture
 def hr(institution):
-    profile = staff(institution, groups=[roles.HR], job_title="HR business partner")
-    _with_totp(profile.user)
-    return profile
+    return staff(institution, groups=[roles.HR], job_title="HR business partner")
 
 
 @pytest.fixture
 def institution_admin(institution):
-    profile = staff(institution, groups=[roles.INSTITUTION_ADMIN], job_title="Portal administrator")
-    _with_totp(profile.user)
-    return profile
+    return staff(institution, groups=[roles.INSTITUTION_ADMIN], job_title="Portal administrator")
 
 
 @pytest.fixture
@@ -152,12 +148,11 @@ def outsider(other_institution):
     return staff(other_institution, job_title="Technician elsewhere")
 
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
-
-
 def _with_totp(user):
-    """Give the user a TOTP authenticator so the MFA requirement for their role is met."""
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET})
+    """Give the user a TOTP authenticator (if they have none) so the MFA requirement for their role is met."""
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": TOTP_SECRET}}
+    )
 
 
 def totp_code(secret=TOTP_SECRET):

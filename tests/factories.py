@@ -95,9 +95,22 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
     onboarded_at = factory.LazyFunction(timezone.now)
 
 
-def staff(institution, *, groups=(), **kwargs):
-    """Make a staff member of the institution with the given role groups."""
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def staff(institution, *, groups=(), second_factor=True, **kwargs):
+    """Make a staff member of the institution with the given role groups.
+
+    A role that must sign in with a second factor (people.roles.ROLES_REQUIRING_MFA) comes with
+    a TOTP authenticator of secret TOTP_SECRET, unless `second_factor=False`.
+    """
+    from allauth.mfa.models import Authenticator
+
+    from people.roles import ROLES_REQUIRING_MFA
+
     profile = StaffProfileFactory(institution=institution, **kwargs)
     for name in groups:
         profile.user.groups.add(Group.objects.get_or_create(name=name)[0])
+    if second_factor and set(groups) & set(ROLES_REQUIRING_MFA):
+        Authenticator.objects.create(user=profile.user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET})
     return profile

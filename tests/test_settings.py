@@ -1,4 +1,5 @@
 import os
+import secrets
 import subprocess
 import sys
 
@@ -59,7 +60,7 @@ def test_static_files_collect_with_the_production_storage(tmp_path):
             **os.environ,
             "TECHCAREERS_PRODUCTION": "true",
             "ALLOWED_HOSTS": "build",
-            "SECRET_KEY": "build-only-key-not-used-at-runtime-000000000000000000",
+            "SECRET_KEY": secrets.token_urlsafe(64),  # production refuses a key written in the repository
             "STATIC_ROOT": str(tmp_path),
         },
         capture_output=True,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,18 +85,9 @@ def training_record_delete(*, record: TrainingRecord, by: Any) -> None:
             transaction.on_commit(lambda: storage.delete(name))
 
 
-def records_csv_rows(records: QuerySet[TrainingRecord]) -> Iterator[str]:
-    """Yield a person's training records as CSV lines, for a streamed download."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(values: list[Any]) -> str:
-        buffer.seek(0)
-        buffer.truncate(0)
-        writer.writerow(values)
-        return buffer.getvalue()
-
-    yield line(
+def records_csv_rows(records: QuerySet[TrainingRecord]) -> Iterator[list[Any]]:
+    """Yield a person's training records as CSV rows (header first), for `core.exports.csv_response`."""
+    yield (
         [
             "date",
             "title",
@@ -114,7 +103,7 @@ def records_csv_rows(records: QuerySet[TrainingRecord]) -> Iterator[str]:
         ]
     )
     for record in records.iterator(chunk_size=500):
-        yield line(
+        yield (
             [
                 record.date.isoformat(),
                 record.title,

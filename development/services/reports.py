@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from openpyxl import Workbook
 
+from core.exports import append_row
 from people.models import Institution
 
 from .. import selectors
@@ -35,11 +36,11 @@ def report_export_build(*, export: ReportExport) -> ReportExport:
     workbook = Workbook()
     sheet: Any = workbook.active
     sheet.title = f"Training {report.label}".replace("/", "-")
-    sheet.append([f"Training per head, {report.institution} {report.label}"])
-    sheet.append(["Groups of fewer than 5 people are shown as <5."])
-    sheet.append(header)
+    append_row(sheet, [f"Training per head, {report.institution} {report.label}"])
+    append_row(sheet, ["Groups of fewer than 5 people are shown as <5."])
+    append_row(sheet, header)
     for row in rows:
-        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+        append_row(sheet, [float(value) if isinstance(value, Decimal) else value for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     with transaction.atomic():

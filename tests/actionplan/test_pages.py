@@ -11,7 +11,7 @@ from django.utils import timezone
 from actionplan.models import ActionItem, MeasureSnapshot, Owner, ProgressUpdate, Status, SuccessMeasure
 from actionplan.services import plan_import, progress_update_add
 from people import roles
-from tests.conftest import client_for
+from tests.conftest import _with_totp, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -336,6 +336,7 @@ def test_the_owners_page_lists_roles_and_holders_for_managers_only(plan, program
 
     # A programme manager elsewhere sees their own institution's roles, none of ICR's.
     outsider.user.groups.add(Group.objects.get_or_create(name=roles.PROGRAMME_MANAGER)[0])
+    _with_totp(outsider.user)  # programme managers sign in with a second factor
     assert client_for(outsider).get(url).context["owners"] == []
     rdc_role = Owner.objects.get(short_name="RDC")
     assert client_for(outsider).get(reverse("actionplan:owner_edit", args=[rdc_role.pk])).status_code == 404

@@ -51,7 +51,7 @@ def _verified_user(profile):
 def test_hr_without_an_authenticator_is_sent_to_set_one_up_before_seeing_staff(institution):
     from tests.factories import staff
 
-    hr = staff(institution, groups=["HR"])
+    hr = staff(institution, groups=["HR"], second_factor=False)
     response = client_for(hr).get("/staff/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/totp/activate/"

@@ -1,0 +1,35 @@
+"""Confirm it is you before a sensitive action: exporting personal data, changing someone's roles.
+
+`reauthentication_required` is allauth's decorator of the same name, reading only the session:
+a password or second factor given again within ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth's
+authentication records) lets the request through; otherwise allauth's middleware sends the
+person to confirm (password, authenticator code or passkey) and then back to the request.
+allauth's own check asks the database which kinds of authenticator the person has on every
+request; this one only does when it must ask them to confirm.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from allauth.account import app_settings
+from allauth.account.authentication import get_authentication_records
+from allauth.core.exceptions import ReauthenticationRequired
+
+
+def recently_reauthenticated(request: Any) -> bool:
+    records = [r for r in get_authentication_records(request, request.user) if r.get("reauthenticated")]
+    return bool(records) and time.time() - records[-1]["at"] < app_settings.REAUTHENTICATION_TIMEOUT
+
+
+def reauthentication_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated or not recently_reauthenticated(request):
+            raise ReauthenticationRequired()
+        return view(request, *args, **kwargs)
+
+    return wrapper
