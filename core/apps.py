@@ -12,6 +12,10 @@ class CoreConfig(AppConfig):
         from .tenancy import remember_institution_at_sign_in
 
         user_logged_in.connect(remember_institution_at_sign_in, dispatch_uid="core.remember_institution")
+        # Every form's text has a maximum length and its dates a sane range (core.forms.bound_inputs).
+        from .forms import install_input_bounds
+
+        install_input_bounds()
         # Every app's metrics.py registers its success measures, dashboard.py its panels and links.
         autodiscover_modules("metrics")
         autodiscover_modules("dashboard")
