@@ -33,7 +33,7 @@ from .models import (
 from .services import institution_ladders_copy
 
 DEMO_PASSWORD = "techcareers-demo"
-# A fixed TOTP secret for the demo HR and administrator accounts, so a demo can be shown
+# A fixed TOTP secret for the demo HR, administrator and programme manager accounts, so a demo can be shown
 # without enrolling a phone: add it to an authenticator app, or run `demo_totp_code`.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

@@ -7,7 +7,7 @@ from people import demo
 
 
 class Command(BaseCommand):
-    help = "Print the current two-factor code for a demo HR or administrator account."
+    help = "Print the current two-factor code for a demo HR, administrator or programme manager account."
 
     def add_arguments(self, parser):
         parser.add_argument("email")

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             f"  {demo.PARTNER_ACCOUNT[0]:<24} {demo.PARTNER_ACCOUNT[1]} {demo.PARTNER_ACCOUNT[2]} (partner institution)"
         )
         out.write("")
-        out.write("HR and administrator accounts use two-factor sign-in. Add this TOTP secret to an")
+        out.write("HR, administrator and programme manager accounts use two-factor sign-in. Add this TOTP secret to an")
         out.write(f"authenticator app: {demo.DEMO_TOTP_SECRET}, or print the current code with")
         out.write("  python manage.py demo_totp_code hr@icr.ac.uk")
         for line in context.lines:
