@@ -123,11 +123,11 @@ def test_a_partner_mentor_sees_their_partner_mentee_when_both_share_mentoring(
 
 
 def test_the_admin_never_shows_the_meeting_notes(relationship, django_user_model):
-    from django.test import Client
+    from tests.conftest import _with_totp
 
     admin = django_user_model.objects.create_superuser(email="root@example.org", password="x")
-    client = Client()
-    client.force_login(admin)
+    _with_totp(admin)  # the admin asks everyone for a second factor
+    client = client_for(admin)
     page = client.get(reverse("admin:mentoring_relationship_change", args=[relationship.pk]))
     assert page.status_code == 200
     assert NOTES not in page.content.decode()
