@@ -1,0 +1,184 @@
+"""Issue 16, point 8 (the cross-institution half): every URL that shows or changes an object,
+found in the URL conf, refuses every role of another institution, for GET and for POST.
+
+The demo data is one institution's (ICR) consistent story; the other institution's people
+hold every role (HR, administrator, programme manager, mentor, technician) with their second
+factor. For each URL below, the test takes an ICR object of the listed model, and each of
+those people must get 403, 404 or 405 (never the page, never a change). A new URL with an
+object in its path and no entry here fails the suite. (The same-institution half, per role,
+is in tests/test_permission_matrix.py and each app's access tests.)
+"""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from people import roles
+from people.models import Institution
+from tests.conftest import client_for
+from tests.factories import staff
+
+pytestmark = pytest.mark.django_db
+
+# url name -> (model label, how the object reaches its institution), or None with a reason
+OBJECT_URLS = {
+    "people:profile": ("people.StaffProfile", "institution"),
+    "people:edit_record": ("people.StaffProfile", "institution"),
+    "notifications:detail": ("notifications.Notification", "institution"),
+    "notifications:stuck_resolve": ("notifications.Notification", "institution"),
+    "notifications:message_template_edit": None,  # a message kind, not an object: edits the viewer's own texts
+    "programmes:programme": ("programmes.Programme", "institution"),
+    "programmes:apply": ("programmes.Cohort", "programme__institution"),
+    "programmes:application": ("programmes.Application", "applicant__institution"),
+    "programmes:withdraw": ("programmes.Application", "applicant__institution"),
+    "programmes:endorse": ("programmes.Application", "applicant__institution"),
+    "programmes:decide": ("programmes.Application", "applicant__institution"),
+    "programmes:evaluate": ("programmes.Application", "applicant__institution"),
+    "programmes:programme_edit": ("programmes.Programme", "institution"),
+    "programmes:cohort_create": ("programmes.Programme", "institution"),
+    "programmes:cohort_run": ("programmes.Cohort", "programme__institution"),
+    "programmes:cohort_edit": ("programmes.Cohort", "programme__institution"),
+    "programmes:cohort_applicants_csv": ("programmes.Cohort", "programme__institution"),
+    "programmes:session_create": ("programmes.Cohort", "programme__institution"),
+    "programmes:register": ("programmes.Session", "cohort__programme__institution"),
+    "programmes:calendar_feed": None,  # a secret token per person, not an id (tests/programmes)
+    "exchange:round": ("exchange.ExchangeRound", "institution"),
+    "exchange:round_edit": ("exchange.ExchangeRound", "institution"),
+    "exchange:offer_create": ("exchange.ExchangeRound", "institution"),
+    "exchange:feasibility": ("exchange.ExchangeRound", "institution"),
+    "exchange:feasibility_csv": ("exchange.ExchangeRound", "institution"),
+    "exchange:offer": ("exchange.ExchangeOffer", "round__institution"),
+    "exchange:offer_edit": ("exchange.ExchangeOffer", "round__institution"),
+    "exchange:offer_apply": ("exchange.ExchangeOffer", "round__institution"),
+    "exchange:placement": ("exchange.ExchangePlacement", "offer__round__institution"),
+    "exchange:placement_approve": ("exchange.ExchangePlacement", "offer__round__institution"),
+    "exchange:placement_decline": ("exchange.ExchangePlacement", "offer__round__institution"),
+    "exchange:placement_schedule": ("exchange.ExchangePlacement", "offer__round__institution"),
+    "exchange:placement_record_day": ("exchange.ExchangePlacement", "offer__round__institution"),
+    "exchange:placement_feedback": ("exchange.ExchangePlacement", "offer__round__institution"),
+    "exchange:placement_cancel": ("exchange.ExchangePlacement", "offer__round__institution"),
+    "development:request": ("development.DevelopmentRequest", "person__institution"),
+    "development:request_edit": ("development.DevelopmentRequest", "person__institution"),
+    "development:request_cancel": ("development.DevelopmentRequest", "person__institution"),
+    "development:request_complete": ("development.DevelopmentRequest", "person__institution"),
+    "development:record": ("development.TrainingRecord", "person__institution"),
+    "development:record_edit": ("development.TrainingRecord", "person__institution"),
+    "development:record_delete": ("development.TrainingRecord", "person__institution"),
+    "development:record_evidence": ("development.TrainingRecord", "person__institution"),
+    "development:person": ("people.StaffProfile", "institution"),
+    "development:delegate_remove": ("development.ManagerDelegate", "manager__institution"),
+    "development:guidance_version": ("development.GuidanceVersion", "institution"),
+    "development:import": ("development.TrainingImport", "institution"),
+    "development:import_commit": ("development.TrainingImport", "institution"),
+    "development:report_export_status": ("development.ReportExport", "institution"),
+    "development:report_export_download": ("development.ReportExport", "institution"),
+    "mentoring:mentor": ("mentoring.MentorProfile", "person__institution"),
+    "mentoring:relationship": ("mentoring.Relationship", "mentee__institution"),
+    "mentoring:accept": ("mentoring.Relationship", "mentee__institution"),
+    "mentoring:decline": ("mentoring.Relationship", "mentee__institution"),
+    "mentoring:withdraw": ("mentoring.Relationship", "mentee__institution"),
+    "mentoring:meeting_log": ("mentoring.Relationship", "mentee__institution"),
+    "mentoring:close": ("mentoring.Relationship", "mentee__institution"),
+    "mentoring:feedback": ("mentoring.Relationship", "mentee__institution"),
+    "actionplan:owner_edit": ("actionplan.Owner", "institution"),
+    "actionplan:plan_settings": ("actionplan.ActionPlan", "institution"),
+    "actionplan:dashboard": ("actionplan.ActionPlan", "institution"),
+    "actionplan:summary": ("actionplan.ActionPlan", "institution"),
+    "actionplan:submission": ("actionplan.ActionPlan", "institution"),
+    "actionplan:snapshots_record": ("actionplan.ActionPlan", "institution"),
+    "actionplan:report_start": ("actionplan.ActionPlan", "institution"),
+    "actionplan:item": ("actionplan.ActionItem", "plan__institution"),
+    "actionplan:item_update": ("actionplan.ActionItem", "plan__institution"),
+    "actionplan:my_action_update": ("actionplan.ActionItem", "plan__institution"),
+    "actionplan:measure_record": ("actionplan.SuccessMeasure", "item__plan__institution"),
+    "actionplan:measure_evidence": ("actionplan.SuccessMeasure", "item__plan__institution"),
+    "actionplan:update_evidence": ("actionplan.ProgressUpdate", "item__plan__institution"),
+    "actionplan:report": ("actionplan.ReportRun", "plan__institution"),
+    "actionplan:report_download": ("actionplan.ReportRun", "plan__institution"),
+}
+REFUSED = {403, 404, 405}
+
+
+def _object_urls():
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), namespace + (pattern.name or "")
+
+    for path, name in walk(get_resolver().url_patterns):
+        if "<" in path and not path.startswith(("accounts/", "admin/")):
+            yield name, path
+
+
+def test_every_url_with_an_object_has_an_entry():
+    found = dict(_object_urls())
+    assert set(found) - set(OBJECT_URLS) == set(), "a new URL with an object: add it to OBJECT_URLS"
+    assert set(OBJECT_URLS) - set(found) == set(), "an entry for a URL that no longer exists"
+
+
+def _url(name, path, obj):
+    kwargs = {}
+    for part in path.split("<")[1:]:
+        converter, _, rest = part.partition(":")
+        key = rest.partition(">")[0]
+        kwargs[key] = obj.pk if converter == "int" else "host"
+    return reverse(name, kwargs=kwargs)
+
+
+def _objects_the_demo_lacks(icr):
+    """Rows the demo story has no reason to make (a delegation, an import, finished exports)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actionplan.models import ActionPlan, ReportRun
+    from development.models import ManagerDelegate, ReportExport, TrainingImport
+    from people.models import StaffProfile
+
+    today = timezone.localdate()
+    first, second = StaffProfile.objects.filter(institution=icr)[:2]
+    ManagerDelegate.objects.create(manager=first, delegate=second, starts_on=today, ends_on=today + timedelta(days=7))
+    TrainingImport.objects.create(institution=icr, original_name="a.csv", file="x.csv")
+    ReportExport.objects.create(institution=icr, requested_by=first.user, year=today.year)
+    plan = ActionPlan.objects.filter(institution=icr).first()
+    ReportRun.objects.create(plan=plan, requested_by=first.user, start=plan.start, end=today, format="csv")
+
+
+def test_no_role_of_another_institution_gets_or_changes_any_object(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    icr = Institution.objects.get(slug="icr")
+    crick = Institution.objects.exclude(pk=icr.pk).first()
+    people = {
+        "technician": staff(crick),
+        **{
+            group: staff(crick, groups=[group])
+            for group in (roles.HR, roles.INSTITUTION_ADMIN, roles.PROGRAMME_MANAGER, roles.MENTOR)
+        },
+    }
+    _objects_the_demo_lacks(icr)
+    clients = {role: client_for(profile) for role, profile in people.items()}
+    paths = dict(_object_urls())
+    leaks, missing = [], []
+    for name, entry in OBJECT_URLS.items():
+        if entry is None:
+            continue
+        label, to_institution = entry
+        obj = apps.get_model(label)._base_manager.filter(**{to_institution: icr}).first()
+        if obj is None:
+            missing.append(name)
+            continue
+        url = _url(name, paths[name], obj)
+        for role, client in clients.items():
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status not in REFUSED:
+                    leaks.append(f"{role} {method.upper()} {url} -> {status}")
+    assert leaks == []
+    assert missing == [], "the demo data has no object for these URLs"
