@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from core.reauth import recently_reauthenticated
-
 from core.tenancy import across_institutions
 
 from .models import Division, EmailDomain, Grade, Institution, JobFamily, StaffProfile, User

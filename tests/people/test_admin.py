@@ -46,13 +46,13 @@ def test_institution_admin_cannot_change_email_domains_or_staff_in_the_admin(ins
 
 
 def test_an_institution_added_in_the_admin_starts_with_the_sectors_ladders_which_its_admin_edits(db):
-    from django.test import Client
 
     from people.models import Grade, Institution, User
+    from tests.conftest import _with_totp
 
     platform = User.objects.create_superuser(email="ops@example.org", password="x")
-    client = Client()
-    client.force_login(platform)
+    _with_totp(platform)  # the admin asks everyone for a second factor
+    client = client_for(platform)
     response = client.post(
         "/admin/people/institution/add/",
         {

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db
 OBJECT_URLS = {
     "people:profile": ("people.StaffProfile", "institution"),
     "people:edit_record": ("people.StaffProfile", "institution"),
+    "people:history": ("people.StaffProfile", "institution"),
+    "people:confirmation_answer": ("people.ManagerConfirmation", "person__institution"),
     "notifications:detail": ("notifications.Notification", "institution"),
     "notifications:stuck_resolve": ("notifications.Notification", "institution"),
     "notifications:message_template_edit": None,  # a message kind, not an object: edits the viewer's own texts
@@ -132,18 +134,20 @@ def _url(name, path, obj):
 
 
 def _objects_the_demo_lacks(icr):
-    """Rows the demo story has no reason to make (a delegation, an import, finished exports)."""
+    """Rows the demo story has no reason to make (a delegation, an import, exports, a confirmation)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from actionplan.models import ActionPlan, ReportRun
     from development.models import ManagerDelegate, ReportExport, TrainingImport
-    from people.models import StaffProfile
+    from people.models import ManagerConfirmation, StaffProfile
 
     today = timezone.localdate()
     first, second = StaffProfile.objects.filter(institution=icr)[:2]
     ManagerDelegate.objects.create(manager=first, delegate=second, starts_on=today, ends_on=today + timedelta(days=7))
+    if not ManagerConfirmation.objects.filter(person__institution=icr).exists():
+        ManagerConfirmation.objects.create(person=first, manager=second)
     TrainingImport.objects.create(institution=icr, original_name="a.csv", file="x.csv")
     ReportExport.objects.create(institution=icr, requested_by=first.user, year=today.year)
     plan = ActionPlan.objects.filter(institution=icr).first()
