@@ -324,14 +324,20 @@ def browser_page(live_server):
                 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved_async_flag
 
 
-def sign_in(page, email, password=PASSWORD, totp_secret=TOTP_SECRET):
-    """Sign in through allauth's real login form, giving the TOTP code when it is asked for."""
+def sign_in(page, email, password=PASSWORD, second_factor=True):
+    """Sign in through allauth's real login form, giving the current TOTP code when it is asked for.
+
+    The code is computed from the account's own authenticator (the test people's or the demo's).
+    """
     page.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
-    if "/accounts/2fa/authenticate/" in page.url and totp_secret:
-        page.fill("input[name=code]", totp_code(totp_secret))
+    if "/accounts/2fa/authenticate/" in page.url and second_factor:
+        from allauth.mfa.utils import decrypt
+
+        authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+        page.fill("input[name=code]", totp_code(decrypt(authenticator.data["secret"])))
         page.click("button[type=submit]")
         page.wait_for_load_state()
