@@ -1,6 +1,6 @@
 """Every CSV and XLSX the portal writes goes through here, so no cell can run as a formula.
 
-A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and, in some, a tab or a
+A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and, in some, a tab, a NUL or a
 carriage return) as a formula: a training title "=HYPERLINK(...)" typed by one person would
 run on the computer of the administrator who opens the export. Imports keep text as given;
 exports always escape it: such a text cell gets a leading apostrophe, which every
@@ -19,7 +19,7 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 def safe_cell(value: Any) -> Any:
