@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from .models import Question, Survey
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["title", "institution", "kind", "audience", "opens_on", "closes_on", "state", "anonymous"]
+    list_filter = ["kind", "state", "institution"]
+    inlines = [QuestionInline]
+    # Responses, answers and participations are deliberately not in the admin: the answers of an
+    # anonymous survey are read only through the results page and exports, which suppress small groups.

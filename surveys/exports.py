@@ -1,0 +1,80 @@
+"""CSV and XLSX exports of a survey's responses.
+
+No core helper for spreadsheet cells exists yet, so the escaping is one small function here:
+a cell starting with = + - @ (or a tab or carriage return) gets a leading apostrophe, so a
+spreadsheet shows it as text instead of running it as a formula.
+
+Anonymity and small groups: exports carry the response's random key, never a person, the
+submission day only for a named survey, and the job family only when at least 5 responses
+share it (else “Other job families”, the same folding as the results page). A survey with
+fewer than 5 responses exports nothing but its header.
+"""
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from . import selectors
+from .models import Question
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Neutralise a value a spreadsheet would run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _table(survey):
+    """Yield the header, then one row per response (answers in question order)."""
+    questions = list(survey.questions.all())
+    header = ["response"]
+    if not survey.anonymous:
+        header += ["respondent", "submitted on"]
+    header += ["job family"] + [q.text for q in questions]
+    yield header
+    responses = list(selectors.response_rows(survey).select_related("respondent__user"))
+    if selectors.small(len(responses)):
+        return
+    shown_families = {name for name, n, _ in selectors.family_breakdown(survey) if n is not None}
+    for response in responses:
+        by_question: dict = {}
+        for answer in response.answers.all():
+            by_question.setdefault(answer.question_id, []).append(answer)
+        row = [str(response.pk)]
+        if not survey.anonymous:
+            row += [str(response.respondent) if response.respondent else "", response.submitted_on.isoformat()]
+        family = response.job_family_name
+        row.append(family if family in shown_families else "Other job families")
+        for question in questions:
+            answers = by_question.get(question.pk, [])
+            if question.kind == Question.Kind.MULTIPLE:
+                row.append("; ".join(sorted(a.option for a in answers)))
+            elif not answers:
+                row.append("")
+            else:
+                answer = answers[0]
+                row.append(answer.option or (answer.number if answer.number is not None else answer.text))
+        yield row
+
+
+def csv_lines(survey):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for values in _table(survey):
+        buffer.seek(0)
+        buffer.truncate(0)
+        writer.writerow([safe_cell(v) for v in values])
+        yield buffer.getvalue()
+
+
+def xlsx_bytes(survey):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Responses")
+    for values in _table(survey):
+        sheet.append([v if isinstance(v, int) else safe_cell(v) for v in values])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,265 @@
+"""Reads of surveys, always scoped to the viewer's institution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from core.access import get_visible_or_404
+from people import roles
+
+from . import audiences
+from .models import LIKERT, Answer, Invitation, Participation, Question, Response, Survey
+
+SMALLEST_GROUP = 5  # results for fewer people than this are suppressed
+REMINDER_DAYS_BEFORE = 3  # the one reminder goes this many days before a person's deadline
+
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+def surveys_managed_by(user: Any) -> QuerySet[Survey]:
+    """Every survey of the user's institution, for programme managers and HR; nothing for others."""
+    if not (roles.is_hr(user) or roles.is_programme_manager(user)):
+        return Survey.objects.none()
+    return Survey.objects.for_institution(user.institution)
+
+
+def get_survey_for_manager(user: Any, pk: Any) -> Survey:
+    return get_visible_or_404(surveys_managed_by(user), pk)
+
+
+def get_invitation_for_user(user: Any, survey_pk: Any) -> Invitation:
+    """The user's invitation to this survey (with the survey); a 404 for a survey they were not invited to."""
+    profile = getattr(user, "profile", None)
+    invitations = Invitation.objects.filter(person=profile).select_related("survey")
+    try:
+        return invitations.get(survey_id=int(survey_pk))
+    except (Invitation.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such survey.") from None
+
+
+# --- The person's surveys --------------------------------------------------------------------
+
+
+def invitations_of(profile: Any, *, today: date | None = None) -> QuerySet[Invitation]:
+    """The person's invitations with `answered` annotated, newest first (one query)."""
+    return (
+        Invitation.objects.filter(person=profile)
+        .select_related("survey")
+        .annotate(
+            answered=Exists(Participation.objects.filter(survey=OuterRef("survey"), person=OuterRef("person")))
+        )
+        .order_by("-invited_on", "-pk")
+    )
+
+
+def waiting_for(profile: Any, *, today: date | None = None) -> list[Invitation]:
+    """Open surveys the person is invited to, has not answered, and may still answer."""
+    today = today or timezone.localdate()
+    return [
+        invitation
+        for invitation in invitations_of(profile)
+        if not invitation.answered  # type: ignore[attr-defined]
+        and invitation.survey.is_open(today)
+        and (invitation.respond_by is None or invitation.respond_by >= today)
+    ]
+
+
+# --- Due work for the beat jobs --------------------------------------------------------------
+
+
+def surveys_open(*, today: date | None = None) -> QuerySet[Survey]:
+    """Published surveys open today, across institutions: `send_survey_invitations` (index survey_open_idx)."""
+    return Survey.objects.open_on(today or timezone.localdate())
+
+
+def audience_to_invite(survey: Survey, *, today: date | None = None) -> Any:
+    """Audience members not yet invited to the survey."""
+    today = today or timezone.localdate()
+    return (
+        audiences.members(survey, today)
+        .exclude(survey_invitations__survey=survey)
+        .select_related("user", "institution")
+        .order_by("pk")
+    )
+
+
+def reminders_due(*, today: date | None = None) -> QuerySet[Invitation]:
+    """Invitations whose deadline is within REMINDER_DAYS_BEFORE days, not yet reminded nor answered.
+
+    The due work of `surveys.tasks.send_survey_reminders` (daily), across institutions; the
+    partial index `invitation_remind_idx` finds the unreminded invitations by deadline.
+    """
+    today = today or timezone.localdate()
+    return (
+        Invitation.objects.filter(
+            reminded_on__isnull=True,
+            respond_by__gte=today,
+            respond_by__lte=today + timedelta(days=REMINDER_DAYS_BEFORE),
+            survey__state=Survey.State.PUBLISHED,
+        )
+        .exclude(Exists(Participation.objects.filter(survey=OuterRef("survey"), person=OuterRef("person"))))
+        .select_related("survey", "person__user", "person__institution")
+        .order_by("pk")
+    )
+
+
+# --- Lists and results -----------------------------------------------------------------------
+
+
+def surveys_with_rates(queryset: QuerySet[Survey]) -> QuerySet[Survey]:
+    """Annotate `invited` and `responded` (two subquery counts, one query for the list)."""
+    return queryset.annotate(
+        invited=Count("invitations", distinct=True),
+        responded=Count("participations", distinct=True),
+    )
+
+
+def rate(responded: int, invited: int) -> Decimal | None:
+    if not invited:
+        return None
+    return round(Decimal(100) * responded / invited, 1)
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    rows: list[tuple[str, int | None]] = field(default_factory=list)  # (label, count or None if suppressed)
+    answered: int = 0
+    mean: Decimal | None = None
+    texts: list[str] = field(default_factory=list)
+    suppressed: bool = False
+
+
+@dataclass
+class Results:
+    survey: Survey
+    invited: int
+    responded: int
+    rate: Decimal | None
+    suppressed: bool
+    questions: list[QuestionResult]
+    families: list[tuple[str, int | None, int]]  # (family, responses or None if suppressed, invited)
+
+
+def small(count: int) -> bool:
+    """Whether a group is too small to show: 1 to 4 people (0 is shown; nobody is singled out)."""
+    return 0 < count < SMALLEST_GROUP
+
+
+def survey_results(survey: Survey) -> Results:
+    """Counts per option, means and free-text answers for every question, in six queries whatever the size.
+
+    Suppression: with fewer than 5 responses nothing but the counts of invited and answered is
+    shown; an option chosen by 1 to 4 people shows “<5”; job families with fewer than 5
+    responses are folded into “Other job families” (itself “<5” if still small); free text is
+    listed in random order (the answers' random keys).
+    """
+    invited = survey.invitations.count()
+    responded = survey.responses.count()
+    questions = list(survey.questions.all())
+    suppressed = small(responded) or responded == 0
+    counts: dict[int, dict[Any, int]] = {}
+    for row in (
+        Answer.objects.filter(response__survey=survey)
+        .exclude(question__kind=Question.Kind.TEXT)
+        .values("question_id", "option", "number")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        key = row["option"] if row["option"] else row["number"]
+        counts.setdefault(row["question_id"], {})[key] = row["n"]
+    answered = dict(
+        Answer.objects.filter(response__survey=survey)
+        .values_list("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+    )
+    texts: dict[int, list[str]] = {}
+    if not suppressed:
+        for question_id, text in Answer.objects.filter(
+            response__survey=survey, question__kind=Question.Kind.TEXT
+        ).values_list("question_id", "text"):
+            texts.setdefault(question_id, []).append(text)
+    results = []
+    for question in questions:
+        result = QuestionResult(question=question, answered=answered.get(question.pk, 0), suppressed=suppressed)
+        by_key = counts.get(question.pk, {})
+        if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            labels = question.option_list
+            result.rows = [(label, by_key.get(label, 0)) for label in labels]
+        elif question.kind == Question.Kind.LIKERT:
+            result.rows = [(label, by_key.get(value, 0)) for value, label in LIKERT]
+            total = sum(by_key.get(value, 0) for value, _ in LIKERT)
+            if total:
+                result.mean = round(Decimal(sum(v * by_key.get(v, 0) for v, _ in LIKERT)) / total, 2)
+        elif question.kind == Question.Kind.NUMBER:
+            result.rows = [(str(value), n) for value, n in sorted(by_key.items(), key=lambda item: item[0])]
+            total = sum(by_key.values())
+            if total:
+                result.mean = round(Decimal(sum(v * n for v, n in by_key.items())) / total, 2)
+        else:
+            result.texts = texts.get(question.pk, [])
+        result.rows = [(label, None if small(n) else n) for label, n in result.rows]
+        if suppressed:
+            result.rows, result.mean, result.texts = [], None, []
+        results.append(result)
+    return Results(
+        survey=survey,
+        invited=invited,
+        responded=responded,
+        rate=rate(survey.participations.count(), invited),
+        suppressed=suppressed,
+        questions=results,
+        families=[] if suppressed else family_breakdown(survey),
+    )
+
+
+def family_breakdown(survey: Survey) -> list[tuple[str, int | None, int]]:
+    """Responses and invitations per job family, small families folded into “Other job families”."""
+    responses = dict(
+        survey.responses.values_list("job_family_name").annotate(n=Count("pk")).order_by()
+    )
+    invited = dict(
+        survey.invitations.values_list("person__job_family__name").annotate(n=Count("pk")).order_by()
+    )
+    rows: list[tuple[str, int | None, int]] = []
+    other_responses = other_invited = 0
+    for name in sorted({*responses, *invited} - {None}, key=lambda n: n or "~"):
+        n = responses.get(name, 0)
+        if small(n) or not name:
+            other_responses += n
+            other_invited += invited.get(name, 0)
+        else:
+            rows.append((name, n, invited.get(name, 0)))
+    other_invited += invited.get(None, 0)
+    if other_responses or other_invited:
+        rows.append(("Other job families", None if small(other_responses) else other_responses, other_invited))
+    return rows
+
+
+def response_rows(survey: Survey) -> Any:
+    """Every response with its answers, for the exports (two queries; answers prefetched)."""
+    return survey.responses.prefetch_related("answers").order_by("id")
+
+
+def survey_counts(survey: Survey) -> tuple[int, int]:
+    """(invited, answered) for the live response rate."""
+    return survey.invitations.count(), survey.participations.count()
+
+
+def annual_rate(*, institution: Any, start: date, end: date) -> tuple[int, int]:
+    """(responses, invited) over the annual surveys running at some point in [start, end]."""
+    surveys = Survey.objects.for_institution(institution).filter(
+        kind=Survey.Kind.ANNUAL, state=Survey.State.PUBLISHED, opens_on__lte=end
+    ).filter(Q(closes_on__isnull=True) | Q(closes_on__gte=start))
+    responses = Response.objects.filter(survey__in=surveys).count()
+    invited = Invitation.objects.filter(survey__in=surveys).count()
+    return responses, invited

@@ -1,0 +1,190 @@
+"""Writes of surveys: create, add questions, publish, invite, remind, answer."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.services import notification_enqueue
+
+from . import selectors
+from .models import LIKERT, Answer, Invitation, Participation, Question, Response, Survey
+
+ALREADY_ANSWERED = "You have already answered this survey; each person answers once."
+CLOSED = "This survey is closed: it no longer takes answers."
+
+
+def survey_create(*, institution: Any, by: Any, **fields: Any) -> Survey:
+    """Create a draft survey for the institution (questions are added while it is a draft)."""
+    survey = Survey(institution=institution, created_by=by, **fields)
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
+def question_add(*, survey: Survey, **fields: Any) -> Question:
+    """Add a question at the end of a draft survey; refuse an incomplete definition field by field."""
+    if survey.state != Survey.State.DRAFT:
+        raise ValidationError("Questions can be added only while the survey is a draft.")
+    question = Question(survey=survey, **fields)
+    errors: dict[str, str] = {}
+    if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(question.option_list) < 2:
+        errors["options"] = "Give at least two options, one a line."
+    if question.kind == Question.Kind.NUMBER and question.min_value is None and question.max_value is None:
+        errors["max_value"] = "Give the lowest or highest number accepted (or both)."
+    if question.min_value is not None and question.max_value is not None and question.min_value > question.max_value:
+        errors["max_value"] = "The highest number must not be below the lowest."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        last = survey.questions.order_by("-position").values_list("position", flat=True).first()
+        question.position = (last or 0) + 1
+        question.full_clean()
+        question.save()
+    return question
+
+
+def survey_publish(*, survey: Survey) -> Survey:
+    """Publish a draft survey with at least one question; invitations follow from the open day."""
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey.pk)
+        if survey.state != Survey.State.DRAFT:
+            raise ValidationError("This survey is already published.")
+        if not survey.questions.exists():
+            raise ValidationError("Add at least one question before publishing the survey.")
+        survey.state = Survey.State.PUBLISHED
+        survey.save(update_fields=["state"])
+    if survey.opens_on <= timezone.localdate():
+        survey_invite_audience(survey=survey)
+    return survey
+
+
+def survey_invite_audience(*, survey: Survey, today: date | None = None) -> int:
+    """Invite every audience member not yet invited, each with an outbox message; return how many.
+
+    Each invitation and its message are written in one transaction; the unique invitation and
+    the outbox key make a second run (or two at once) a no-op.
+    """
+    today = today or timezone.localdate()
+    if not survey.is_open(today):
+        return 0
+    sent = 0
+    for person in selectors.audience_to_invite(survey, today=today):
+        respond_by = survey.closes_on or today + timedelta(days=survey.respond_within_days)
+        try:
+            with transaction.atomic():
+                Invitation.objects.create(survey=survey, person=person, invited_on=today, respond_by=respond_by)
+                notification_enqueue(
+                    recipient=person.user,
+                    kind="surveys.invitation",
+                    idempotency_key=f"surveys.invitation:{survey.pk}:{person.pk}",
+                    context={
+                        "title": survey.title,
+                        "respond_by": respond_by.strftime("%-d %B %Y"),
+                        "anonymous": survey.anonymous,
+                    },
+                    institution=survey.institution,
+                    link=f"/surveys/{survey.pk}/answer/",
+                )
+        except IntegrityError:
+            continue  # invited by a concurrent run
+        sent += 1
+    return sent
+
+
+def invitation_remind(*, invitation: Invitation, today: date | None = None) -> bool:
+    """Send the one reminder for an unanswered invitation; False when already reminded or answered.
+
+    Claims the invitation with a conditional UPDATE (only one caller can set `reminded_on`), and
+    writes the outbox row in the same transaction.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        if Participation.objects.filter(survey=invitation.survey_id, person=invitation.person_id).exists():
+            return False
+        claimed = Invitation.objects.filter(pk=invitation.pk, reminded_on__isnull=True).update(reminded_on=today)
+        if not claimed:
+            return False
+        survey = invitation.survey
+        notification_enqueue(
+            recipient=invitation.person.user,
+            kind="surveys.reminder",
+            idempotency_key=f"surveys.reminder:{survey.pk}:{invitation.person_id}",
+            context={
+                "title": survey.title,
+                "respond_by": invitation.respond_by.strftime("%-d %B %Y") if invitation.respond_by else "",
+            },
+            institution=survey.institution,
+            link=f"/surveys/{survey.pk}/answer/",
+        )
+    return True
+
+
+def _check_value(question: Question, value: Any) -> str | None:
+    """The reason a cleaned answer is refused, or None (the form checks first; this is the backstop)."""
+    empty = value in (None, "", [])
+    if empty:
+        return "Please answer this question." if question.required else None
+    if question.kind == Question.Kind.SINGLE and value not in question.option_list:
+        return "Choose one of the options."
+    if question.kind == Question.Kind.MULTIPLE and not set(value) <= set(question.option_list):
+        return "Choose among the options."
+    if question.kind == Question.Kind.LIKERT and int(value) not in {v for v, _ in LIKERT}:
+        return "Choose a point on the scale."
+    if question.kind == Question.Kind.NUMBER:
+        if question.min_value is not None and int(value) < question.min_value:
+            return f"Give a number of at least {question.min_value}."
+        if question.max_value is not None and int(value) > question.max_value:
+            return f"Give a number of at most {question.max_value}."
+    if question.kind == Question.Kind.TEXT and len(value) > question.max_length:
+        return f"Keep the answer to {question.max_length} characters."
+    return None
+
+
+def survey_answer(*, invitation: Invitation, answers: dict[int, Any], today: date | None = None) -> Response:
+    """Record a person's answers: the “has answered” row, and the answers apart from it.
+
+    `answers` maps question pk to the cleaned value (a list for multiple choice). Refuses a
+    closed survey, a passed personal deadline, a second answer (also two at once: the unique
+    participation row; the losing transaction rolls back its answers), and a value out of
+    range (field by field, `q<pk>`). For an anonymous survey the response has no person, the
+    day only and a random key.
+    """
+    today = today or timezone.localdate()
+    survey, person = invitation.survey, invitation.person
+    if not survey.is_open(today) or (invitation.respond_by is not None and invitation.respond_by < today):
+        raise ValidationError(CLOSED)
+    questions = list(survey.questions.all())
+    errors = {f"q{q.pk}": reason for q in questions if (reason := _check_value(q, answers.get(q.pk)))}
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            Participation.objects.create(survey=survey, person=person)
+            response = Response.objects.create(
+                survey=survey,
+                submitted_on=today,
+                respondent=None if survey.anonymous else person,
+                job_family_name=person.job_family.name if person.job_family_id else "",
+            )
+            rows = []
+            for question in questions:
+                value = answers.get(question.pk)
+                if value in (None, "", []):
+                    continue
+                if question.kind == Question.Kind.MULTIPLE:
+                    rows += [Answer(response=response, question=question, option=option) for option in value]
+                elif question.kind == Question.Kind.SINGLE:
+                    rows.append(Answer(response=response, question=question, option=value))
+                elif question.kind in (Question.Kind.LIKERT, Question.Kind.NUMBER):
+                    rows.append(Answer(response=response, question=question, number=int(value)))
+                else:
+                    rows.append(Answer(response=response, question=question, text=value))
+            Answer.objects.bulk_create(rows)
+    except IntegrityError:
+        raise ValidationError(ALREADY_ANSWERED) from None
+    return response

@@ -1,0 +1,178 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from core.forms import add_service_errors
+from people import roles
+
+from . import exports, rules, selectors, services
+from .forms import AnswerForm, QuestionForm, SurveyForm
+
+PAGE_SIZE = 25
+
+
+# --- Staff: my surveys and answering ----------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    profile = roles.require_profile(request.user)
+    today = timezone.localdate()
+    invitations = list(selectors.invitations_of(profile))
+    waiting = [
+        i
+        for i in invitations
+        if not i.answered and i.survey.is_open(today) and (i.respond_by is None or i.respond_by >= today)
+    ]
+    return render(
+        request,
+        "surveys/mine.html",
+        {"waiting": waiting, "others": [i for i in invitations if i not in waiting], "today": today},
+    )
+
+
+@login_required
+def answer(request, pk):
+    invitation = selectors.get_invitation_for_user(request.user, pk)
+    survey = invitation.survey
+    questions = list(survey.questions.all())
+    answered = survey.participations.filter(person=invitation.person).exists()
+    today = timezone.localdate()
+    closed = not survey.is_open(today) or (invitation.respond_by is not None and invitation.respond_by < today)
+    form = AnswerForm(request.POST or None, questions=questions)
+    if request.method == "POST" and not answered and form.is_valid():
+        try:
+            services.survey_answer(invitation=invitation, answers=form.answers())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Thank you: your answers to “{survey.title}” are recorded.")
+            return redirect("surveys:mine")
+    elif request.method == "POST" and answered:
+        form.add_error(None, services.ALREADY_ANSWERED)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "surveys/answer.html",
+        {"survey": survey, "invitation": invitation, "form": form, "answered": answered, "closed": closed},
+        status=status,
+    )
+
+
+# --- Programme managers and HR ----------------------------------------------------------------
+
+
+@login_required
+def survey_list(request):
+    rules.require_run_surveys(request.user)
+    surveys = selectors.surveys_with_rates(selectors.surveys_managed_by(request.user))
+    page = Paginator(surveys, PAGE_SIZE).get_page(request.GET.get("page"))
+    for survey in page:
+        survey.rate = selectors.rate(survey.responded, survey.invited)
+    return render(request, "surveys/list.html", {"page_obj": page, "today": timezone.localdate()})
+
+
+@login_required
+def survey_create(request):
+    rules.require_run_surveys(request.user)
+    institution = request.user.institution
+    form = SurveyForm(request.POST or None, institution=institution)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_create(institution=institution, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Survey created as a draft: add its questions, then publish it.")
+            return redirect(survey)
+    return render(request, "surveys/create.html", {"form": form})
+
+
+@login_required
+def survey_detail(request, pk):
+    survey = selectors.get_survey_for_manager(request.user, pk)
+    invited, answered = selectors.survey_counts(survey)
+    return render(
+        request,
+        "surveys/detail.html",
+        {
+            "survey": survey,
+            "questions": list(survey.questions.all()),
+            "question_form": QuestionForm(),
+            "invited": invited,
+            "answered": answered,
+            "rate": selectors.rate(answered, invited),
+        },
+    )
+
+
+@login_required
+def question_add(request, pk):
+    survey = selectors.get_survey_for_manager(request.user, pk)
+    rules.require_edit_questions(request.user, survey)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_add(survey=survey, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Question added.")
+            return redirect(survey)
+    return render(
+        request,
+        "surveys/question_form.html",
+        {"survey": survey, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def survey_publish(request, pk):
+    survey = selectors.get_survey_for_manager(request.user, pk)
+    rules.require_edit_questions(request.user, survey)
+    try:
+        services.survey_publish(survey=survey)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Survey published: invitations go out from the day it opens.")
+    return redirect(survey)
+
+
+@login_required
+def results(request, pk):
+    survey = selectors.get_survey_for_manager(request.user, pk)
+    data = selectors.survey_results(survey)
+    charts = [
+        {"id": f"chart-{r.question.pk}", "labels": [label for label, _ in r.rows], "values": [n for _, n in r.rows]}
+        for r in data.questions
+        if r.rows
+    ]
+    return render(request, "surveys/results.html", {"survey": survey, "results": data, "charts": charts})
+
+
+@login_required
+def export_csv(request, pk):
+    survey = selectors.get_survey_for_manager(request.user, pk)
+    response = StreamingHttpResponse(exports.csv_lines(survey), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(survey.title)}.csv"'
+    return response
+
+
+@login_required
+def export_xlsx(request, pk):
+    survey = selectors.get_survey_for_manager(request.user, pk)
+    response = HttpResponse(
+        exports.xlsx_bytes(survey),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slugify(survey.title)}.xlsx"'
+    return response
