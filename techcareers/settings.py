@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "programmes",
     "exchange",
     "development",
+    "surveys",
     "registration",
     "apprenticeships",
     "mentoring",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("exchange/", include("exchange.urls")),
     path("development/", include("development.urls")),
+    path("surveys/", include("surveys.urls")),
     path("registration/", include("registration.urls")),
     path("apprenticeships/", include("apprenticeships.urls")),
     path("mentoring/", include("mentoring.urls")),

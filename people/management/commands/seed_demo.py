@@ -13,7 +13,16 @@ from core.tenancy import across_institutions
 from people import demo
 from people.tasks import send_welcome_messages
 
-DEMO_APPS = ["programmes", "exchange", "development", "registration", "apprenticeships", "mentoring", "actionplan"]
+DEMO_APPS = [
+    "programmes",
+    "exchange",
+    "development",
+    "registration",
+    "apprenticeships",
+    "mentoring",
+    "surveys",
+    "actionplan",
+]
 
 
 class Command(BaseCommand):
