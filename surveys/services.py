@@ -51,13 +51,13 @@ def question_add(*, survey: Survey, **fields: Any) -> Question:
 def survey_publish(*, survey: Survey) -> Survey:
     """Publish a draft survey with at least one question; invitations follow from the open day."""
     with transaction.atomic():
-        survey = Survey.objects.select_for_update().get(pk=survey.pk)
-        if survey.state != Survey.State.DRAFT:
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if locked.state != Survey.State.DRAFT:
             raise ValidationError("This survey is already published.")
-        if not survey.questions.exists():
+        if not locked.questions.exists():
             raise ValidationError("Add at least one question before publishing the survey.")
-        survey.state = Survey.State.PUBLISHED
-        survey.save(update_fields=["state"])
+        locked.state = survey.state = Survey.State.PUBLISHED
+        locked.save(update_fields=["state"])
     if survey.opens_on <= timezone.localdate():
         survey_invite_audience(survey=survey)
     return survey
