@@ -52,12 +52,14 @@ register("job_family", lambda survey, today: _staff(survey).current().filter(job
 register("grade", lambda survey, today: _staff(survey).current().filter(grade=survey.grade_id))
 register(
     "new_starters",
-    lambda survey, today: _staff(survey)
-    .current()
-    .filter(
-        grade=survey.grade_id,
-        start_date__lte=today,
-        start_date__gt=_months_ago(today, survey.new_within_months or 3),
+    lambda survey, today: (
+        _staff(survey)
+        .current()
+        .filter(
+            grade=survey.grade_id,
+            start_date__lte=today,
+            start_date__gt=_months_ago(today, survey.new_within_months or 3),
+        )
     ),
 )
 register(

@@ -6,6 +6,14 @@ from .models import LIKERT, Question, Survey
 
 
 class SurveyForm(forms.ModelForm):
+    standard_questions = forms.BooleanField(
+        label="Start with the standard questions",
+        required=False,
+        initial=True,
+        help_text="The annual survey, the new starters' survey and the leaver questionnaire have ready-made "
+        "questions (motivation and ambition, training, reasons for leaving); you can add more.",
+    )
+
     class Meta:
         model = Survey
         fields = [
@@ -72,9 +80,7 @@ class AnswerForm(forms.Form):
         common = {"label": question.text, "required": question.required}
         kind = question.kind
         if kind == Question.Kind.SINGLE:
-            return forms.ChoiceField(
-                choices=[(o, o) for o in question.option_list], widget=forms.RadioSelect, **common
-            )
+            return forms.ChoiceField(choices=[(o, o) for o in question.option_list], widget=forms.RadioSelect, **common)
         if kind == Question.Kind.MULTIPLE:
             return forms.MultipleChoiceField(
                 choices=[(o, o) for o in question.option_list], widget=forms.CheckboxSelectMultiple, **common

@@ -231,7 +231,9 @@ class Invitation(models.Model):
         constraints = [models.UniqueConstraint(fields=["survey", "person"], name="invitation_once_per_person")]
         indexes = [
             # surveys.tasks.send_survey_reminders (daily) finds invitations not yet reminded by their deadline.
-            models.Index(fields=["respond_by"], condition=models.Q(reminded_on__isnull=True), name="invitation_remind_idx"),
+            models.Index(
+                fields=["respond_by"], condition=models.Q(reminded_on__isnull=True), name="invitation_remind_idx"
+            ),
         ]
 
     def __str__(self):

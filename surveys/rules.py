@@ -26,7 +26,7 @@ def is_draft(user: Any, survey: Any) -> bool:
     return survey is not None and survey.state == survey.State.DRAFT
 
 
-runs_surveys = (is_hr | is_programme_manager)
+runs_surveys = is_hr | is_programme_manager
 
 rules.add_perm("surveys.run_surveys", runs_surveys)
 rules.add_perm("surveys.manage_survey", runs_surveys & of_own_institution)

@@ -53,9 +53,7 @@ def invitations_of(profile: Any, *, today: date | None = None) -> QuerySet[Invit
     return (
         Invitation.objects.filter(person=profile)
         .select_related("survey")
-        .annotate(
-            answered=Exists(Participation.objects.filter(survey=OuterRef("survey"), person=OuterRef("person")))
-        )
+        .annotate(answered=Exists(Participation.objects.filter(survey=OuterRef("survey"), person=OuterRef("person"))))
         .order_by("-invited_on", "-pk")
     )
 
@@ -224,12 +222,8 @@ def survey_results(survey: Survey) -> Results:
 
 def family_breakdown(survey: Survey) -> list[tuple[str, int | None, int]]:
     """Responses and invitations per job family, small families folded into “Other job families”."""
-    responses = dict(
-        survey.responses.values_list("job_family_name").annotate(n=Count("pk")).order_by()
-    )
-    invited = dict(
-        survey.invitations.values_list("person__job_family__name").annotate(n=Count("pk")).order_by()
-    )
+    responses = dict(survey.responses.values_list("job_family_name").annotate(n=Count("pk")).order_by())
+    invited = dict(survey.invitations.values_list("person__job_family__name").annotate(n=Count("pk")).order_by())
     rows: list[tuple[str, int | None, int]] = []
     other_responses = other_invited = 0
     for name in sorted({*responses, *invited} - {None}, key=lambda n: n or "~"):
@@ -257,9 +251,11 @@ def survey_counts(survey: Survey) -> tuple[int, int]:
 
 def annual_rate(*, institution: Any, start: date, end: date) -> tuple[int, int]:
     """(responses, invited) over the annual surveys running at some point in [start, end]."""
-    surveys = Survey.objects.for_institution(institution).filter(
-        kind=Survey.Kind.ANNUAL, state=Survey.State.PUBLISHED, opens_on__lte=end
-    ).filter(Q(closes_on__isnull=True) | Q(closes_on__gte=start))
+    surveys = (
+        Survey.objects.for_institution(institution)
+        .filter(kind=Survey.Kind.ANNUAL, state=Survey.State.PUBLISHED, opens_on__lte=end)
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=start))
+    )
     responses = Response.objects.filter(survey__in=surveys).count()
     invited = Invitation.objects.filter(survey__in=surveys).count()
     return responses, invited

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,11 +18,21 @@ ALREADY_ANSWERED = "You have already answered this survey; each person answers o
 CLOSED = "This survey is closed: it no longer takes answers."
 
 
-def survey_create(*, institution: Any, by: Any, **fields: Any) -> Survey:
-    """Create a draft survey for the institution (questions are added while it is a draft)."""
-    survey = Survey(institution=institution, created_by=by, **fields)
-    survey.full_clean()
-    survey.save()
+def survey_create(*, institution: Any, by: Any, standard_questions: bool = False, **fields: Any) -> Survey:
+    """Create a draft survey for the institution (questions are added while it is a draft).
+
+    With `standard_questions`, the kind's standard set (`surveys.questionnaires`) is added.
+    """
+    from .questionnaires import STANDARD
+
+    with transaction.atomic():
+        survey = Survey(institution=institution, created_by=by, **fields)
+        survey.full_clean()
+        survey.save()
+        if standard_questions:
+            Question.objects.bulk_create(
+                [Question(survey=survey, position=i, **q) for i, q in enumerate(STANDARD.get(survey.kind, []), 1)]
+            )
     return survey
 
 
@@ -48,8 +58,12 @@ def question_add(*, survey: Survey, **fields: Any) -> Question:
     return question
 
 
-def survey_publish(*, survey: Survey) -> Survey:
-    """Publish a draft survey with at least one question; invitations follow from the open day."""
+def survey_publish(*, survey: Survey, invite: bool = True) -> Survey:
+    """Publish a draft survey with at least one question; invitations follow from the open day.
+
+    A survey already open is invited at once (`invite=False` leaves it to the daily job, or to
+    the demo, which records a past survey's invitations itself).
+    """
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         if locked.state != Survey.State.DRAFT:
@@ -58,7 +72,7 @@ def survey_publish(*, survey: Survey) -> Survey:
             raise ValidationError("Add at least one question before publishing the survey.")
         locked.state = survey.state = Survey.State.PUBLISHED
         locked.save(update_fields=["state"])
-    if survey.opens_on <= timezone.localdate():
+    if invite and survey.opens_on <= timezone.localdate():
         survey_invite_audience(survey=survey)
     return survey
 
@@ -145,6 +159,13 @@ def _check_value(question: Question, value: Any) -> str | None:
     return None
 
 
+def _moment_on(day: date) -> Any:
+    """Now, or noon of an earlier day (the demo's answers given while a past survey was open)."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 12))
+
+
 def survey_answer(*, invitation: Invitation, answers: dict[int, Any], today: date | None = None) -> Response:
     """Record a person's answers: the “has answered” row, and the answers apart from it.
 
@@ -164,7 +185,7 @@ def survey_answer(*, invitation: Invitation, answers: dict[int, Any], today: dat
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            Participation.objects.create(survey=survey, person=person)
+            Participation.objects.create(survey=survey, person=person, answered_at=_moment_on(today))
             response = Response.objects.create(
                 survey=survey,
                 submitted_on=today,

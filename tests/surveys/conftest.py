@@ -9,7 +9,9 @@ from surveys import services
 from surveys.models import Question, Survey
 
 
-def make_survey(institution, *, by=None, anonymous=True, kind=Survey.Kind.ANNUAL, opens=None, closes=None, standing=False, **fields):
+def make_survey(
+    institution, *, by=None, anonymous=True, kind=Survey.Kind.ANNUAL, opens=None, closes=None, standing=False, **fields
+):
     """A draft survey with one question of each kind (set-up through the services)."""
     today = timezone.localdate()
     survey = services.survey_create(
@@ -24,19 +26,22 @@ def make_survey(institution, *, by=None, anonymous=True, kind=Survey.Kind.ANNUAL
     )
     services.question_add(survey=survey, text="I am motivated in my current role.", kind=Question.Kind.LIKERT)
     services.question_add(
-        survey=survey, text="Where do you see yourself in five years?", kind=Question.Kind.SINGLE,
+        survey=survey,
+        text="Where do you see yourself in five years?",
+        kind=Question.Kind.SINGLE,
         options="Same role\nHigher grade\nOutside research",
     )
     services.question_add(
-        survey=survey, text="Which support would help?", kind=Question.Kind.MULTIPLE, required=False,
+        survey=survey,
+        text="Which support would help?",
+        kind=Question.Kind.MULTIPLE,
+        required=False,
         options="Mentoring\nTraining\nSecondment",
     )
     services.question_add(
         survey=survey, text="Development days last year", kind=Question.Kind.NUMBER, min_value=0, max_value=30
     )
-    services.question_add(
-        survey=survey, text="Anything else?", kind=Question.Kind.TEXT, required=False, max_length=200
-    )
+    services.question_add(survey=survey, text="Anything else?", kind=Question.Kind.TEXT, required=False, max_length=200)
     return survey
 
 

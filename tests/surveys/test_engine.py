@@ -58,8 +58,12 @@ def test_new_starters_on_a_grade_in_their_first_months_are_invited(institution, 
         institution, job_family=so_family, grade=so_family.grades.get(short_name="HSO"), start_date=today
     )
     survey = make_survey(
-        institution, kind=Survey.Kind.NEW_STARTER, audience=Survey.Audience.NEW_STARTERS, grade=so,
-        new_within_months=3, standing=True,
+        institution,
+        kind=Survey.Kind.NEW_STARTER,
+        audience=Survey.Audience.NEW_STARTERS,
+        grade=so,
+        new_within_months=3,
+        standing=True,
     )
     services.survey_publish(survey=survey)
     invited = set(survey.invitations.values_list("person", flat=True))
@@ -71,7 +75,11 @@ def test_new_starters_on_a_grade_in_their_first_months_are_invited(institution, 
 
 def test_a_leaving_date_recorded_by_hr_brings_the_leaver_questionnaire_on_the_next_daily_run(institution, technician):
     survey = make_survey(
-        institution, kind=Survey.Kind.LEAVER, audience=Survey.Audience.LEAVERS, standing=True, title="Leaver questionnaire"
+        institution,
+        kind=Survey.Kind.LEAVER,
+        audience=Survey.Audience.LEAVERS,
+        standing=True,
+        title="Leaver questionnaire",
     )
     services.survey_publish(survey=survey)
     assert not survey.invitations.exists()
@@ -112,7 +120,9 @@ def test_staff_answer_from_the_form_and_the_answers_are_kept_apart_from_their_na
     client = client_for(technician)
     page = client.get(reverse("surveys:answer", args=[annual.pk]))
     assert "I am motivated in my current role." in page.content.decode()
-    response = client.post(reverse("surveys:answer", args=[annual.pk]), post_data(annual, multiple=("Mentoring", "Training")))
+    response = client.post(
+        reverse("surveys:answer", args=[annual.pk]), post_data(annual, multiple=("Mentoring", "Training"))
+    )
     assert response.status_code == 302
     assert Participation.objects.filter(survey=annual, person=technician).exists()
     saved = Response.objects.get(survey=annual)

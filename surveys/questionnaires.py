@@ -1,0 +1,108 @@
+"""The standard question sets the action plan needs, ready to use.
+
+- The annual career development survey, with the motivation and ambition questions of 4D and
+  the training-provision questions of 1E.
+- The new starters' survey for people in their first months on an SO grade (4D: "survey
+  incoming SOs about their reasons for pursuing this career pathway").
+- The leaver questionnaire (4E), whose summary is presented at the careers event.
+
+Each question is a dict of `Question` fields; `surveys.services.survey_create(...,
+standard_questions=True)` adds the set for the survey's kind.
+"""
+
+from .models import Question, Survey
+
+L, S, M, N, T = (
+    Question.Kind.LIKERT,
+    Question.Kind.SINGLE,
+    Question.Kind.MULTIPLE,
+    Question.Kind.NUMBER,
+    Question.Kind.TEXT,
+)
+
+AMBITION_OPTIONS = "\n".join(
+    [
+        "Stay in my current role",
+        "A higher grade in my field",
+        "A management role",
+        "A move into research",
+        "A role outside research",
+    ]
+)
+SUPPORT_OPTIONS = "Mentoring\nTraining courses\nSecondment or exchange\nProfessional registration\nTime for development"
+REASONS_OPTIONS = (
+    "Working in science\nHands-on laboratory work\nA route into research\nJob security\nLearning new techniques"
+)
+LEAVING_OPTIONS = "Career progression elsewhere\nPay\nEnd of fixed-term contract\nRelocation\nFurther study\nOther"
+NEXT_OPTIONS = "\n".join(
+    [
+        "Technical role at another university or institute",
+        "Technical role in industry",
+        "PhD or further study",
+        "A role outside science",
+        "Not decided",
+    ]
+)
+
+STANDARD = {
+    Survey.Kind.ANNUAL: [
+        {"text": "I feel motivated in my current role.", "kind": L, "theme": "motivation"},
+        {"text": "I can see a clear career path for myself at this institution.", "kind": L, "theme": "ambition"},
+        {
+            "text": "Where would you like to be in five years?",
+            "kind": S,
+            "options": AMBITION_OPTIONS,
+            "theme": "ambition",
+        },
+        {
+            "text": "Which support would help your career most?",
+            "kind": M,
+            "options": SUPPORT_OPTIONS,
+            "required": False,
+            "theme": "training",
+        },
+        {
+            "text": "The training available to me meets my development needs.",
+            "kind": L,
+            "theme": "training",
+        },
+        {
+            "text": "How many days of development did you have in the last twelve months?",
+            "kind": N,
+            "min_value": 0,
+            "max_value": 60,
+            "theme": "training",
+        },
+        {
+            "text": "What would most improve your career development here?",
+            "kind": T,
+            "required": False,
+            "max_length": 1000,
+            "theme": "training",
+        },
+    ],
+    Survey.Kind.NEW_STARTER: [
+        {"text": "What drew you to a technical career?", "kind": M, "options": REASONS_OPTIONS, "theme": "motivation"},
+        {"text": "I understand the career paths open to me as a technician.", "kind": L, "theme": "ambition"},
+        {
+            "text": "Where would you like to be in five years?",
+            "kind": S,
+            "options": AMBITION_OPTIONS,
+            "theme": "ambition",
+        },
+        {"text": "Anything else you would like us to know?", "kind": T, "required": False, "max_length": 1000},
+    ],
+    Survey.Kind.LEAVER: [
+        {"text": "What is your main reason for leaving?", "kind": S, "options": LEAVING_OPTIONS, "theme": "leaving"},
+        {"text": "Where are you going next?", "kind": S, "options": NEXT_OPTIONS, "theme": "leaving"},
+        {"text": "I had good opportunities for career development here.", "kind": L, "theme": "training"},
+        {"text": "I would recommend a technical career here to a friend.", "kind": L, "theme": "motivation"},
+        {
+            "text": "What could we have done to keep you?",
+            "kind": T,
+            "required": False,
+            "max_length": 1000,
+            "theme": "leaving",
+        },
+    ],
+}
