@@ -63,6 +63,13 @@ class QuestionForm(forms.ModelForm):
         fields = ["text", "kind", "required", "options", "min_value", "max_value", "max_length", "theme"]
         widgets = {"options": forms.Textarea(attrs={"rows": 3})}
 
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_value"), data.get("max_value")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_value", "The highest number must not be below the lowest.")
+        return data
+
 
 class AnswerForm(forms.Form):
     """One field per question, named `q<pk>`; the checks give their message beside the question."""

@@ -10,6 +10,8 @@ Each question is a dict of `Question` fields; `surveys.services.survey_create(..
 standard_questions=True)` adds the set for the survey's kind.
 """
 
+from typing import Any
+
 from .models import Question, Survey
 
 L, S, M, N, T = (
@@ -44,7 +46,7 @@ NEXT_OPTIONS = "\n".join(
     ]
 )
 
-STANDARD = {
+STANDARD: dict[str, list[dict[str, Any]]] = {
     Survey.Kind.ANNUAL: [
         {"text": "I feel motivated in my current role.", "kind": L, "theme": "motivation"},
         {"text": "I can see a clear career path for myself at this institution.", "kind": L, "theme": "ambition"},

@@ -205,7 +205,7 @@ def survey_results(survey: Survey) -> Results:
                 result.mean = round(Decimal(sum(v * n for v, n in by_key.items())) / total, 2)
         else:
             result.texts = texts.get(question.pk, [])
-        result.rows = [(label, None if small(n) else n) for label, n in result.rows]
+        result.rows = [(label, None if n is None or small(n) else n) for label, n in result.rows]
         if suppressed:
             result.rows, result.mean, result.texts = [], None, []
         results.append(result)

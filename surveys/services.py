@@ -190,7 +190,7 @@ def survey_answer(*, invitation: Invitation, answers: dict[int, Any], today: dat
                 survey=survey,
                 submitted_on=today,
                 respondent=None if survey.anonymous else person,
-                job_family_name=person.job_family.name if person.job_family_id else "",
+                job_family_name=person.job_family.name if person.job_family is not None else "",
             )
             rows = []
             for question in questions:
