@@ -101,7 +101,7 @@ def test_one_reminder_before_the_close_only_to_those_who_have_not_answered(annua
         assert services.invitation_remind(invitation=invitation, today=before_close)
     for invitation in Invitation.objects.filter(pk__in=[i.pk for i in due]):
         assert not services.invitation_remind(invitation=invitation, today=before_close)
-    assert not selectors.reminders_due(today=before_close - timedelta(days=1) + timedelta(days=1)).exists()
+    assert not selectors.reminders_due(today=before_close).exists()
     assert Notification.objects.filter(kind="surveys.reminder", recipient=technician.user).count() == 1
     assert not Notification.objects.filter(kind="surveys.reminder", recipient=manager.user).exists()
 
