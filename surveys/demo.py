@@ -90,7 +90,7 @@ def _survey(institution, by, *, title, **fields):
     survey = Survey.objects.filter(institution=institution, title=title).first()
     if survey is None:
         survey = services.survey_create(institution=institution, by=by, title=title, standard_questions=True, **fields)
-        services.survey_publish(survey=survey, invite=False)
+        services.survey_publish(survey=survey, by=by, invite=False)
     return survey
 
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.tenancy import InstitutionManager, InstitutionQuerySet
+from core.workflow import Move, TransitionRecord, Workflow
 from people.models import Grade, Institution, JobFamily, StaffProfile
 
 LIKERT = [
@@ -130,6 +131,18 @@ class Survey(models.Model):
 
     objects = InstitutionManager(SurveyQuerySet)
 
+    # Publishing is the one move: questions are fixed from then on, and invitations follow.
+    # `portal=True`: the portal publishes the standard surveys it sets up itself (the demo).
+    workflow = Workflow(
+        Move(
+            State.DRAFT,
+            State.PUBLISHED,
+            perm="surveys.edit_questions",
+            portal=True,
+            refusal="Only programme managers and HR can publish a draft survey.",
+        ),
+    )
+
     class Meta:
         ordering = ["-opens_on", "title"]
         constraints = [
@@ -160,6 +173,16 @@ class Survey(models.Model):
             and self.opens_on <= on
             and (self.closes_on is None or self.closes_on >= on)
         )
+
+
+class SurveyTransitionQuerySet(InstitutionQuerySet):
+    institution_path = "survey__institution"
+
+
+class SurveyTransition(TransitionRecord):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="transitions")
+
+    objects = InstitutionManager(SurveyTransitionQuerySet)
 
 
 class QuestionQuerySet(InstitutionQuerySet):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.workflow import transition
 from notifications.services import notification_enqueue
 
 from . import selectors
@@ -58,20 +59,17 @@ def question_add(*, survey: Survey, **fields: Any) -> Question:
     return question
 
 
-def survey_publish(*, survey: Survey, invite: bool = True) -> Survey:
+def survey_publish(*, survey: Survey, by: Any = None, invite: bool = True) -> Survey:
     """Publish a draft survey with at least one question; invitations follow from the open day.
 
-    A survey already open is invited at once (`invite=False` leaves it to the daily job, or to
+    The move is recorded (`SurveyTransition`); `by=None` is the portal itself (the demo). A
+    survey already open is invited at once (`invite=False` leaves it to the daily job, or to
     the demo, which records a past survey's invitations itself).
     """
     with transaction.atomic():
-        locked = Survey.objects.select_for_update().get(pk=survey.pk)
-        if locked.state != Survey.State.DRAFT:
-            raise ValidationError("This survey is already published.")
-        if not locked.questions.exists():
+        if not survey.questions.exists():
             raise ValidationError("Add at least one question before publishing the survey.")
-        locked.state = survey.state = Survey.State.PUBLISHED
-        locked.save(update_fields=["state"])
+        transition(survey, Survey.State.PUBLISHED, by=by)
     if invite and survey.opens_on <= timezone.localdate():
         survey_invite_audience(survey=survey)
     return survey

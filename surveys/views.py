@@ -137,9 +137,8 @@ def question_add(request, pk):
 @require_POST
 def survey_publish(request, pk):
     survey = selectors.get_survey_for_manager(request.user, pk)
-    rules.require_edit_questions(request.user, survey)
     try:
-        services.survey_publish(survey=survey)
+        services.survey_publish(survey=survey, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

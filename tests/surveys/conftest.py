@@ -67,5 +67,5 @@ def post_data(survey, **kwargs):
 def annual(institution, programme_manager, technician):
     """The annual survey, published and open: everyone current at the institution invited."""
     survey = make_survey(institution, by=programme_manager.user)
-    services.survey_publish(survey=survey)
+    services.survey_publish(survey=survey, by=programme_manager.user)
     return survey

@@ -73,6 +73,15 @@ def test_new_starters_on_a_grade_in_their_first_months_are_invited(institution, 
     assert survey.invitations.get().respond_by == today + timedelta(days=survey.respond_within_days)
 
 
+def test_a_new_so_who_starts_while_the_annual_survey_is_open_is_invited_the_next_day(annual, institution, so_family):
+    newcomer = staff(
+        institution, job_family=so_family, grade=so_family.grades.get(short_name="SO"), start_date=timezone.localdate()
+    )
+    assert not annual.invitations.filter(person=newcomer).exists()
+    tasks.send_survey_invitations.delay()
+    assert annual.invitations.get(person=newcomer).respond_by == annual.closes_on
+
+
 def test_a_leaving_date_recorded_by_hr_brings_the_leaver_questionnaire_on_the_next_daily_run(institution, technician):
     survey = make_survey(
         institution,

@@ -51,11 +51,19 @@ def test_a_programme_manager_creates_adds_a_question_and_publishes_a_survey(prog
     client.post(reverse("surveys:publish", args=[survey.pk]))
     survey.refresh_from_db()
     assert survey.state == Survey.State.PUBLISHED
+    move = survey.transitions.get()
+    assert (move.from_state, move.to_state, move.by) == ("draft", "published", programme_manager.user)
     assert survey.invitations.filter(person=technician).exists()
     assert Notification.objects.filter(kind="surveys.invitation", recipient=technician.user).count() == 1
     # Published: questions can no longer change.
     refused = client.post(reverse("surveys:question_add", args=[survey.pk]), {"text": "Late", "kind": "text"})
     assert refused.status_code == 403
+
+
+def test_publishing_twice_is_refused_with_a_message(annual, programme_manager):
+    page = client_for(programme_manager).post(reverse("surveys:publish", args=[annual.pk]), follow=True)
+    assert "cannot become" in page.content.decode()
+    assert annual.transitions.count() == 1
 
 
 def test_hr_may_run_surveys_too(hr):
