@@ -64,9 +64,7 @@ register(
 )
 register(
     "leavers",
-    # Everyone with a leaving date recorded, from a month ago on (people who already left too:
-    # the questionnaire may reach them by e-mail). Accounts are kept active by HR until then.
-    lambda survey, today: StaffProfile.objects.filter(
-        institution=survey.institution_id, leaving_date__gte=today - timedelta(days=LEAVER_LOOKBACK_DAYS)
-    ),
+    # Everyone with a leaving date recorded, from a month ago on, whose account still signs in
+    # (answering needs it: an account HR has switched off gets no questionnaire).
+    lambda survey, today: _staff(survey).filter(leaving_date__gte=today - timedelta(days=LEAVER_LOOKBACK_DAYS)),
 )
