@@ -131,7 +131,7 @@ def test_an_update_dated_in_the_future_is_refused_on_the_form_and_nothing_is_sav
     assert target.status == "not_started" and not ProgressUpdate.objects.exists()
 
 
-def test_the_item_page_shows_its_details_updates_and_a_not_computed_measure(plan, programme_manager):
+def test_the_item_page_shows_its_details_updates_and_a_measure_with_no_data_yet(plan, programme_manager):
     target = item(plan, "4D")
     progress_update_add(
         item=target, author=programme_manager.user, date=plan.start, narrative="Questions drafted", status="on_track"
@@ -143,7 +143,7 @@ def test_the_item_page_shows_its_details_updates_and_a_not_computed_measure(plan
     assert "Carried over from" in text and "2021 Action Plan" in text
     assert "Questions drafted" in text
     assert "R03 Data" in text and "Survey fatigue" in text
-    assert "Not computed yet: TechCareers does not record survey responses yet." in text
+    assert "No data yet: nothing recorded from" in text  # surveys.response_rate, no annual survey yet
 
 
 def test_a_programme_manager_records_a_hand_measured_measure_with_evidence(plan, programme_manager):
@@ -179,7 +179,7 @@ def test_record_now_stores_todays_value_of_every_measure(plan, programme_manager
     assert MeasureSnapshot.objects.filter(date=timezone.localdate()).count() == total
     survey = MeasureSnapshot.objects.get(measure__metric_key="surveys.response_rate")
     assert survey.value is None and survey.status == "no_data"
-    assert survey.detail == "Not computed yet: TechCareers does not record survey responses yet."
+    assert survey.detail.startswith("No data yet: nothing recorded from")  # computed now, no survey yet
 
 
 def test_the_dashboard_charts_each_measure_from_its_snapshots(plan, programme_manager):
