@@ -15,6 +15,21 @@ from .conftest import answers_for, make_survey
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def check_page(page, name):
+    """axe's WCAG 2.2 AA checks on the page's own content, at 1280 px and on a phone."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    for width, height, size in ((1280, 900, "1280"), (390, 844, "phone")):
+        page.set_viewport_size({"width": width, "height": height})
+        results = Axe().run(
+            page, context="main", options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag22aa"]}}
+        )
+        assert results.violations_count == 0, results.generate_report()
+        if os.environ.get("SCREENSHOTS"):
+            page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], f"{name}-{size}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def verified(*profiles):
     for profile in profiles:
         EmailAddress.objects.create(user=profile.user, email=profile.user.email, verified=True, primary=True)
@@ -41,8 +56,7 @@ def test_technician_answers_from_the_dashboard_and_the_manager_sees_the_chart_an
     page.get_by_label("Development days last year").fill("45")
     page.click("main form button[type=submit]")
     assert "Give a number of at most 30." in page.inner_text("main form")
-    if os.environ.get("SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], "answer-1280.png"), full_page=True)
+    check_page(page, "answer")
     assert not Participation.objects.filter(person=technician).exists()
     page.get_by_label("Development days last year").fill("6")
     page.click("main form button[type=submit]")
@@ -58,7 +72,8 @@ def test_technician_answers_from_the_dashboard_and_the_manager_sees_the_chart_an
     page.wait_for_function("() => !!Chart.getChart(document.querySelector('canvas'))")
     table = page.locator("table", has_text="Strongly disagree").first
     assert "Agree" in table.inner_text()
-    if os.environ.get("SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], "results-1280.png"), full_page=True)
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], "results-phone.png"), full_page=True)
+    check_page(page, "results")
+    page.goto(f"/surveys/manage/{survey.pk}/")
+    check_page(page, "detail")
+    page.goto("/surveys/manage/")
+    check_page(page, "list")
