@@ -217,7 +217,8 @@ def test_the_results_page_runs_the_same_queries_at_two_sizes(
     services.survey_publish(survey=survey)
     _answered(survey, people, text="Fine")
     client = client_for(programme_manager)
-    with django_assert_max_num_queries(17):
+    client.get("/")  # the first request of a session reads the session and the sign-in checks
+    with django_assert_max_num_queries(13):
         page = client.get(reverse("surveys:results", args=[survey.pk]))
     assert f"{size} responses" in page.content.decode()
 
@@ -228,8 +229,11 @@ def test_the_survey_list_runs_the_same_queries_at_two_sizes(
 ):
     for i in range(size):
         Survey.objects.create(institution=institution, title=f"S{i}", opens_on=timezone.localdate() - timedelta(days=i))
-    with django_assert_max_num_queries(23):
-        client_for(programme_manager).get(reverse("surveys:list"))
+    client = client_for(programme_manager)
+    client.get("/")  # the first request of a session reads the session and the sign-in checks
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("surveys:list"))
+    assert page.content.decode().count("<tr>") == size + 1  # the header and one row per survey
 
 
 @pytest.mark.parametrize("size", [1, 8])
@@ -243,6 +247,6 @@ def test_my_surveys_and_the_dashboard_run_the_same_queries_at_two_sizes(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("surveys:mine"))
     assert page.content.decode().count("/answer/") == size
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(30):
         home = client.get("/")
     assert "Surveys waiting for you" in home.content.decode()
