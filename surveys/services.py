@@ -59,6 +59,13 @@ def question_add(*, survey: Survey, **fields: Any) -> Question:
     return question
 
 
+def question_remove(*, question: Question) -> None:
+    """Remove a question from a draft survey (a published survey's questions are fixed)."""
+    if question.survey.state != Survey.State.DRAFT:
+        raise ValidationError("Questions can be removed only while the survey is a draft.")
+    question.delete()
+
+
 def survey_publish(*, survey: Survey, by: Any = None, invite: bool = True) -> Survey:
     """Publish a draft survey with at least one question; invitations follow from the open day.
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from core.access import get_visible_or_404
 from core.forms import add_service_errors
 from people import roles
 
@@ -131,6 +132,17 @@ def question_add(request, pk):
         {"survey": survey, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def question_remove(request, pk, question_pk):
+    survey = selectors.get_survey_for_manager(request.user, pk)
+    rules.require_edit_questions(request.user, survey)
+    question = get_visible_or_404(survey.questions.all(), question_pk)
+    services.question_remove(question=question)
+    messages.success(request, f"Question removed: “{question.text}”.")
+    return redirect(survey)
 
 
 @login_required

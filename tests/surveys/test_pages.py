@@ -107,6 +107,19 @@ def test_an_incomplete_question_is_refused_beside_the_field(programme_manager, d
     assert not Question.objects.exists()
 
 
+def test_a_draft_question_can_be_removed_but_not_once_published(programme_manager, annual):
+    client = client_for(programme_manager)
+    _create(client)
+    draft = Survey.objects.get(state=Survey.State.DRAFT)
+    question = draft.questions.first()
+    client.post(reverse("surveys:question_remove", args=[draft.pk, question.pk]))
+    assert not Question.objects.filter(pk=question.pk).exists()
+    published = annual.questions.first()
+    refused = client.post(reverse("surveys:question_remove", args=[annual.pk, published.pk]))
+    assert refused.status_code == 403
+    assert Question.objects.filter(pk=published.pk).exists()
+
+
 def test_a_survey_without_questions_cannot_be_published(programme_manager):
     client = client_for(programme_manager)
     _create(client, standard_questions="")
