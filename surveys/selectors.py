@@ -48,7 +48,7 @@ def get_invitation_for_user(user: Any, survey_pk: Any) -> Invitation:
 # --- The person's surveys --------------------------------------------------------------------
 
 
-def invitations_of(profile: Any, *, today: date | None = None) -> QuerySet[Invitation]:
+def invitations_of(profile: Any) -> QuerySet[Invitation]:
     """The person's invitations with `answered` annotated, newest first (one query)."""
     return (
         Invitation.objects.filter(person=profile)
@@ -58,16 +58,19 @@ def invitations_of(profile: Any, *, today: date | None = None) -> QuerySet[Invit
     )
 
 
+def is_waiting(invitation: Any, today: date) -> bool:
+    """Not answered, the survey open, and the person's own deadline not passed (`answered` annotated)."""
+    return (
+        not invitation.answered
+        and invitation.survey.is_open(today)
+        and (invitation.respond_by is None or invitation.respond_by >= today)
+    )
+
+
 def waiting_for(profile: Any, *, today: date | None = None) -> list[Invitation]:
     """Open surveys the person is invited to, has not answered, and may still answer."""
     today = today or timezone.localdate()
-    return [
-        invitation
-        for invitation in invitations_of(profile)
-        if not invitation.answered  # type: ignore[attr-defined]
-        and invitation.survey.is_open(today)
-        and (invitation.respond_by is None or invitation.respond_by >= today)
-    ]
+    return [invitation for invitation in invitations_of(profile) if is_waiting(invitation, today)]
 
 
 # --- Due work for the beat jobs --------------------------------------------------------------

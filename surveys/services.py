@@ -184,6 +184,8 @@ def survey_answer(*, invitation: Invitation, answers: dict[int, Any], today: dat
     survey, person = invitation.survey, invitation.person
     if not survey.is_open(today) or (invitation.respond_by is not None and invitation.respond_by < today):
         raise ValidationError(CLOSED)
+    if Participation.objects.filter(survey=survey, person=person).exists():
+        raise ValidationError(ALREADY_ANSWERED)  # the unique row below still decides a race
     questions = list(survey.questions.all())
     errors = {f"q{q.pk}": reason for q in questions if (reason := _check_value(q, answers.get(q.pk)))}
     if errors:

@@ -26,11 +26,7 @@ def mine(request):
     profile = roles.require_profile(request.user)
     today = timezone.localdate()
     invitations = list(selectors.invitations_of(profile))
-    waiting = [
-        i
-        for i in invitations
-        if not i.answered and i.survey.is_open(today) and (i.respond_by is None or i.respond_by >= today)
-    ]
+    waiting = [invitation for invitation in invitations if selectors.is_waiting(invitation, today)]
     return render(
         request,
         "surveys/mine.html",
