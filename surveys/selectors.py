@@ -202,7 +202,7 @@ def survey_results(survey: Survey) -> Results:
             if total:
                 result.mean = round(Decimal(sum(v * by_key.get(v, 0) for v, _ in LIKERT)) / total, 2)
         elif question.kind == Question.Kind.NUMBER:
-            result.rows = [(str(value), n) for value, n in sorted(by_key.items(), key=lambda item: item[0])]
+            result.rows = number_rows(by_key)
             total = sum(by_key.values())
             if total:
                 result.mean = round(Decimal(sum(v * n for v, n in by_key.items())) / total, 2)
@@ -221,6 +221,26 @@ def survey_results(survey: Survey) -> Results:
         questions=results,
         families=[] if suppressed else family_breakdown(survey),
     )
+
+
+NUMBER_BINS = 6  # a number question with more distinct answers than this is shown in ranges
+
+
+def number_rows(counts: dict[Any, int]) -> list[tuple[str, int | None]]:
+    """Rows for a number question: one per value, or up to NUMBER_BINS equal ranges of values.
+
+    Ranges keep the table readable and, with fewer single values under 5, suppress less.
+    """
+    values = sorted(counts.items())
+    if len(values) <= NUMBER_BINS:
+        return [(str(value), n) for value, n in values]
+    low, high = values[0][0], values[-1][0]
+    width = -(-(high - low + 1) // NUMBER_BINS)
+    bins: dict[int, int] = {}
+    for value, n in values:
+        start = low + (value - low) // width * width
+        bins[start] = bins.get(start, 0) + n
+    return [(f"{start} to {start + width - 1}", n) for start, n in sorted(bins.items())]
 
 
 def family_breakdown(survey: Survey) -> list[tuple[str, int | None, int]]:

@@ -124,6 +124,20 @@ def test_results_show_counts_means_and_small_options_as_under_five(institution, 
     assert '<td>Scientific Officer</td><td class="text-end">6</td><td class="text-end">6</td>' in page
 
 
+def test_many_different_numbers_are_shown_in_ranges():
+    from surveys.selectors import number_rows
+
+    assert number_rows({0: 5, 2: 6}) == [("0", 5), ("2", 6)]
+    counts = dict.fromkeys(range(30), 1)  # 0 to 29, one person each
+    assert number_rows(counts) == [(f"{s} to {s + 4}", 5) for s in range(0, 30, 5)]
+    assert number_rows({1: 2, 3: 1, 4: 1, 8: 3, 9: 1, 13: 4, 14: 1}) == [
+        ("1 to 3", 3),
+        ("4 to 6", 1),
+        ("7 to 9", 4),
+        ("13 to 15", 5),
+    ]
+
+
 def test_the_csv_export_is_streamed_neutralises_formulas_and_folds_small_families(
     institution, programme_manager, so_family
 ):
