@@ -10,6 +10,7 @@ import random
 from datetime import timedelta
 
 from core.tenancy import in_institution
+from people import services as people_services
 from people.models import StaffProfile
 
 from . import selectors, services
@@ -176,9 +177,13 @@ def _leavers(survey, context, rng, today):
         p for p in sorted(context.staff, key=lambda p: p.pk) if p.pk not in demo_people and p.pk not in managers
     ]
     leavers = random.Random(4).sample(candidates, 6) if len(candidates) >= 6 else []
+    hr = context.accounts["hr@icr.ac.uk"].user
     for offset, person in zip((-24, -17, -12, -6, 9, 20), leavers, strict=False):
         if person.leaving_date is None:
-            StaffProfile.objects.filter(pk=person.pk).update(leaving_date=today + timedelta(days=offset))
+            # HR records the leaving date through people's own service (the career event "Left").
+            people_services.staff_record_change(
+                profile=person, by=hr, cause="left", leaving_date=today + timedelta(days=offset)
+            )
     if survey.invitations.exists():
         return 0
     made = 0
