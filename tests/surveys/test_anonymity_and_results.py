@@ -264,3 +264,18 @@ def test_my_surveys_and_the_dashboard_run_the_same_queries_at_two_sizes(
     with django_assert_max_num_queries(30):
         home = client.get("/")
     assert "Surveys waiting for you" in home.content.decode()
+
+
+def test_another_institutions_programme_manager_cannot_change_our_survey(institution, outsider):
+    draft = make_survey(institution, title="Draft")
+    question = draft.questions.first()
+    other_pm = client_for(staff(outsider.institution, groups=["Programme manager"]))
+    for url in (
+        reverse("surveys:question_add", args=[draft.pk]),
+        reverse("surveys:question_remove", args=[draft.pk, question.pk]),
+        reverse("surveys:publish", args=[draft.pk]),
+    ):
+        assert other_pm.post(url, {"text": "Injected", "kind": "text"}).status_code == 404
+    draft.refresh_from_db()
+    assert draft.state == Survey.State.DRAFT and draft.questions.count() == 5
+    assert not draft.questions.filter(text="Injected").exists()
