@@ -1,8 +1,7 @@
 """CSV and XLSX exports of a survey's responses.
 
-No core helper for spreadsheet cells exists yet, so the escaping is one small function here:
-a cell starting with = + - @ (or a tab or carriage return) gets a leading apostrophe, so a
-spreadsheet shows it as text instead of running it as a formula.
+Every cell goes through `core.exports` (a text starting with = + - @, a tab, a carriage return
+or a NUL gets a leading apostrophe, so a spreadsheet shows it as text instead of running it).
 
 Anonymity and small groups: exports carry the response's random key, never a person, the
 submission day only for a named survey, and the job family only when at least 5 responses
@@ -10,21 +9,14 @@ share it (else “Other job families”, the same folding as the results page). 
 fewer than 5 responses exports nothing but its header.
 """
 
-import csv
 import io
 
 from openpyxl import Workbook
 
+from core.exports import append_row, csv_response
+
 from . import selectors
 from .models import Question
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Neutralise a value a spreadsheet would run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _table(survey):
@@ -60,21 +52,16 @@ def _table(survey):
         yield row
 
 
-def csv_lines(survey):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for values in _table(survey):
-        buffer.seek(0)
-        buffer.truncate(0)
-        writer.writerow([safe_cell(v) for v in values])
-        yield buffer.getvalue()
+def csv_download(survey, *, filename):
+    """The streamed CSV download of the survey's responses."""
+    return csv_response(_table(survey), filename=filename)
 
 
 def xlsx_bytes(survey):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Responses")
     for values in _table(survey):
-        sheet.append([v if isinstance(v, int) else safe_cell(v) for v in values])
+        append_row(sheet, values)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

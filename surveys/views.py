@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -169,9 +169,7 @@ def results(request, pk):
 @login_required
 def export_csv(request, pk):
     survey = selectors.get_survey_for_manager(request.user, pk)
-    response = StreamingHttpResponse(exports.csv_lines(survey), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(survey.title)}.csv"'
-    return response
+    return exports.csv_download(survey, filename=f"{slugify(survey.title)}.csv")
 
 
 @login_required
