@@ -158,6 +158,29 @@ def actionplan_report_submission(programme_manager, capture, **_):
     return _actionplan_report(programme_manager, capture, "submission")
 
 
+def _survey_export(programme_manager, fmt):
+    from surveys import services
+    from tests.factories import staff
+    from tests.surveys.conftest import answers_for, make_survey
+
+    institution = programme_manager.institution
+    people = [staff(institution) for _ in range(5)]  # five: fewer answers are suppressed
+    survey = make_survey(institution, title="Annual survey")
+    services.survey_publish(survey=survey, by=programme_manager.user)
+    for person in people:
+        invitation = survey.invitations.get(person=person)
+        services.survey_answer(invitation=invitation, answers=answers_for(survey, text=FORMULA))
+    return client_for(programme_manager).get(reverse(f"surveys:export_{fmt}", args=[survey.pk]))
+
+
+def survey_export_csv(programme_manager, **_):
+    return _survey_export(programme_manager, "csv")
+
+
+def survey_export_xlsx(programme_manager, **_):
+    return _survey_export(programme_manager, "xlsx")
+
+
 EXPORTS = {
     "development:records_export": records_export,
     "development:report_csv": report_csv,
@@ -168,6 +191,8 @@ EXPORTS = {
     # These start or show a job; its file is checked at report_export_download above.
     "development:report_export": None,
     "development:report_export_status": None,
+    "surveys:export_csv": survey_export_csv,
+    "surveys:export_xlsx": survey_export_xlsx,
 }
 
 
