@@ -102,7 +102,11 @@ def test_one_hundred_simultaneous_acceptances_fill_exactly_twenty_places(institu
 def test_a_rush_on_a_first_come_cohort_gives_exactly_its_places(institution):
     _require_postgresql()
     cohort = CohortFactory(
-        programme__institution=institution, capacity=5, selection=Cohort.Selection.FIRST_COME, waiting_list=True
+        programme__institution=institution,
+        programme__needs_endorsement=False,  # the rush is about places, not managers
+        capacity=5,
+        selection=Cohort.Selection.FIRST_COME,
+        waiting_list=True,
     )
     users = User.objects.bulk_create([User(email=f"rush{i}@icr.ac.uk") for i in range(30)])
     profiles = StaffProfile.objects.bulk_create([StaffProfile(user=u, institution=institution) for u in users])

@@ -27,9 +27,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def broker_on(redis_server, settings):
+def broker_on(redis_server, settings, monkeypatch):
     """Celery publishes to the test's own redis-server (not in-process), as in production."""
     from techcareers.celery import app
+
+    # Celery's broker_url prefers the CELERY_BROKER_URL environment variable (set in CI) over
+    # the configuration, so without this the publish would reach CI's Redis, not the stopped one.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
 
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_pool_limit")}
     app.conf.update(broker_url=redis_server.url, task_always_eager=False, broker_pool_limit=None)
