@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from core.access import allowed
 from people import roles
@@ -215,6 +216,8 @@ def report_start(request, pk):
     form = ReportForm(request.POST, plan=plan)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("__all__", [])) or "Check the report's format and dates.")
+        if request.htmx:  # a whole page swapped into the runs list would nest a page in a page
+            return HttpResponseClientRedirect(plan.get_absolute_url())
         return redirect(plan)
     run = services.report_run_start(plan=plan, by=request.user, **form.cleaned_data)
     if request.htmx:

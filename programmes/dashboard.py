@@ -9,14 +9,15 @@ from people.sections import ProfileSection, profile_section
 from . import selectors
 from .models import Application
 
-nav_link("Programmes", "programmes:catalogue", roles.has_profile, order=20)
+nav_link("All programmes", "programmes:catalogue", roles.has_profile, order=20, menu="Programmes")
 nav_link(
     "Team applications",
     "programmes:team",
     lambda user: roles.has_role(user, roles.Role.LINE_MANAGER),
     order=21,
+    menu="Programmes",
 )
-nav_link("Run programmes", "programmes:run", roles.is_programme_manager, order=22)
+nav_link("Run programmes", "programmes:run", roles.is_programme_manager, order=22, menu="Programmes")
 
 
 @dashboard_panel(order=15)

@@ -41,7 +41,8 @@ CSP_LISTENER = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (event) => {
   window.__cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile || ''}:${event.lineNumber}`
+    `${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`
+    + ` at ${event.sourceFile || ''}:${event.lineNumber}`
   );
 });
 """
@@ -102,8 +103,7 @@ class Crawl:
         if expect_status is not None:
             if status != expect_status:
                 self.problems.append(f"{self.who} {url}: answered {status}, expected {expect_status}")
-            # the browser reports the page's own error status as a failed resource
-            self._console[:] = [m for m in self._console if "status of %d" % status not in m]
+            self._forget_document_status(status)
         elif status >= 400:
             self.problems.append(f"{self.who} {url}: answered {status} to a link the portal offers")
         self.check(url)
@@ -135,6 +135,7 @@ class Crawl:
                 index,
                 method: (form.getAttribute('method') || 'get').toLowerCase(),
                 action: form.getAttribute('action') || '',
+                htmx: form.hasAttribute('hx-post'),
                 fields: form.querySelectorAll(
                   'input:not([type=hidden]):not([type=submit]):not([type=button]), textarea, select'
                 ).length,
@@ -159,14 +160,27 @@ class Crawl:
                 }""",
                 form["index"],
             )
-            with self.page.expect_navigation(wait_until="load"):
-                self.page.evaluate("index => document.querySelectorAll('main form')[index].requestSubmit()", form["index"])
+            submit = "index => document.querySelectorAll('main form')[index].requestSubmit()"
+            if form["htmx"]:  # htmx answers in place: wait for its answer to be swapped in
+                with self.page.expect_response(lambda response: response.request.method == "POST"):
+                    self.page.evaluate(submit, form["index"])
+                self.page.wait_for_timeout(300)  # htmx may send the browser to a new page instead
+                self.page.wait_for_load_state("networkidle")
+            else:
+                with self.page.expect_navigation(wait_until="load") as navigation:
+                    self.page.evaluate(submit, form["index"])
+                if navigation.value is not None:  # a form that failed may answer 400, as it should
+                    self._forget_document_status(navigation.value.status)
             where = f"{url} (form {form['action'] or 'to itself'} sent empty)"
             self.check(where)
             if self.page.locator(".is-invalid, .errorlist, .invalid-feedback").count():
                 summary = self.page.locator("[data-error-summary]")
                 if not summary.count():
                     self.problems.append(f"{self.who} {where}: shows field errors but no error summary")
+
+    def _forget_document_status(self, status):
+        """The browser logs the page's own error status as a failed resource: not a fault."""
+        self._console[:] = [m for m in self._console if f"status of {status} " not in m]
 
     # --- checking ----------------------------------------------------------------------
 
