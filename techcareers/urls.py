@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView, TemplateView
 
 from people import views as people_views
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("action-plan/", include("actionplan.urls")),
     path("admin/", admin.site.urls),
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
+    path("favicon.ico", RedirectView.as_view(url="/static/favicon.ico", permanent=True)),
 ]
 
 # Uploaded files (evidence, reports) are never served from MEDIA_URL: each app serves its own
