@@ -182,7 +182,7 @@ def test_record_now_stores_todays_value_of_every_measure(plan, programme_manager
     assert survey.detail.startswith("No data yet: nothing recorded from")  # computed now, no survey yet
 
 
-def test_the_dashboard_charts_each_measure_from_its_snapshots(plan, programme_manager):
+def test_the_dashboard_lists_each_measures_recent_values_and_its_item_page_charts_them(plan, programme_manager):
     measure = SuccessMeasure.objects.get(item__plan=plan, metric_key="exchange.participants")
     for month, value in ((1, 0), (2, 2), (3, 3)):
         MeasureSnapshot.objects.create(
@@ -194,7 +194,9 @@ def test_the_dashboard_charts_each_measure_from_its_snapshots(plan, programme_ma
     charts = {c["id"]: c for c in response.context["charts"]}
     assert charts[measure.pk]["values"] == [0.0, 2.0, 3.0]
     assert charts[measure.pk]["target"] == 4.0
-    assert f'id="chart-{measure.pk}"' in response.content.decode()
+    assert "0 → 2 → 3" in response.content.decode()
+    item_page = client_for(programme_manager).get(reverse("actionplan:item", args=[measure.item_id])).content.decode()
+    assert f'id="chart-{measure.pk}"' in item_page
 
 
 def _big_plan_text(seed_text, copies):
