@@ -1,7 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView, TemplateView
+from django.conf import settings
+from django.views.generic import TemplateView
+from django.views.static import serve
 
 from people import views as people_views
 
@@ -25,7 +27,8 @@ urlpatterns = [
     path("action-plan/", include("actionplan.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
-    path("favicon.ico", RedirectView.as_view(url="/static/favicon.ico", permanent=True)),
+    # Browsers ask for /favicon.ico on every site whatever the page says; one small public file.
+    path("favicon.ico", serve, {"path": "favicon.ico", "document_root": settings.BASE_DIR / "static"}),
 ]
 
 # Uploaded files (evidence, reports) are never served from MEDIA_URL: each app serves its own

@@ -71,6 +71,9 @@ PUBLIC = {
     # calendar apps cannot sign in: the feed is protected by a long random token in the URL
     re.compile(r"calendar/[^/]+\.ics$"),
     re.compile(r"^/programmes/feed/"),
+    # the accessibility statement must be readable before signing in; the icon browsers ask for
+    re.compile(r"^/accessibility/$"),
+    re.compile(r"^/favicon\.ico$"),
 }
 SKIP_PREFIXES = ("/accounts/", "/admin/", "/static/", "/media/")
 
