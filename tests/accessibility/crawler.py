@@ -144,7 +144,8 @@ class Crawl:
         for form in forms:
             if form["method"] != "post" or not form["fields"] or SKIP_FORM_ACTION.search(form["action"]):
                 continue
-            key = (_pattern(url), _pattern(form["action"]))
+            # one form, one check, whichever page shows it (a form posting to itself is its page's)
+            key = _pattern(form["action"]) if form["action"] else _pattern(url)
             if key in self._forms:
                 continue
             self._forms.add(key)

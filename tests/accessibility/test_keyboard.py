@@ -1,0 +1,115 @@
+"""Journeys driven by the keyboard alone: after opening the first page, every step is a key press
+(Tab, Enter, Space, typing). `tab_to` fails when a control cannot be reached by Tab, which is also
+how a focus trap shows itself."""
+
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from development.models import AllowancePolicy, DevelopmentRequest
+from tests.conftest import PASSWORD
+from tests.development.conftest import next_weekday
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MAX_TABS = 120
+
+
+def focused(page):
+    return page.evaluate(
+        """() => { const el = document.activeElement;
+          return {id: el.id, name: el.getAttribute('name'), tag: el.tagName.toLowerCase(),
+                  text: (el.innerText || el.value || '').trim(), label: el.getAttribute('aria-label') || ''}; }"""
+    )
+
+
+def tab_to(page, *, id=None, text=None, name=None):
+    """Press Tab until the wanted control has the focus; fail if it never does."""
+    seen = []
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        seen.append(now["id"] or now["text"][:30] or now["tag"])
+        if (
+            (id is not None and now["id"] == id)
+            or (text is not None and now["text"] == text)
+            or (name is not None and now["name"] == name)
+        ):
+            return now
+    pytest.fail(f"Tab never reached {id or text or name}; focus went through {seen}")
+
+
+def sign_in_by_keyboard(page, email):
+    page.goto("/accounts/login/")
+    tab_to(page, id="id_login")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_the_focus_to_the_page(browser_page, technician):
+    EmailAddress.objects.create(user=technician.user, email=technician.user.email, verified=True, primary=True)
+    sign_in_by_keyboard(browser_page, technician.user.email)
+    browser_page.keyboard.press("Tab")
+    assert focused(browser_page)["text"] == "Skip to main content"
+    browser_page.keyboard.press("Enter")
+    assert focused(browser_page)["id"] == "main"
+
+
+def test_a_technician_requests_days_and_their_manager_approves_them_by_keyboard_alone(
+    browser_page, technician, manager
+):
+    AllowancePolicy.objects.create(institution=technician.institution, minimum_days=Decimal("5"))
+    for profile in (technician, manager):
+        EmailAddress.objects.create(user=profile.user, email=profile.user.email, verified=True, primary=True)
+    page = browser_page
+    start = next_weekday()
+
+    sign_in_by_keyboard(page, technician.user.email)
+    tab_to(page, text="Request days")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/development/requests/new/")
+    tab_to(page, id="id_activity_type")
+    page.keyboard.type("Course")
+    tab_to(page, id="id_title")
+    page.keyboard.type("Advanced light microscopy (EMBL)")
+    tab_to(page, id="id_delivery")
+    page.keyboard.type("External")
+    tab_to(page, id="id_provider")
+    page.keyboard.type("EMBL")
+    for field, day in (("id_start_date", start), ("id_end_date", start)):
+        tab_to(page, id=field)
+        # Chromium's date field takes the digits in the browser's locale order (en-US here).
+        page.keyboard.type(day.strftime("%m%d%Y"))
+        assert page.evaluate(f"document.getElementById('{field}').value") == day.isoformat()
+    tab_to(page, id="id_days")
+    page.keyboard.type("1")
+    tab_to(page, id="id_benefit")
+    page.keyboard.type("Super-resolution imaging for the facility.")
+    tab_to(page, text="Send to my line manager")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert "/development/requests/new/" not in page.url, page.inner_text("main")
+    request = DevelopmentRequest.objects.get()
+    assert request.title == "Advanced light microscopy (EMBL)" and request.days == 1
+
+    page.context.clear_cookies()
+    sign_in_by_keyboard(page, manager.user.email)
+    tab_to(page, text="Development")
+    page.keyboard.press("Enter")  # opens the menu
+    tab_to(page, text="My team")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/development/team/")
+    tab_to(page, name="request")
+    page.keyboard.press("Space")
+    tab_to(page, text="Approve selected")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert "Approved 1 request" in page.inner_text("main")
+    request.refresh_from_db()
+    assert request.state == DevelopmentRequest.State.APPROVED
