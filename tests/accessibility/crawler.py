@@ -54,6 +54,7 @@ class Crawl:
     base_url: str
     who: str
     max_pages: int = 40
+    skip: object = None  # a compiled pattern of paths another test already checks
     problems: list = field(default_factory=list)
     visited: list = field(default_factory=list)
     _patterns: set = field(default_factory=set)
@@ -122,7 +123,7 @@ class Crawl:
             if f"{parts.scheme}://{parts.netloc}" != self.base_url:
                 continue
             local = parts.path + (f"?{parts.query}" if parts.query else "")
-            if SKIP_PATH.search(local):
+            if SKIP_PATH.search(local) or (self.skip is not None and self.skip.search(local)):
                 continue
             found.append(local)
         return found

@@ -6,6 +6,7 @@ Each test seeds the demo (the data tells one full story, so lists, charts and fo
 content) and signs in through the real sign-in pages, with the TOTP code when asked for one.
 """
 
+import re
 from io import StringIO
 
 import pytest
@@ -27,6 +28,11 @@ ACCOUNTS = {
     "institution admin": "admin@icr.ac.uk",
     "partner technician": "partner@crick.ac.uk",
 }
+
+
+# allauth's account pages (password, two-factor, e-mail) are the same for everyone but the
+# navigation: the technician's crawl and the signed-out crawl check them, the others skip them.
+ACCOUNT_PAGES = re.compile(r"^/accounts/")
 
 
 def _current_code():
@@ -52,7 +58,7 @@ def _report(crawl):
 def test_every_page_a_role_reaches_is_accessible(browser_page, live_server, role):
     call_command("seed_demo", stdout=StringIO())
     sign_in_as_demo(browser_page, ACCOUNTS[role])
-    crawl = Crawl(browser_page, live_server.url, who=role)
+    crawl = Crawl(browser_page, live_server.url, who=role, skip=None if role == "technician" else ACCOUNT_PAGES)
     crawl.crawl("/")
     crawl.visit("/no-such-page/", expect_status=404)
     assert len(crawl.visited) >= 5, crawl.visited
