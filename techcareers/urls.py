@@ -1,7 +1,7 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.conf import settings
 from django.views.generic import TemplateView
 from django.views.static import serve
 
