@@ -61,6 +61,9 @@ def test_every_page_a_role_reaches_is_accessible(browser_page, live_server, role
     crawl = Crawl(browser_page, live_server.url, who=role, skip=None if role == "technician" else ACCOUNT_PAGES)
     crawl.crawl("/")
     crawl.visit("/no-such-page/", expect_status=404)
+    if role == "technician":  # the refusal page, with the rule's own reason and a way on
+        crawl.visit("/development/policy/", expect_status=403)
+        assert "Only HR and institution administrators" in browser_page.inner_text("main")
     assert len(crawl.visited) >= 5, crawl.visited
     assert not crawl.problems, _report(crawl)
 
