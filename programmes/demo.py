@@ -113,6 +113,16 @@ def _seed(context):
         )
         return found
 
+    def working_day(days):
+        """`today + days`, moved on to Monday if it falls at a weekend: sessions run on working days.
+
+        Cohort dates move the same way, so a session on a cohort's first or last day stays inside it.
+        """
+        day = today + timedelta(days=days)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        return day
+
     def cohort(prog, name, *, opens, closes, starts, ends, capacity, selection, **extra):
         found, _ = Cohort.objects.get_or_create(
             programme=prog,
@@ -120,8 +130,8 @@ def _seed(context):
             defaults={
                 "opens_on": today + timedelta(days=opens),
                 "closes_on": today + timedelta(days=closes),
-                "starts_on": today + timedelta(days=starts),
-                "ends_on": today + timedelta(days=ends),
+                "starts_on": working_day(starts),
+                "ends_on": working_day(ends),
                 "capacity": capacity,
                 "selection": selection,
                 **extra,
@@ -132,7 +142,7 @@ def _seed(context):
     def sessions(found, titles_and_days, *, hour=10, hours=3, location="Chester Beatty Laboratories, Fulham Road"):
         result = []
         for title, days in titles_and_days:
-            starts = timezone.make_aware(datetime.combine(today + timedelta(days=days), time(hour)))
+            starts = timezone.make_aware(datetime.combine(working_day(days), time(hour)))
             session, _ = found.sessions.get_or_create(
                 title=title,
                 defaults={"starts_at": starts, "ends_at": starts + timedelta(hours=hours), "location": location},
@@ -288,7 +298,7 @@ def _seed(context):
     lead_sessions = sessions(
         running,
         [("Leading a facility", -20), ("Finance for facility managers", -5)]
-        + [(f"Module {n}", 10 + 30 * n) for n in range(3, 7)],
+        + [(f"Module {n}", 40 + 30 * (n - 3)) for n in range(3, 7)],  # monthly, the last before the end
     )
     seniors = at_level(4, 5)
     rng.shuffle(seniors)
@@ -369,10 +379,11 @@ def _seed(context):
         network_year = cohort(
             network,
             f"{year} meetings",
-            opens=offset - 30,
-            closes=offset + 300,
-            starts=offset - 20,
-            ends=offset + 330,
+            # the year's three meetings (150 days before to 60 days after `offset`) fall inside it
+            opens=offset - 200,
+            closes=offset + 100,
+            starts=offset - 160,
+            ends=offset + 200,
             capacity=40,
             selection=Cohort.Selection.FIRST_COME,
             eligibility_text="Research Management staff",
