@@ -28,6 +28,26 @@
     });
   }
 
+  // Every table scrolls inside its own box on a narrow screen rather than widening the page.
+  // A box that does scroll is made reachable by keyboard (Tab, then the arrow keys) and named.
+  function tablesScrollInPlace() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      var box = table.parentElement;
+      if (!box.classList.contains("table-responsive")) {
+        box = document.createElement("div");
+        box.className = "table-responsive";
+        table.parentNode.insertBefore(box, table);
+        box.appendChild(table);
+      }
+      if (box.scrollWidth > box.clientWidth + 1) {
+        var caption = table.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table, scrolls sideways");
+      }
+    });
+  }
+
   // <button data-print> prints the page; <form data-confirm="Question?"> asks before sending.
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
@@ -39,7 +59,9 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     sizeBars(document);
+    tablesScrollInPlace();
     focusErrorSummary();
   });
+  window.addEventListener("resize", tablesScrollInPlace);
   document.addEventListener("htmx:afterSettle", function () { sizeBars(document); });
 })();

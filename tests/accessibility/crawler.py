@@ -47,6 +47,23 @@ document.addEventListener('securitypolicyviolation', (event) => {
 });
 """
 
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+# What sticks out past the window's right edge, when the page is wider than the window.
+TOO_WIDE = """() => {
+  if (document.documentElement.scrollWidth <= window.innerWidth) return null;
+  const clipped = el => {
+    for (let box = el.parentElement; box; box = box.parentElement) {
+      if (['auto', 'hidden', 'scroll'].includes(getComputedStyle(box).overflowX)) return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1 && !clipped(el))
+    .slice(-3)
+    .map(el => `${el.tagName.toLowerCase()}.${(el.getAttribute('class') || '').split(' ').join('.')}`);
+}"""
+
 
 @dataclass
 class Crawl:
@@ -194,6 +211,14 @@ class Crawl:
                 f"{self.who} {where}: axe {violation['id']} ({violation['impact']}) on "
                 f"{len(violation['nodes'])} element(s), e.g. {targets}: {violation['help']}"
             )
+        # On a phone (390 px) nothing may widen the page: tables scroll inside their own box.
+        size = self.page.viewport_size
+        self.page.set_viewport_size({"width": 390, "height": 844})
+        self.page.evaluate(TWO_FRAMES)  # charts and scripts resize on the next frames
+        overflow = self.page.evaluate(TOO_WIDE)
+        self.page.set_viewport_size(size)
+        if overflow is not None:
+            self.problems.append(f"{self.who} {where}: wider than a 390 px phone, e.g. {overflow}")
         blocked = self.page.evaluate("window.__cspViolations || []")
         for violation in blocked:
             self.problems.append(f"{self.who} {where}: CSP {violation}")
