@@ -45,9 +45,25 @@
     });
   }
 
+  // Survey results: one horizontal bar chart per question; the same counts are in its table.
+  function surveyCharts() {
+    var charts = readJSON("survey-charts");
+    if (!charts) return;
+    charts.forEach(function (chart) {
+      var canvas = document.getElementById(chart.id);
+      if (!canvas) return;
+      new Chart(canvas, {
+        type: "bar",
+        data: {labels: chart.labels, datasets: [{label: "People (groups under 5 not shown)", data: chart.values, backgroundColor: "#0a58ca"}]},
+        options: {animation: false, indexAxis: "y", scales: {x: {beginAtZero: true, ticks: {precision: 0}}}},
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof Chart === "undefined") return;
     familyChart();
     measureCharts();
+    surveyCharts();
   });
 })();
