@@ -332,12 +332,13 @@ def sign_in(page, email, password=PASSWORD, second_factor=True):
     page.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    # Wait for the answer to the form, not the login page that is already loaded.
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     if "/accounts/2fa/authenticate/" in page.url and second_factor:
         from allauth.mfa.utils import decrypt
 
         authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
         page.fill("input[name=code]", totp_code(decrypt(authenticator.data["secret"])))
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("button[type=submit]")
