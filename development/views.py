@@ -307,6 +307,16 @@ def team_approve(request):
     # Only the institution's requests can be named at all: another institution's id is a 404.
     if selectors.institution_requests(request.user.institution).filter(pk__in=ids).count() != len(set(ids)):
         raise Http404("Some of these requests do not exist.")
+    if not request.POST.get("past_allowance_confirmed"):
+        # Ask before approving past anyone's allowance: the manager may mean it, but must see it.
+        chosen = [r for r in selectors.waiting_for_decision(request.user.profile) if r.pk in set(ids)]
+        over = selectors.past_allowance(chosen)
+        if over:
+            return render(
+                request,
+                "development/team_confirm_past_allowance.html",
+                {"over": over, "chosen": chosen},
+            )
     try:
         approved = services.request_approve_many(request_ids=ids, by=request.user)
     except (ValidationError, PermissionDenied) as error:

@@ -408,3 +408,35 @@ def test_a_reports_page_queries_do_not_grow_with_their_records(
     with django_assert_max_num_queries(17):
         response = client.get(reverse("development:person", args=[technician.pk]))
     assert len(response.context["requests"]) == size
+
+
+def test_approving_past_someones_allowance_asks_the_manager_first_and_approves_nothing_until_confirmed(
+    technician, manager, policy, django_assert_max_num_queries
+):
+    policy.minimum_days = Decimal("2")
+    policy.save()
+    big = make_request(technician, start=next_weekday(), days=Decimal("1.5"), title="Course A")
+    bigger = make_request(technician, start=next_weekday(), days=Decimal("1.5"), title="Course B")
+    client = client_for(manager)
+    with django_assert_max_num_queries(20):
+        response = client.post(reverse("development:team_approve"), {"request": [big.pk, bigger.pk]})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Approve past the allowance?" in page
+    assert f"{technician}: 3 days" in page and "against a minimum of 2 days" in page
+    assert set(DevelopmentRequest.objects.values_list("state", flat=True)) == {"submitted"}
+
+    confirmed = client.post(
+        reverse("development:team_approve"), {"request": [big.pk, bigger.pk], "past_allowance_confirmed": "1"}
+    )
+    assert confirmed.status_code == 302
+    assert set(DevelopmentRequest.objects.values_list("state", flat=True)) == {"approved"}
+
+
+def test_approving_within_the_allowance_asks_nothing(technician, manager, policy):
+    make_request(technician, start=next_weekday(), days=Decimal("1"))
+    response = client_for(manager).post(
+        reverse("development:team_approve"), {"request": list(DevelopmentRequest.objects.values_list("pk", flat=True))}
+    )
+    assert response.status_code == 302
+    assert set(DevelopmentRequest.objects.values_list("state", flat=True)) == {"approved"}
