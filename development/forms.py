@@ -74,6 +74,11 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed to decline or ask for changes; the technician sees it.",
     )
+    past_allowance_confirmed = forms.BooleanField(
+        label="Approve even if this takes them past their minimum days",
+        required=False,
+        help_text="You are asked only when approving would take them past it.",
+    )
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import text
 from core.access import allowed
 from core.exports import csv_response
 from core.forms import add_service_errors
@@ -108,6 +109,22 @@ def request_edit(request, pk):
     )
 
 
+def _confirmed_if_past_allowance(form, development_request):
+    """An approval past the person's minimum needs the manager's tick; say so beside the box."""
+    if form.cleaned_data["decision"] != State.APPROVED or form.cleaned_data["past_allowance_confirmed"]:
+        return True
+    over = selectors.past_allowance([development_request])
+    if not over:
+        return True
+    row = over[0]
+    form.add_error(
+        "past_allowance_confirmed",
+        f"Approving this takes {row.person} to {text.days(row.after)} in {row.label}, past their minimum of "
+        f"{text.days(row.minimum)}. Tick the box to approve anyway.",
+    )
+    return False
+
+
 @login_required
 def request_detail(request, pk):
     profile = roles.require_profile(request.user)
@@ -118,7 +135,7 @@ def request_detail(request, pk):
     if request.method == "POST":
         if not may_decide:
             rules.require_decide_request(request.user, development_request)
-        if form is not None and form.is_valid():
+        if form is not None and form.is_valid() and _confirmed_if_past_allowance(form, development_request):
             try:
                 services.request_decide(
                     request=development_request,

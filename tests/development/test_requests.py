@@ -440,3 +440,19 @@ def test_approving_within_the_allowance_asks_nothing(technician, manager, policy
     )
     assert response.status_code == 302
     assert set(DevelopmentRequest.objects.values_list("state", flat=True)) == {"approved"}
+
+
+def test_approving_one_request_past_the_allowance_needs_the_managers_tick(technician, manager, policy):
+    policy.minimum_days = Decimal("1")
+    policy.save()
+    request = make_request(technician, start=next_weekday(), days=Decimal("2"))
+    client = client_for(manager)
+    refused = client.post(request.get_absolute_url(), {"decision": "approved"})
+    assert refused.status_code == 200
+    assert f"Approving this takes {technician} to 2 days" in refused.content.decode()
+    request.refresh_from_db()
+    assert request.state == State.SUBMITTED
+    approved = client.post(request.get_absolute_url(), {"decision": "approved", "past_allowance_confirmed": "on"})
+    assert approved.status_code == 302
+    request.refresh_from_db()
+    assert request.state == State.APPROVED
