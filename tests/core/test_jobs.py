@@ -93,7 +93,7 @@ def test_a_job_with_a_bug_fails_at_once_with_a_message_a_person_can_read(export)
 
 def test_a_finished_job_is_not_run_again(export, hiccups):
     ReportExport.objects.filter(pk=export.pk).update(status=Status.DONE)
-    assert export_with_hiccups.delay(export.pk).get() is None
+    assert export_with_hiccups.delay(export.pk).result is None
     assert _calls == []
 
 
