@@ -35,6 +35,7 @@ __all__ = [
     "current_institution_ids",
     "in_institution",
     "in_institutions",
+    "institution_id_of",
     "scoped_models",
 ]
 
@@ -153,6 +154,16 @@ def across_institutions() -> Iterator[None]:
     """Query every institution's data: beat jobs that fan out, commands, migrations, the platform admin."""
     with scopes_disabled():
         yield
+
+
+def institution_id_of(model: type[models.Model], pk: Any) -> int | None:
+    """The institution one row belongs to, or None if the row is gone.
+
+    The one unscoped read a task about one row makes: the base manager, for the institution
+    id alone, so that it knows which scope to enter before it reads the row in it.
+    """
+    path = model._default_manager.institution_path  # type: ignore[attr-defined]
+    return model._base_manager.filter(pk=pk).values_list(path, flat=True).first()
 
 
 def current_institution_ids() -> list[int] | None:

@@ -293,15 +293,3 @@ def feedback_reminders_due(*, today: date | None = None) -> QuerySet[ExchangePla
     """
     today = today or timezone.localdate()
     return ExchangePlacement.objects.filter(state=State.DAYS_RECORDED, both_days_done_on__lt=today).order_by("pk")
-
-
-def institution_id_of_placement(placement_id: int) -> int | None:
-    """The institution a placement belongs to, for a task to enter its scope (None if it is gone).
-
-    Deliberately unscoped (the base manager): a task learns its scope from the row itself.
-    """
-    return (
-        ExchangePlacement._base_manager.filter(pk=placement_id)
-        .values_list("offer__round__institution_id", flat=True)
-        .first()
-    )

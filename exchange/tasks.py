@@ -1,9 +1,10 @@
 """The exchange pilot's background work: a daily beat job that fans out one task per placement."""
 
 from core.jobs import fan_out, retrying_task
-from core.tenancy import across_institutions, in_institution
+from core.tenancy import across_institutions, in_institution, institution_id_of
 
 from . import selectors, services
+from .models import ExchangePlacement
 
 
 @retrying_task
@@ -22,7 +23,7 @@ def send_feedback_reminders():
 @retrying_task
 def remind_feedback(placement_id):
     """Remind the host and the visitor of one placement who have not given feedback (once each)."""
-    institution_id = selectors.institution_id_of_placement(placement_id)
+    institution_id = institution_id_of(ExchangePlacement, placement_id)
     if institution_id is None:
         return 0
     with in_institution(institution_id):

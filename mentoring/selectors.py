@@ -247,14 +247,6 @@ def check_ins_due(*, today: date | None = None) -> QuerySet[Relationship]:
     return Relationship.objects.filter(state=State.ACTIVE, last_contact_on__lte=today - CHECK_IN_AFTER).order_by("pk")
 
 
-def institution_id_of_relationship(relationship_id: int) -> int | None:
-    """The institution a relationship belongs to, for a task to enter its scope (None if gone).
-
-    Deliberately unscoped (the base manager): a task learns its scope from the row itself.
-    """
-    return Relationship._base_manager.filter(pk=relationship_id).values_list("institution_id", flat=True).first()
-
-
 def mentee_counts_by_purpose(*, institution: Institution, start: date, end: date) -> dict[str, int]:
     """Distinct mentees with an active mentor at some time in [start, end], by purpose (one query)."""
     rows = (

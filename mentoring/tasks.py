@@ -1,9 +1,10 @@
 """Mentoring's background work: a daily beat job that fans out one task per reminder."""
 
 from core.jobs import fan_out, retrying_task
-from core.tenancy import across_institutions, in_institution
+from core.tenancy import across_institutions, in_institution, institution_id_of
 
 from . import selectors, services
+from .models import Relationship
 
 
 @retrying_task
@@ -18,7 +19,7 @@ def send_reminders():
 
 @retrying_task
 def remind_waiting_request(relationship_id):
-    institution_id = selectors.institution_id_of_relationship(relationship_id)
+    institution_id = institution_id_of(Relationship, relationship_id)
     if institution_id is None:
         return 0
     with in_institution(institution_id):
@@ -27,7 +28,7 @@ def remind_waiting_request(relationship_id):
 
 @retrying_task
 def remind_check_in(relationship_id):
-    institution_id = selectors.institution_id_of_relationship(relationship_id)
+    institution_id = institution_id_of(Relationship, relationship_id)
     if institution_id is None:
         return 0
     with in_institution(institution_id):

@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -356,15 +355,6 @@ def managers_told(cohort: Cohort, manager_ids: Any) -> QuerySet[ManagerNotice]:
 
 
 # --- Due work, for the daily beat jobs (run across institutions, then fanned out) -----------------
-
-
-def institution_id_of(model: type[models.Model], pk: Any) -> int | None:
-    """The institution a task about one row must enter, before it can read the row in its scope.
-
-    The one unscoped read a task makes: the base manager, for the institution id alone.
-    """
-    path = model._default_manager.institution_path  # type: ignore[attr-defined]
-    return model._base_manager.filter(pk=pk).values_list(path, flat=True).first()
 
 
 def cohorts_opened_recently(today: date) -> QuerySet[Cohort]:

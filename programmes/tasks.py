@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from core.jobs import fan_out, retrying_task
-from core.tenancy import across_institutions, in_institution
+from core.tenancy import across_institutions, in_institution, institution_id_of
 
 from . import selectors, services
 from .models import Application, Cohort, Session
@@ -20,7 +20,7 @@ from .models import Application, Cohort, Session
 
 def _in_institution_of(model, pk):
     """Enter the institution of the row a fanned-out task works on."""
-    return in_institution(selectors.institution_id_of(model, pk))
+    return in_institution(institution_id_of(model, pk))
 
 
 @retrying_task
