@@ -5,11 +5,13 @@ looks at the mentee and one mentor and returns points and a reason the mentee ca
 A mentor's score is the sum of their signals' points; ties go to the mentor with more free
 places, then by name, so the order is stable.
 
-Until promotions, registrations and apprenticeships are recorded in their own apps, the signals
-are the job family and the grade: a mentor in the mentee's own job family, one level above
-the mentee's grade (where the mentee aims to go next), comes first. A later issue adds a signal
-by appending a function to `SIGNALS`, e.g. "was promoted to the grade you aim for in the last
-three years" or "registered as RSciTech", with the data it needs loaded by the selector.
+The built-in signals are the job family and the grade: a mentor in the mentee's own job family,
+one level above the mentee's grade (where the mentee aims to go next), comes first. Other apps
+add signals from what they record ("was promoted to the grade you aim for in the last three
+years", "registered as RSciTech") with `register_signal(name, signal, load)` in their
+`AppConfig.ready()`: `load(person_ids)` returns a dict of facts per person in one query, run once
+per suggestion list by the selector, and put on each mentor and the mentee as `.facts[name]`, so
+mentoring never imports the apps that feed it.
 
 Who may be suggested at all (available, offering the purpose, with room, never the mentee
 themselves or their line manager, only within the institution unless partner mentoring is on)
@@ -56,9 +58,54 @@ def grade_above(mentee: Any, mentor: Any) -> tuple[int, str] | None:
 
 SIGNALS: tuple[Signal, ...] = (same_job_family, grade_above)
 
+Loader = Callable[[list[int]], "dict[int, Any]"]
 
-def rank(mentee: Any, mentors: Iterable[Any], signals: Sequence[Signal] = SIGNALS) -> list[Suggestion]:
-    """Return the mentors as suggestions, best first (see the module's docstring)."""
+
+@dataclass(frozen=True)
+class RegisteredSignal:
+    name: str
+    signal: Signal
+    load: Loader
+
+
+_registered: dict[str, RegisteredSignal] = {}
+
+
+def register_signal(name: str, signal: Signal, load: Loader) -> None:
+    """Add a signal fed by another app's records (see the module's docstring)."""
+    if name in _registered and _registered[name].signal is not signal:
+        raise ValueError(f"Mentoring signal {name!r} is registered twice.")
+    _registered[name] = RegisteredSignal(name=name, signal=signal, load=load)
+
+
+def registered_signals() -> list[RegisteredSignal]:
+    return [_registered[name] for name in sorted(_registered)]
+
+
+def attach_facts(mentee: Any, mentors: Sequence[Any]) -> None:
+    """Load every registered signal's facts for the mentee and the mentors (one call per signal)."""
+    people = [mentee, *(mentor.person for mentor in mentors)]
+    person_ids = sorted({person.pk for person in people})
+    for person in people:
+        person.facts = getattr(person, "facts", {})
+    for registered in registered_signals():
+        facts = registered.load(person_ids) if person_ids else {}
+        for person in people:
+            person.facts[registered.name] = facts.get(person.pk)
+    for mentor in mentors:
+        mentor.facts = mentor.person.facts  # signals read mentor.facts and mentee.facts
+
+
+def all_signals() -> tuple[Signal, ...]:
+    return SIGNALS + tuple(registered.signal for registered in registered_signals())
+
+
+def rank(mentee: Any, mentors: Iterable[Any], signals: Sequence[Signal] | None = None) -> list[Suggestion]:
+    """Return the mentors as suggestions, best first (see the module's docstring).
+
+    A registered signal reads its facts from `mentor.facts`: call `attach_facts` first.
+    """
+    signals = all_signals() if signals is None else signals
     suggestions = []
     for mentor in mentors:
         found = [result for signal in signals if (result := signal(mentee, mentor)) is not None]

@@ -20,7 +20,7 @@ from core.dates import working_days_before
 from core.tenancy import in_institutions
 from people.models import Institution, StaffProfile
 
-from .matching import Suggestion, rank
+from .matching import Suggestion, attach_facts, rank
 from .models import Feedback, Meeting, MentoringSettings, MentorProfile, Purpose, Relationship, RelationshipQuerySet
 
 State = Relationship.State
@@ -108,7 +108,9 @@ def suggested_mentors(*, mentee: StaffProfile, purpose: str, limit: int = SUGGES
         candidates = candidates.exclude(person_id=mentee.line_manager_id)
     if mentee.grade is not None:
         candidates = candidates.filter(person__grade__level__gt=mentee.grade.level)
-    return rank(mentee, candidates)[:limit]
+    mentors = list(candidates)
+    attach_facts(mentee, mentors)
+    return rank(mentee, mentors)[:limit]
 
 
 def get_mentor_for_user(user: Any, pk: Any) -> MentorProfile:

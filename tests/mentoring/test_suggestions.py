@@ -138,3 +138,32 @@ def test_the_find_page_lists_suggestions_in_rank_order_and_says_why(institution,
     assert "Also in Scientific Officer" in page.content.decode()
     with in_institution(institution):
         assert page.context["page"].paginator.count == 2
+
+
+@pytest.mark.django_db
+def test_a_registered_signal_is_fed_once_per_list_and_ranks_by_its_facts(technician, senior_mentor, monkeypatch):
+    # Another app (say registration) registers a signal with a loader; the selector calls the
+    # loader once for the whole list, whatever its length, and the signal reads the facts.
+    second = staff(technician.institution, grade=senior_mentor.person.grade, job_family=technician.job_family)
+    second_profile = make_mentor(second, purposes=[Purpose.PROMOTION])
+    calls = []
+
+    def load(person_ids):
+        calls.append(sorted(person_ids))
+        return {second.pk: "RSciTech"}
+
+    def registered_as(mentee, mentor):
+        held = mentor.facts.get("registered_as")
+        return (30, f"Registered as {held}") if held else None
+
+    monkeypatch.setattr(matching, "_registered", {})
+    matching.register_signal("registered_as", registered_as, load)
+    with pytest.raises(ValueError):
+        matching.register_signal("registered_as", lambda *_: None, load)
+
+    with in_institutions(selectors.mentoring_institution_ids(technician.institution)):
+        suggestions = selectors.suggested_mentors(mentee=technician, purpose=Purpose.PROMOTION)
+    assert [s.mentor for s in suggestions][:1] == [second_profile]
+    assert "Registered as RSciTech" in suggestions[0].reasons
+    assert calls == [sorted([technician.pk, second.pk, senior_mentor.person.pk])]
+    assert technician.facts == {"registered_as": None}
