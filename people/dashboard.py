@@ -9,7 +9,7 @@ from . import roles, selectors
 from .forms import ManagerAnswerForm
 from .models import Grade
 
-nav_link("Staff directory", "people:directory", roles.has_profile, order=80)
+nav_link("Staff directory", "people:directory", roles.has_profile, order=80, menu="People")
 
 
 @dashboard_panel(order=5)
@@ -109,3 +109,21 @@ def administration(request):
     if not roles.is_institution_admin(request.user):
         return None
     return Panel(title="Administration", template="people/panels/admin.html")
+
+
+nav_link("Celebrations", "people:celebrations", roles.has_profile, order=81, menu="People")
+
+RECENT_CELEBRATIONS = 4
+
+
+@dashboard_panel(order=90)
+def celebrating(request):
+    """Recent celebrations everyone agreed to share, and the viewer's own waiting for an answer."""
+    profile = request.user.profile
+    asking = list(selectors.celebrations_of(profile).filter(consent="asked")[:3])
+    recent = list(selectors.celebrations(kind=None)[:RECENT_CELEBRATIONS])
+    if not asking and not recent:
+        return None
+    return Panel(
+        title="Celebrating", template="people/panels/celebrations.html", context={"asking": asking, "recent": recent}
+    )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from . import roles
 from .models import (
     CareerEvent,
+    Celebration,
     ContractType,
     Division,
     EmailDomain,
@@ -30,7 +31,7 @@ from .models import (
     StaffProfile,
     User,
 )
-from .services import institution_ladders_copy
+from .services import institution_ladders_copy, propose_celebration
 
 DEMO_PASSWORD = "techcareers-demo"
 # A fixed TOTP secret for the demo HR, administrator and programme manager accounts, so a demo can be shown
@@ -431,6 +432,7 @@ def seed_staff(today=None):
     _seed_population(rng, icr, divisions, families, grades, today)
     _seed_career_histories(random.Random(7), icr, grades, today)
     _seed_unconfirmed_signup(icr)
+    _seed_celebrations(icr, today)
     return DemoContext(
         institution=icr,
         partners=partners,
@@ -668,3 +670,35 @@ def _fake_orcid(rng):
     check = orcid_check_digit(digits)
     full = digits + check
     return "-".join(full[i : i + 4] for i in range(0, 16, 4))
+
+
+def _seed_celebrations(institution, today):
+    """Celebrate the latest promotions and completed apprenticeships found in career history (the
+    feature apps add prizes, registrations and outputs of their own); most people agreed to
+    share, one in three has not answered yet."""
+    causes = {
+        CareerEvent.Cause.PROMOTION: Celebration.Kind.PROMOTION,
+        CareerEvent.Cause.APPRENTICESHIP_COMPLETED: Celebration.Kind.APPRENTICESHIP,
+    }
+    recent = (
+        CareerEvent.objects.filter(
+            person__institution=institution,
+            cause__in=causes,
+            effective_date__lte=today,
+        )
+        .select_related("person__user", "grade")
+        .order_by("-effective_date", "pk")[:9]
+    )
+    for index, event in enumerate(recent):
+        if event.cause == CareerEvent.Cause.PROMOTION:
+            title = f"Promoted to {event.grade.name}"
+        else:
+            title = f"Completed an apprenticeship and started as {event.grade.name}"
+        propose_celebration(
+            person=event.person,
+            kind=causes[event.cause],
+            title=title,
+            occurred_on=event.effective_date,
+            source=f"people.CareerEvent:{event.pk}",
+            consent=index % 3 != 2,
+        )

@@ -520,3 +520,56 @@ class CareerEvent(models.Model):
 
     def __str__(self):
         return f"{self.person}: {self.get_cause_display()} on {self.effective_date}"
+
+
+class CelebrationQuerySet(InstitutionQuerySet):
+    institution_path = "person__institution"
+
+    def published(self):
+        return self.filter(consent=Celebration.Consent.GIVEN)
+
+
+class Celebration(models.Model):
+    """Something worth celebrating in a person's career: one feed for every app.
+
+    Apps propose celebrations through `people.services.propose_celebration` (a prize won, a
+    promotion, a registration, an apprenticeship completed, a publication); the person decides
+    whether it is published, and can change their mind. `source` names the record that caused
+    it ("promotions.Application:42"), so proposing twice makes one celebration.
+    """
+
+    class Kind(models.TextChoices):
+        PRIZE = "prize", "Prize or award"
+        PROMOTION = "promotion", "Promotion"
+        REGISTRATION = "registration", "Professional registration"
+        APPRENTICESHIP = "apprenticeship", "Apprenticeship completed"
+        PUBLICATION = "publication", "Publication or output"
+        OTHER = "other", "Other achievement"
+
+    class Consent(models.TextChoices):
+        ASKED = "asked", "Waiting for your answer"
+        GIVEN = "given", "Published"
+        DECLINED = "declined", "Not published"
+
+    person = models.ForeignKey(StaffProfile, on_delete=models.CASCADE, related_name="celebrations")
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices)
+    title = models.CharField("title", max_length=200, help_text='E.g. "Promoted to Higher Scientific Officer".')
+    body = models.TextField("more", blank=True, max_length=2000)
+    occurred_on = models.DateField("date")
+    source = models.CharField("source", max_length=100, unique=True)
+    consent = models.CharField("consent", max_length=10, choices=Consent.choices, default=Consent.ASKED)
+    consent_changed_at = models.DateTimeField("consent changed", null=True, blank=True)
+    created_at = models.DateTimeField("proposed", default=timezone.now)
+
+    objects = InstitutionManager(CelebrationQuerySet)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["consent", "occurred_on"], name="celebration_published_idx")]
+
+    def __str__(self):
+        return f"{self.person}: {self.title}"
+
+    @property
+    def published(self) -> bool:
+        return self.consent == self.Consent.GIVEN

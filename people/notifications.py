@@ -74,3 +74,20 @@ Please name your line manager again:
 {{ link }}{% endif %}""",
     )
 )
+
+CELEBRATION_CONSENT = register(
+    Kind(
+        key="people.celebration_consent",
+        label="May we celebrate your achievement?",
+        description="Sent once to a person when something of theirs could be celebrated on the home page, "
+        "asking whether they agree. Nothing is published until they do.",
+        subject="Congratulations, {{ recipient.first_name }}: may we celebrate it?",
+        body="""Dear {{ recipient.first_name }},
+
+Congratulations: {{ title }}.
+
+With your agreement we would like to share this with colleagues on the TechCareers home page.
+Nothing is published unless you say yes, and you can change your mind at any time:
+{{ link }}""",
+    )
+)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.access import get_visible_or_404
 from core.dates import working_days_before
 
-from .models import CareerEvent, Grade, ManagerConfirmation, StaffProfile, StaffProfileQuerySet
+from .models import CareerEvent, Celebration, Grade, ManagerConfirmation, StaffProfile, StaffProfileQuerySet
 
 WELCOME_WINDOW_DAYS = 61  # "within 2 months of starting" (2H)
 
@@ -217,3 +217,25 @@ def grades_on(people: Iterable[Any], on: date) -> dict[int, Grade | None]:
         person_id: (None if event.cause == CareerEvent.Cause.LEFT else event.grade)
         for person_id, event in events_on(people, on).items()
     }
+
+
+def celebrations(*, year: int | None = None, kind: str | None = None) -> QuerySet[Celebration]:
+    """Published celebrations of the institution in scope, newest first, with the person loaded."""
+    queryset = Celebration.objects.published().select_related(
+        "person__user", "person__grade", "person__job_family", "person__division"
+    )
+    if year is not None:
+        queryset = queryset.filter(occurred_on__year=year)
+    if kind is not None:
+        queryset = queryset.filter(kind=kind)
+    return queryset
+
+
+def celebrations_of(person: StaffProfile) -> QuerySet[Celebration]:
+    """Every celebration proposed for `person`, whatever they decided (their own page)."""
+    return Celebration.objects.filter(person=person).order_by("consent", "-occurred_on", "-pk")
+
+
+def get_own_celebration(user: Any, pk: Any) -> Celebration:
+    """One of the viewer's own celebrations; anyone else's is a 404."""
+    return get_visible_or_404(Celebration.objects.filter(person__user=user), pk=pk)

@@ -20,8 +20,9 @@ from core.workflow import transition
 from notifications.services import notification_enqueue
 
 from .ladders import SECTOR_LADDERS
-from .models import CareerEvent, Division, Grade, Institution, JobFamily, ManagerConfirmation, StaffProfile
+from .models import CareerEvent, Celebration, Division, Grade, Institution, JobFamily, ManagerConfirmation, StaffProfile
 from .notifications import (
+    CELEBRATION_CONSENT,
     MANAGER_CONFIRMATION_ANSWERED,
     MANAGER_CONFIRMATION_REQUESTED,
     MANAGER_CONFIRMATION_WAITING,
@@ -337,3 +338,56 @@ def welcome_send(*, profile: StaffProfile) -> Notification | None:
         context={"grade": profile.grade.short_name if profile.grade else "", "start_date": str(profile.start_date)},
         link="/",
     )
+
+
+def propose_celebration(
+    *,
+    person: StaffProfile,
+    kind: str,
+    title: str,
+    occurred_on: date,
+    source: str,
+    body: str = "",
+    consent: bool = False,
+) -> Celebration:
+    """Propose celebrating something of `person`'s: the one way every app posts to the feed.
+
+    `source` names the record that caused it ("promotions.Application:42"); proposing the same
+    source again returns the first celebration unchanged. With `consent=True` (the app's own
+    form already asked the person) it is published at once; otherwise the person is asked, on
+    their home page and once by e-mail, and nothing is published until they agree.
+    """
+    if kind not in Celebration.Kind.values:
+        raise ValueError(f"Unknown kind of celebration {kind!r}.")
+    with transaction.atomic():
+        celebration, created = Celebration.objects.get_or_create(
+            source=source,
+            defaults={
+                "person": person,
+                "kind": kind,
+                "title": title[:200],
+                "body": body,
+                "occurred_on": occurred_on,
+                "consent": Celebration.Consent.GIVEN if consent else Celebration.Consent.ASKED,
+                "consent_changed_at": timezone.now() if consent else None,
+            },
+        )
+        if created and not consent:
+            notification_enqueue(
+                recipient=person.user,
+                kind=CELEBRATION_CONSENT.key,
+                idempotency_key=f"people.celebration_consent:{celebration.pk}",
+                context={"title": celebration.title},
+                link=reverse("people:celebrations_mine"),
+            )
+    return celebration
+
+
+def celebration_consent_set(*, celebration: Celebration, by: Any, publish: bool) -> Celebration:
+    """The person says yes or no to publishing (or changes their mind). Only the person may."""
+    if by.pk != celebration.person.user_id:
+        raise ValidationError("Only the person being celebrated can decide whether it is published.")
+    celebration.consent = Celebration.Consent.GIVEN if publish else Celebration.Consent.DECLINED
+    celebration.consent_changed_at = timezone.now()
+    celebration.save(update_fields=["consent", "consent_changed_at"])
+    return celebration

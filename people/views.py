@@ -12,7 +12,7 @@ from core.forms import add_service_errors
 from . import roles, selectors, services
 from .filters import DirectoryFilter
 from .forms import ManagerAnswerForm, OnboardingForm, OwnProfileForm, StaffRecordForm
-from .models import CONFIRM_REFUSAL
+from .models import CONFIRM_REFUSAL, Celebration
 from .rules import require_edit_staff_record
 from .sections import sections_for
 
@@ -193,3 +193,41 @@ def confirmations(request):
         "people/confirmations.html",
         {"confirmations": list(selectors.confirmations_for_hr(request.user)), "form": ManagerAnswerForm()},
     )
+
+
+CELEBRATIONS_PAGE_SIZE = 20
+
+
+@login_required
+def celebrations(request):
+    """The institution's celebrations that their people agreed to share."""
+    roles.require_profile(request.user)
+    kind = request.GET.get("kind") or None
+    if kind not in Celebration.Kind.values:
+        kind = None
+    page = Paginator(selectors.celebrations(kind=kind), CELEBRATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/celebrations.html",
+        {"page": page, "kinds": Celebration.Kind.choices, "kind": kind, "query": f"kind={kind}" if kind else ""},
+    )
+
+
+@login_required
+def celebrations_mine(request):
+    """The viewer's own achievements: publish or not, and change their mind."""
+    profile = roles.require_profile(request.user)
+    return render(request, "people/celebrations_mine.html", {"celebrations": selectors.celebrations_of(profile)})
+
+
+@login_required
+@require_POST
+def celebration_consent(request, pk):
+    celebration = selectors.get_own_celebration(request.user, pk)
+    publish = request.POST.get("publish") == "yes"
+    services.celebration_consent_set(celebration=celebration, by=request.user, publish=publish)
+    if publish:
+        messages.success(request, f"“{celebration.title}” is shared with colleagues on the home page.")
+    else:
+        messages.success(request, f"“{celebration.title}” is not published.")
+    return redirect("people:celebrations_mine")

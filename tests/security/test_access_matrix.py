@@ -29,6 +29,7 @@ OBJECT_URLS = {
     "people:edit_record": ("people.StaffProfile", "institution"),
     "people:history": ("people.StaffProfile", "institution"),
     "people:confirmation_answer": ("people.ManagerConfirmation", "person__institution"),
+    "people:celebration_consent": ("people.Celebration", "person__institution"),
     "notifications:detail": ("notifications.Notification", "institution"),
     "notifications:stuck_resolve": ("notifications.Notification", "institution"),
     "notifications:message_template_edit": None,  # a message kind, not an object: edits the viewer's own texts
