@@ -239,3 +239,15 @@ def celebrations_of(person: StaffProfile) -> QuerySet[Celebration]:
 def get_own_celebration(user: Any, pk: Any) -> Celebration:
     """One of the viewer's own celebrations; anyone else's is a 404."""
     return get_visible_or_404(Celebration.objects.filter(person__user=user), pk=pk)
+
+
+def holders_of(institution: Any, *role_names: str) -> list[StaffProfile]:
+    """Current, active staff of `institution` holding any of the roles (e.g. roles.PROGRAMME_MANAGER)."""
+    return list(
+        StaffProfile.objects.filter(institution=institution)
+        .current()
+        .filter(user__is_active=True, user__groups__name__in=role_names)
+        .select_related("user")
+        .distinct()
+        .order_by("pk")
+    )

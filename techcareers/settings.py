@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "core",
     "people",
     "notifications",
+    "guidance",
     "programmes",
     "exchange",
     "development",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("registration/", include("registration.urls")),
     path("apprenticeships/", include("apprenticeships.urls")),
     path("mentoring/", include("mentoring.urls")),
+    path("guidance/", include("guidance.urls")),
     path("action-plan/", include("actionplan.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core import text
-from core.dates import working_days_before
+from core.dates import add_months, working_days_before
 from core.forms import add_service_errors
 
 
@@ -63,3 +63,11 @@ def test_a_services_plain_error_lands_on_top():
     assert form.is_valid()
     add_service_errors(form, ValidationError("The cohort is full."))
     assert form.non_field_errors() == ["The cohort is full."]
+
+
+def test_add_months_keeps_the_day_or_takes_the_months_last():
+    assert add_months(date(2026, 3, 15), 12) == date(2027, 3, 15)
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+    assert add_months(date(2026, 1, 10), -2) == date(2025, 11, 10)

@@ -30,6 +30,10 @@ OBJECT_URLS = {
     "people:history": ("people.StaffProfile", "institution"),
     "people:confirmation_answer": ("people.ManagerConfirmation", "person__institution"),
     "people:celebration_consent": ("people.Celebration", "person__institution"),
+    "guidance:page": ("guidance.GuidancePage", "institution"),
+    "guidance:version_create": ("guidance.GuidancePage", "institution"),
+    "guidance:review_create": ("guidance.GuidancePage", "institution"),
+    "guidance:version": ("guidance.GuidanceVersion", "page__institution"),
     "notifications:detail": ("notifications.Notification", "institution"),
     "notifications:stuck_resolve": ("notifications.Notification", "institution"),
     "notifications:message_template_edit": None,  # a message kind, not an object: edits the viewer's own texts
@@ -133,12 +137,21 @@ def test_every_url_with_an_object_has_an_entry():
     assert set(OBJECT_URLS) - set(found) == set(), "an entry for a URL that no longer exists"
 
 
+# URLs that name their object by something other than its pk (a slug is per institution).
+URL_KWARGS = {"guidance:version": lambda version: {"slug": version.page.slug, "number": version.number}}
+
+
 def _url(name, path, obj):
+    if name in URL_KWARGS:
+        return reverse(name, kwargs=URL_KWARGS[name](obj))
     kwargs = {}
     for part in path.split("<")[1:]:
         converter, _, rest = part.partition(":")
         key = rest.partition(">")[0]
-        kwargs[key] = obj.pk if converter == "int" else "host"
+        if converter == "slug" and hasattr(obj, key):
+            kwargs[key] = getattr(obj, key)
+        else:
+            kwargs[key] = obj.pk if converter == "int" else "host"
     return reverse(name, kwargs=kwargs)
 
 

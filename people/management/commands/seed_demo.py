@@ -14,6 +14,7 @@ from people import demo
 from people.tasks import send_welcome_messages
 
 DEMO_APPS = [
+    "guidance",
     "programmes",
     "exchange",
     "development",
