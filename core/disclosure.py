@@ -6,7 +6,8 @@ institutions already publish by:
 
 - a count is rounded to the nearest multiple of 5, and 0, 1 and 2 are shown as 0;
 - a percentage is not shown where its population (the denominator) is under 22.5 people;
-- an average is not shown where it is based on 7 people or fewer.
+- an average is not shown where it is based on 7 people or fewer, nor is a total over a group
+  (hours, records) of that size.
 
 Percentages and averages are worked out from the unrounded figures, then shown or not.
 
@@ -38,7 +39,7 @@ RULES_IN_WORDS = (
     "Where one figure is hidden, another is hidden with it so that it cannot be worked out from the total."
 )
 
-COUNT, PERCENTAGE, AVERAGE = "count", "percentage", "average"
+COUNT, PERCENTAGE, AVERAGE, TOTAL = "count", "percentage", "average", "total"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,13 @@ class Figure:
         if self.value is None:
             return self.reason
         return f"{self.value}{self.suffix}"
+
+    @property
+    def short(self) -> str:
+        """For a crowded table cell: the number, or the reason in two or three words."""
+        if self.value is not None:
+            return self.shown
+        return SHORT_REASONS.get(self.reason, "not shown")
 
     def __str__(self) -> str:
         return self.shown
@@ -97,14 +105,30 @@ def average(total: int | float | Decimal, n: int, *, places: int = 1) -> Figure:
     return Figure(kind=AVERAGE, value=value, population=n)
 
 
+def total(amount: int | float | Decimal, n: int, *, places: int = 1) -> Figure:
+    """A sum over `n` people (hours of training, records): hidden like an average, for 7 people
+    or fewer, since a small group's total is close to each person's own figure."""
+    if n <= AVERAGE_MAX_HIDDEN:
+        reason = "not shown: no one in the group" if n == 0 else "not shown: 7 people or fewer"
+        return Figure(kind=TOTAL, value=None, population=n, reason=reason)
+    value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return Figure(kind=TOTAL, value=value, population=n)
+
+
 SECONDARY_REASON = "not shown, so that a hidden figure cannot be worked out from the total"
+SHORT_REASONS = {
+    "not shown: no one in the group": "no one",
+    "not shown: fewer than 23 people": "under 23 people",
+    "not shown: 7 people or fewer": "7 or fewer",
+    SECONDARY_REASON: "hidden with another",
+}
 
 
 def protect(figures: Sequence[Figure], *, total_shown: bool = True) -> list[Figure]:
     """One breakdown's figures (one per group, of the same kind), protected against differencing.
 
-    If exactly one percentage or average is hidden while the total is shown, the smallest shown
-    one is hidden too. Counts need nothing more: rounded, they cannot be subtracted back.
+    If exactly one percentage, average or total is hidden while the breakdown's total is shown,
+    the smallest shown one is hidden too. Counts need nothing more: rounded, they cannot be subtracted back.
     """
     result = list(figures)
     if not total_shown or not result:

@@ -7,7 +7,7 @@ queries of the daily reminders live here too, each beside the index it uses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core import disclosure
 from core.access import get_visible_or_404
 from core.dates import working_days_before
 from people import roles
@@ -45,7 +46,6 @@ from .models import (
     TrainingRecord,
 )
 
-SMALL_COUNT = 5  # figures built from fewer people than this are suppressed (1G)
 ZERO = Decimal("0")
 
 
@@ -381,20 +381,29 @@ def get_export_for_user(user: Any, pk: Any) -> ReportExport:
 # --- The training report (1G) ----------------------------------------------------------------
 
 
+# The report's columns, in order: (key, heading). Every cell passes through core.disclosure.
+REPORT_COLUMNS = [
+    ("headcount", "Headcount"),
+    ("people_trained", "People trained"),
+    ("percent_trained", "% trained"),
+    ("hours", "Hours"),
+    ("records", "Records"),
+    ("hours_per_head", "Hours per head"),
+    ("records_per_head", "Records per head"),
+]
+
+
 @dataclass
 class ReportRow:
+    """One group's raw figures, and `shown`: the same figures as they may be shown (disclosure)."""
+
     label: str
     headcount: int
     people_trained: int
     hours: Decimal
     records: int
     under_represented: bool = False
-    hidden_with_small_group: bool = False  # secondary suppression, see _suppress_complements
-    trained_hidden_with_small_count: bool = False
-
-    @property
-    def suppressed(self) -> bool:
-        return self.headcount < SMALL_COUNT or self.hidden_with_small_group
+    shown: dict[str, disclosure.Figure] = field(default_factory=dict)
 
     @property
     def hours_per_head(self) -> Decimal:
@@ -405,32 +414,31 @@ class ReportRow:
         return _ratio(self.records, self.headcount)
 
     @property
-    def trained_suppressed(self) -> bool:
-        """A count of 1 to 4 trained people could single someone out."""
-        return self.suppressed or 0 < self.people_trained < SMALL_COUNT or self.trained_hidden_with_small_count
-
-    @property
-    def percent_trained(self) -> int:
-        return round(100 * self.people_trained / self.headcount) if self.headcount else 0
+    def cells(self) -> list[disclosure.Figure]:
+        return [self.shown[key] for key, _ in REPORT_COLUMNS]
 
 
-def _suppress_complements(rows: list[ReportRow]) -> None:
-    """Hide a second row when only one is hidden, so the total minus the rest cannot reveal it.
+def _figures(row: ReportRow) -> dict[str, disclosure.Figure]:
+    return {
+        "headcount": disclosure.count(row.headcount),
+        "people_trained": disclosure.count(row.people_trained),
+        "percent_trained": disclosure.percentage(row.people_trained, row.headcount),
+        "hours": disclosure.total(row.hours, row.headcount),
+        "records": disclosure.total(row.records, row.headcount, places=0),
+        "hours_per_head": disclosure.average(row.hours, row.headcount, places=2),
+        "records_per_head": disclosure.average(row.records, row.headcount, places=2),
+    }
 
-    With the institution's total shown, a single suppressed group's figures would be the total
-    less the other groups; hiding the next-smallest group too closes that gap. The same goes
-    for the count of people trained.
-    """
-    hidden = [row for row in rows if row.suppressed]
-    if len(hidden) == 1:
-        others = [row for row in rows if not row.suppressed]
-        if others:
-            min(others, key=lambda row: (row.headcount, row.label)).hidden_with_small_group = True
-    hidden = [row for row in rows if row.trained_suppressed]
-    if len(hidden) == 1:
-        others = [row for row in rows if not row.trained_suppressed]
-        if others:
-            min(others, key=lambda row: (row.people_trained, row.label)).trained_hidden_with_small_count = True
+
+def _disclose(total: ReportRow, sections: list[list[ReportRow]]) -> None:
+    """Fill every row's `shown`, each breakdown protected against the institution's total."""
+    total.shown = _figures(total)
+    for rows in sections:
+        for row in rows:
+            row.shown = _figures(row)
+        for key, _ in REPORT_COLUMNS:
+            for row, figure in zip(rows, disclosure.protect([row.shown[key] for row in rows]), strict=True):
+                row.shown[key] = figure
 
 
 def _ratio(numerator: Decimal | int, denominator: int) -> Decimal:
@@ -514,45 +522,22 @@ def training_report(institution: Institution, year: int, *, margin: int | None =
     report = TrainingReport(
         institution, year, policy.year_label(year), start, end, margin, total, by_family, by_grade, by_division
     )
+    _disclose(total, [by_family, by_grade, by_division])
     for section in (by_family, by_grade, by_division):
-        _suppress_complements(section)
         for row in section:
-            row.under_represented = not row.suppressed and row.hours_per_head < report.threshold
+            row.under_represented = not row.shown["hours_per_head"].hidden and row.hours_per_head < report.threshold
     return report
 
 
 def report_table(report: TrainingReport) -> tuple[list[str], list[list[Any]]]:
-    """Return the report as (header, rows) with suppressed cells as "<5", for CSV and XLSX."""
-    header = [
-        "breakdown",
-        "group",
-        "headcount",
-        "people trained",
-        "training hours",
-        "records",
-        "hours per head",
-        "records per head",
-        "under-represented",
-    ]
+    """Return the report as (header, rows) for CSV and XLSX: each figure as it may be shown
+    (a number, or why it is hidden, in words)."""
+    header = ["breakdown", "group", *(heading.lower() for _, heading in REPORT_COLUMNS), "under-represented"]
     rows: list[list[Any]] = []
     for name, section in [("Institution", [report.total]), *report.sections()]:
         for row in section:
-            if row.suppressed:
-                rows.append([name, row.label, "<5", "<5", "<5", "<5", "<5", "<5", ""])
-                continue
-            rows.append(
-                [
-                    name,
-                    row.label,
-                    row.headcount,
-                    "<5" if row.trained_suppressed else row.people_trained,
-                    row.hours,
-                    row.records,
-                    row.hours_per_head,
-                    row.records_per_head,
-                    "yes" if row.under_represented else "",
-                ]
-            )
+            values = [figure.shown if figure.hidden else figure.value for figure in row.cells]
+            rows.append([name, row.label, *values, "yes" if row.under_represented else ""])
     return header, rows
 
 

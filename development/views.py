@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import text
+from core import disclosure, text
 from core.access import allowed
 from core.exports import csv_response
 from core.forms import add_service_errors
@@ -506,7 +506,9 @@ def report(request):
     form, report = _report_for(request)
     chart = {
         "labels": [row.label for row in report.by_family],
-        "values": [None if row.suppressed else float(row.hours_per_head) for row in report.by_family],
+        "values": [
+            None if row.shown["hours_per_head"].hidden else float(row.hours_per_head) for row in report.by_family
+        ],
         "average": float(report.total.hours_per_head),
         "threshold": float(report.threshold),
     }
@@ -514,7 +516,15 @@ def report(request):
     return render(
         request,
         "development/report.html",
-        {"form": form, "report": report, "chart": chart, "exports": exports, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "report": report,
+            "chart": chart,
+            "exports": exports,
+            "query": request.GET.urlencode(),
+            "columns": selectors.REPORT_COLUMNS,
+            "rules": disclosure.RULES_IN_WORDS,
+        },
     )
 
 
@@ -523,7 +533,7 @@ def report_csv(request):
     rules.require_see_reports(request.user)
     _, report = _report_for(request)
     header, rows = selectors.report_table(report)
-    return csv_response([header, *rows], filename=f"training-report-{report.year}.csv")
+    return csv_response([header, *rows, [disclosure.RULES_IN_WORDS]], filename=f"training-report-{report.year}.csv")
 
 
 @login_required

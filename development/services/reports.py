@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from openpyxl import Workbook
 
+from core import disclosure
 from core.exports import append_row
 from people.models import Institution
 
@@ -26,7 +27,7 @@ def report_export_start(*, institution: Institution, by: Any, year: int, margin:
 
 
 def report_export_build(*, export: ReportExport) -> ReportExport:
-    """Build the XLSX file of the training report (suppressed cells as "<5") and attach it.
+    """Build the XLSX file of the training report (figures as they may be shown) and attach it.
 
     Run by the job's worker (the export is claimed and RUNNING); the job marks it done.
     """
@@ -37,7 +38,7 @@ def report_export_build(*, export: ReportExport) -> ReportExport:
     sheet: Any = workbook.active
     sheet.title = f"Training {report.label}".replace("/", "-")
     append_row(sheet, [f"Training per head, {report.institution} {report.label}"])
-    append_row(sheet, ["Groups of fewer than 5 people are shown as <5."])
+    append_row(sheet, [disclosure.RULES_IN_WORDS])
     append_row(sheet, header)
     for row in rows:
         append_row(sheet, [float(value) if isinstance(value, Decimal) else value for value in row])

@@ -89,3 +89,17 @@ def test_counts_are_not_secondarily_suppressed_and_kinds_are_not_mixed():
     assert [f.shown for f in protect([count(100), count(2)])] == ["100", "0"]
     with pytest.raises(ValueError):
         protect([count(3), percentage(1, 30)])
+
+
+def test_totals_over_a_group_are_hidden_like_averages_and_protected():
+    assert disclosure.total(Decimal("30"), 7).shown == "not shown: 7 people or fewer"
+    assert disclosure.total(Decimal("30.25"), 8).shown == "30.3"
+    protected = protect([disclosure.total(180, 30), disclosure.total(18, 6), disclosure.total(0, 10)])
+    assert [f.hidden for f in protected] == [False, True, True]
+
+
+def test_a_hidden_figure_has_short_words_for_a_table_cell():
+    assert percentage(1, 10).short == "under 23 people"
+    assert average(1, 3).short == "7 or fewer"
+    assert protect([percentage(5, 30), percentage(1, 2), percentage(9, 40)])[0].short == "hidden with another"
+    assert count(12).short == "10"

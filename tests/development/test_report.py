@@ -1,15 +1,22 @@
-"""The training report (1G) against a hand-checked data set.
+"""The training report (1G) against a hand-checked data set, every figure through core.disclosure.
 
-Calendar year 2026 at one institution:
-- Scientific Officer: 10 staff, 6 of them with one 10-hour record: 60 hours, 6.00 per head.
-- Biological Services Unit: 5 staff, 2 with one 5-hour record: 10 hours, 2.00 per head.
-- Analytical Scientists: 3 staff with 3 hours each: suppressed (<5 people).
-- Research Management: 2 staff, no training: suppressed.
-- Institution: 20 staff, 79 hours, 79 / 20 = 3.95 per head; 20% below is 3.16, so the BSU
-  (2.00) is under-represented and the SO family (6.00) is not.
-- Divisions: Labs has the SO and RM staff (12, 60 hours, 5.00 per head); Services has the
-  BSU and Analytical Scientists (8, 19 hours, 2.38 per head).
-A leaver who left in 2025 and a record dated 2025 do not count.
+Calendar year 2026 at one institution, 70 staff:
+- Scientific Officer: 30 staff, 18 of them with one 10-hour record: 180 hours, 6.00 per head,
+  60% trained; shown as 30 staff, 20 trained (rounded to the nearest 5).
+- Biological Services Unit: 24 staff, 8 with one 5-hour record: 40 hours, 40/24 = 1.67 per
+  head, 8/24 = 33% trained; shown as 25 staff, 10 trained.
+- Analytical Scientists: 6 staff with 3 hours each: 18 hours. 6 people: shown as 5 and 5; the
+  percentage (under 22.5 people), hours and averages (7 or fewer) are not shown.
+- Research Management: 10 staff, no training: 0.00 per head would be shown, but with the
+  Analytical Scientists hidden alone, the total less the rest would give their hours away, so
+  the smallest other family (Research Management) is hidden with it.
+- Institution: 70 staff, 238 hours, 238 / 70 = 3.40 per head; 20% below is 2.72, so the BSU
+  (1.67) is under-represented and the SO family (6.00) is not. 32 trained: shown as 30; 46%.
+- Divisions: Labs has the SO and RM staff (40, 180 hours, 4.50 per head); Services has the
+  BSU and Analytical Scientists (30, 58 hours, 1.93 per head).
+A leaver who left in 2025 and a record dated 2025 do not count. Viewed by HR (staff with no job
+family recorded), the page counts 71 people: a "Not recorded" family of one, hidden too, so
+two families are hidden and Research Management is shown (0.00, under-represented).
 """
 
 from datetime import date
@@ -20,6 +27,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import disclosure
 from development.models import AllowancePolicy, ReportExport
 from development.selectors import training_report
 from tests.conftest import client_for
@@ -36,10 +44,10 @@ def data_set(institution):
     labs, services = (DivisionFactory(institution=institution, name=n) for n in ("Labs", "Services"))
     families = {}
     for name, count, trained, hours, division in [
-        ("Scientific Officer", 10, 6, "10", labs),
-        ("Biological Services Unit", 5, 2, "5", services),
-        ("Analytical Scientists", 3, 3, "3", services),
-        ("Research Management", 2, 0, "0", labs),
+        ("Scientific Officer", 30, 18, "10", labs),
+        ("Biological Services Unit", 24, 8, "5", services),
+        ("Analytical Scientists", 6, 6, "3", services),
+        ("Research Management", 10, 0, "0", labs),
     ]:
         family = JobFamilyFactory(institution=institution, name=name)
         grade = GradeFactory(job_family=family, level=2, short_name=name[:3].upper())
@@ -66,57 +74,97 @@ def by_label(rows):
     return {row.label: row for row in rows}
 
 
-def test_report_gives_the_hand_checked_figures(data_set, institution):
+def shown(row):
+    return {key: figure.shown for key, figure in row.shown.items()}
+
+
+def test_report_gives_the_hand_checked_figures_as_they_may_be_shown(data_set, institution):
     report = training_report(institution, 2026)
-    assert (report.total.headcount, report.total.hours, report.total.hours_per_head) == (20, 79, Decimal("3.95"))
-    assert report.threshold == Decimal("3.16")
+    assert (report.total.headcount, report.total.hours, report.total.hours_per_head) == (70, 238, Decimal("3.40"))
+    assert report.threshold == Decimal("2.72")
+    assert shown(report.total) == {
+        "headcount": "70",
+        "people_trained": "30",
+        "percent_trained": "46%",
+        "hours": "238.0",
+        "records": "32",
+        "hours_per_head": "3.40",
+        "records_per_head": "0.46",
+    }
     families = by_label(report.by_family)
-    so, bsu, analytical = (
-        families["Scientific Officer"],
-        families["Biological Services Unit"],
-        families["Analytical Scientists"],
-    )
-    assert (so.headcount, so.people_trained, so.hours, so.records, so.hours_per_head) == (10, 6, 60, 6, Decimal("6.00"))
-    assert not so.under_represented and not so.trained_suppressed
-    assert (bsu.headcount, bsu.hours_per_head, bsu.under_represented, bsu.trained_suppressed) == (
-        5,
-        Decimal("2.00"),
-        True,
-        True,
-    )
-    assert analytical.suppressed and not analytical.under_represented
+    assert shown(families["Scientific Officer"]) == {
+        "headcount": "30",
+        "people_trained": "20",
+        "percent_trained": "60%",
+        "hours": "180.0",
+        "records": "18",
+        "hours_per_head": "6.00",
+        "records_per_head": "0.60",
+    }
+    assert shown(families["Biological Services Unit"]) == {
+        "headcount": "25",
+        "people_trained": "10",
+        "percent_trained": "33%",
+        "hours": "40.0",
+        "records": "8",
+        "hours_per_head": "1.67",
+        "records_per_head": "0.33",
+    }
+    few, small = "not shown: fewer than 23 people", "not shown: 7 people or fewer"
+    assert shown(families["Analytical Scientists"]) == {
+        "headcount": "5",
+        "people_trained": "5",
+        "percent_trained": few,
+        "hours": small,
+        "records": small,
+        "hours_per_head": small,
+        "records_per_head": small,
+    }
+    research = shown(families["Research Management"])
+    assert research["hours"] == research["hours_per_head"] == disclosure.SECONDARY_REASON
+    assert research["headcount"] == "10" and research["percent_trained"] == few
+    assert families["Biological Services Unit"].under_represented
+    assert not any(families[name].under_represented for name in families if name != "Biological Services Unit")
     divisions = by_label(report.by_division)
-    assert (divisions["Services"].headcount, divisions["Services"].hours_per_head) == (8, Decimal("2.38"))
-    assert (divisions["Labs"].headcount, divisions["Labs"].hours_per_head) == (12, Decimal("5.00"))
-    assert families["Research Management"].suppressed
+    assert (shown(divisions["Services"])["hours_per_head"], shown(divisions["Labs"])["hours_per_head"]) == (
+        "1.93",
+        "4.50",
+    )
 
 
 def test_a_wider_margin_stops_marking_the_family(data_set, institution):
-    report = training_report(institution, 2026, margin=60)  # threshold 1.58: BSU's 2.00 is above it
+    report = training_report(institution, 2026, margin=60)  # threshold 1.36: BSU's 1.67 is above it
     assert not by_label(report.by_family)["Biological Services Unit"].under_represented
 
 
-def test_report_page_suppresses_small_counts_and_marks_under_representation(data_set, institution, hr):
+def test_report_page_shows_hidden_figures_in_words_and_marks_under_representation(data_set, institution, hr):
     response = client_for(hr).get(reverse("development:report"), {"year": 2026})
     page = response.content.decode()
-    # The HR viewer is staff too (no job family recorded): 79 hours over 21 people.
-    assert 'data-testid="average">3.76<' in page
-    assert "Not recorded" in page
+    # The HR viewer is staff too (no job family recorded): 238 hours over 71 people.
+    assert 'data-testid="average">3.35<' in page
+    assert "&lt;5" not in page and "rounded to the nearest 5" in page
     family_table = page.split('data-testid="by-job-family"')[1].split("</table>")[0]
     analytical = family_table.split("Analytical Scientists")[1].split("</tr>")[0]
-    assert "&lt;5" in analytical and "9" not in analytical
+    assert "7 or fewer" in analytical and "under 23 people" in analytical and "18" not in analytical
     bsu = family_table.split("Biological Services Unit")[1].split("</tr>")[0]
-    assert "Under-represented" in bsu and "2.00" in bsu
-    assert response.context["chart"]["values"][0] is None  # Analytical Scientists, suppressed in the chart too
+    assert "Under-represented" in bsu and "1.67" in bsu
+    research = family_table.split("Research Management")[1].split("</tr>")[0]
+    assert "Under-represented" in research and "0.00" in research  # two families hidden: no need to hide it
+    labels = response.context["chart"]["labels"]
+    assert response.context["chart"]["values"][labels.index("Analytical Scientists")] is None
 
 
-def test_csv_export_suppresses_small_counts(data_set, institution, programme_manager):
+def test_csv_export_shows_the_same_figures_with_reasons_in_words(data_set, institution, programme_manager):
     response = client_for(programme_manager).get(reverse("development:report_csv"), {"year": 2026})
     lines = b"".join(response.streaming_content).decode().splitlines()
     analytical = next(line for line in lines if line.startswith("Job family,Analytical Scientists"))
-    assert analytical == "Job family,Analytical Scientists,<5,<5,<5,<5,<5,<5,"
+    assert analytical == (
+        "Job family,Analytical Scientists,5,5,not shown: fewer than 23 people,not shown: 7 people or fewer,"
+        "not shown: 7 people or fewer,not shown: 7 people or fewer,not shown: 7 people or fewer,"
+    )
     bsu = next(line for line in lines if line.startswith("Job family,Biological Services Unit"))
-    assert bsu == "Job family,Biological Services Unit,5,<5,10.00,2,2.00,0.40,yes"
+    assert bsu == "Job family,Biological Services Unit,25,10,33,40.0,8,1.67,0.33,yes"
+    assert "rounded to the nearest 5" in lines[-1]
 
 
 def test_xlsx_export_is_built_by_the_worker_and_downloadable(
@@ -131,10 +179,12 @@ def test_xlsx_export_is_built_by_the_worker_and_downloadable(
     response = client.get(reverse("development:report_export_download", args=[export.pk]))
     sheet = openpyxl.load_workbook(__import__("io").BytesIO(b"".join(response.streaming_content))).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert ["Job family", "Analytical Scientists", "<5", "<5", "<5", "<5", "<5", "<5", None] in rows
-    assert ["Institution", "Institution", 21, 11, 79, 11, 3.76, 0.52, None] in rows  # with the HR viewer
-    # At a 60% margin (threshold 1.50) the BSU's 2.00 hours per head is not marked.
-    assert ["Job family", "Biological Services Unit", 5, "<5", 10, 2, 2, 0.4, None] in rows
+    small = "not shown: 7 people or fewer"
+    assert ["Job family", "Analytical Scientists", 5, 5, "not shown: fewer than 23 people", *[small] * 4, None] in rows
+    # With the HR viewer: 71 people, 32 trained (45%), 238 hours, 32 records, 3.35 and 0.45 per head.
+    assert ["Institution", "Institution", 70, 30, 45, 238, 32, 3.35, 0.45, None] in rows
+    # At a 60% margin (threshold 1.34) the BSU's 1.67 hours per head is not marked.
+    assert ["Job family", "Biological Services Unit", 25, 10, 33, 40, 8, 1.67, 0.33, None] in rows
 
 
 def test_report_is_for_hr_and_programme_managers_only(data_set, institution, outsider, hr):
@@ -164,28 +214,6 @@ def test_report_queries_do_not_grow_with_the_data(people, institution, hr, djang
     with django_assert_max_num_queries(20):
         response = client.get(reverse("development:report"), {"year": 2026})
     assert response.context["report"].total.headcount == people + 1
-
-
-def test_a_lone_small_group_hides_the_next_smallest_too_so_the_total_cannot_reveal_it():
-    from development.selectors import ReportRow, _suppress_complements
-
-    rows = [
-        ReportRow("Small", 3, 2, Decimal(6), 2),
-        ReportRow("Middle", 6, 6, Decimal(12), 6),
-        ReportRow("Large", 10, 9, Decimal(30), 9),
-    ]
-    _suppress_complements(rows)
-    assert [row.suppressed for row in rows] == [True, True, False]
-    assert not rows[2].trained_suppressed
-
-    trained = [
-        ReportRow("A", 8, 2, Decimal(4), 2),
-        ReportRow("B", 9, 6, Decimal(6), 6),
-        ReportRow("C", 9, 8, Decimal(8), 8),
-    ]
-    _suppress_complements(trained)
-    assert [row.trained_suppressed for row in trained] == [True, True, False]
-    assert not any(row.suppressed for row in trained)
 
 
 def test_a_failing_export_is_marked_failed_so_the_page_stops_waiting(
