@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from core import metrics
+from core import disclosure, metrics
 
 MET = "met"
 ON_TRACK = "on_track"
@@ -59,10 +59,25 @@ class Evaluation:
     how: str
     computed: bool
     as_of: date
+    # The value as it may be shown beyond the plan's owners (core.disclosure), for staff figures.
+    figure: disclosure.Figure | None = None
 
     @property
     def status_label(self):
         return STATUS_LABELS[self.status]
+
+    @property
+    def public_value(self):
+        """The value for the published summary, the submission and reports (core.disclosure.measure):
+        None for a share of fewer than 22.5 people."""
+        return None if self.figure is not None and self.figure.hidden else self.value
+
+    @property
+    def public_detail(self) -> str:
+        """The figures behind a hidden share name small numbers ("3 of 4 said yes"): not published."""
+        if self.figure is not None and self.figure.hidden:
+            return f"The figure is {self.figure.reason}, under the rules for publishing staff figures"
+        return self.detail
 
 
 def _window(measure, as_of):
@@ -132,7 +147,8 @@ def measure_evaluate(measure, *, as_of, start=None, end=None, answers: MetricAns
             cumulative=cumulative,
         )
         how = f"{metric.how} Counted from {start:%d %b %Y} to {end:%d %b %Y}."
-        return Evaluation(value, status, result.detail, how, True, as_of)
+        figure = disclosure.measure(measure.unit, value, numerator=result.numerator, denominator=result.denominator)
+        return Evaluation(value, status, result.detail, how, True, as_of, figure)
     # A value recorded later than the day asked about did not exist yet on that day.
     recorded = measure.recorded_on is not None and measure.recorded_on <= as_of
     value = measure.recorded_value if recorded else None

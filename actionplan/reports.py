@@ -94,6 +94,8 @@ def measure_rows(plan, *, on, start=None, end=None):
     """One row per measure: its value on the day `on` (what every page shows that day), and how.
 
     `start`/`end` count each measure over that range instead of its own window (a quarter).
+    Reports leave the plan's owners, so staff figures are as they may be published
+    (`Evaluation.public_value`, core.disclosure).
     """
     rows = []
     for measure in selectors.measure_values(plan=plan, on=on, start=start, end=end):
@@ -101,9 +103,9 @@ def measure_rows(plan, *, on, start=None, end=None):
         rows.append(
             _row(
                 measure,
-                value=current.value,
+                value=current.public_value,
                 status=current.status,
-                detail=current.detail,
+                detail=current.public_detail,
                 how=current.how,
                 as_of=current.as_of,
             )

@@ -144,3 +144,21 @@ def protect(figures: Sequence[Figure], *, total_shown: bool = True) -> list[Figu
         _, index = min(shown)
         result[index] = replace(result[index], value=None, reason=SECONDARY_REASON)
     return result
+
+
+def measure(
+    unit: str, value: int | float | Decimal | None, *, numerator: int | None = None, denominator: int | None = None
+) -> Figure | None:
+    """How a success measure's value may be published (the plan's summary, reports, submission).
+
+    A share of people is a percentage like any other: hidden for fewer than 22.5 people, since
+    with 4 respondents "75% found it valuable" tells who said what. A count of people taking part
+    in an action ("5 individuals studying via apprenticeship levy") is one institution-wide total,
+    never broken down by group, so it is shown as it is: rounding it to the nearest 5 would hide
+    whether a target of 3 or 5 was met, and no second figure exists to difference it against.
+    Returns None when there is nothing to hide (show the value itself).
+    """
+    if value is None or unit != "%" or denominator is None:
+        return None
+    share = percentage(numerator or 0, denominator)
+    return share if share.hidden else None

@@ -177,7 +177,7 @@ def test_the_dashboard_item_page_summary_and_report_show_the_same_value_on_the_s
     plan.save()
     measure = SuccessMeasure.objects.get(item__plan=plan, metric_key="exchange.participants")
     SuccessMeasure.objects.filter(pk=measure.pk).update(metric_key="tests.fake")
-    fake_metric["result"] = metrics.MetricResult(value=2.5, detail="2.5 people on average")
+    fake_metric["result"] = metrics.MetricResult(value=12, detail="12 people with both days recorded")
     # Last month's snapshot said 1: history for the trend, not the value shown today.
     MeasureSnapshot.objects.create(measure=measure, date=today - timedelta(days=30), value=1, status="behind")
     client = client_for(programme_manager)
@@ -198,11 +198,31 @@ def test_the_dashboard_item_page_summary_and_report_show_the_same_value_on_the_s
     on_summary = next(m.current for i in summary.context["items"] for m in i.measure_list if m.pk == measure.pk)
     for current in (on_dashboard, on_item_page, on_summary):
         assert (current.value, current.status, current.as_of) == (on_dashboard.value, on_dashboard.status, today)
-    assert str(on_dashboard.value) == "2.50"
+    assert str(on_dashboard.value) == "12.00" and on_summary.public_value == on_dashboard.value
     for response in (dashboard, item_page, summary):
-        assert "2.5 people" in response.content.decode()
-    assert in_report[5:7] == ["2.5", on_dashboard.status_label] and in_report[9] == today.isoformat()
+        assert "12 people with both days recorded" in response.content.decode()
+    assert in_report[5:7] == ["12", on_dashboard.status_label] and in_report[9] == today.isoformat()
     assert [point["values"] for point in dashboard.context["charts"] if point["id"] == measure.pk] == [[1.0]]
+
+
+def test_a_share_of_fewer_than_23_people_is_not_published(
+    plan, programme_manager, fake_metric, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    plan.start, plan.end, plan.published = today - timedelta(days=200), today + timedelta(days=800), True
+    plan.save()
+    measure = SuccessMeasure.objects.get(item__plan=plan, metric_key="exchange.participants")
+    SuccessMeasure.objects.filter(pk=measure.pk).update(metric_key="tests.fake", unit="%")
+    fake_metric["result"] = metrics.MetricResult(value=75, detail="3 of 4 said yes", numerator=3, denominator=4)
+    client = client_for(programme_manager)
+    assert "3 of 4 said yes" in client.get(reverse("actionplan:item", args=[measure.item_id])).content.decode()
+    published = client.get(reverse("actionplan:summary", args=[plan.pk])).content.decode()
+    assert "not shown: fewer than 23 people" in published and "3 of 4" not in published and "75" not in published
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_run_start(plan=plan, by=programme_manager.user, start=plan.start, end=today, format="csv")
+    run.refresh_from_db()
+    report = run.file.read().decode("utf-8-sig")
+    assert "not shown: fewer than 23 people" in report and "3 of 4" not in report
 
 
 def _item_with_measures(plan, n):

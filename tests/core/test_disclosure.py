@@ -103,3 +103,10 @@ def test_a_hidden_figure_has_short_words_for_a_table_cell():
     assert average(1, 3).short == "7 or fewer"
     assert protect([percentage(5, 30), percentage(1, 2), percentage(9, 40)])[0].short == "hidden with another"
     assert count(12).short == "10"
+
+
+def test_a_measure_hides_a_share_of_a_small_group_and_shows_counts_as_they_are():
+    assert disclosure.measure("%", 75, numerator=3, denominator=4).shown == "not shown: fewer than 23 people"
+    assert disclosure.measure("%", 60, numerator=15, denominator=25) is None  # shown as computed
+    assert disclosure.measure("people", 3) is None
+    assert disclosure.measure("%", None, numerator=0, denominator=0) is None
