@@ -2,10 +2,12 @@
 (Tab, Enter, Space, typing). `tab_to` fails when a control cannot be reached by Tab, which is also
 how a focus trap shows itself."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from development.models import AllowancePolicy, DevelopmentRequest
 from tests.conftest import PASSWORD
@@ -113,3 +115,45 @@ def test_a_technician_requests_days_and_their_manager_approves_them_by_keyboard_
     assert "Approved 1 request" in page.inner_text("main")
     request.refresh_from_db()
     assert request.state == DevelopmentRequest.State.APPROVED
+
+
+def test_a_technician_logs_external_training_by_keyboard_alone(browser_page, technician):
+    from development.models import TrainingRecord
+
+    AllowancePolicy.objects.create(institution=technician.institution, minimum_days=Decimal("5"))
+    EmailAddress.objects.create(user=technician.user, email=technician.user.email, verified=True, primary=True)
+    page = browser_page
+    day = timezone.localdate() - timedelta(days=7)
+
+    sign_in_by_keyboard(page, technician.user.email)
+    tab_to(page, text="Log training")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/development/records/new/")
+    tab_to(page, id="id_title")
+    page.keyboard.type("RMS flow cytometry course")
+    tab_to(page, id="id_activity_type")
+    page.keyboard.type("Course")
+    tab_to(page, id="id_delivery")
+    page.keyboard.type("External")
+    tab_to(page, id="id_provider")
+    page.keyboard.type("Royal Microscopical Society")
+    tab_to(page, id="id_date")
+    page.keyboard.type(day.strftime("%m%d%Y"))  # Chromium's date field, en-US order
+    tab_to(page, id="id_hours")
+    page.keyboard.type("7")
+    tab_to(page, id="id_cpd_category")
+    page.keyboard.type("Formal")
+    tab_to(page, id="id_reflection")
+    page.keyboard.type("Set up the new sorter's daily QC with what I learnt.")
+    tab_to(page, text="Save")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert "Your training is recorded." in page.inner_text("main"), page.inner_text("main")
+    record = TrainingRecord.objects.get(person=technician)
+    assert (record.title, record.hours, record.date, record.cpd_category) == (
+        "RMS flow cytometry course",
+        Decimal("7.00"),
+        day,
+        "formal",
+    )
