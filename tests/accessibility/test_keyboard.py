@@ -157,3 +157,39 @@ def test_a_technician_logs_external_training_by_keyboard_alone(browser_page, tec
         day,
         "formal",
     )
+
+
+def test_an_action_owner_adds_a_progress_update_by_keyboard_alone(browser_page, institution, technician):
+    from pathlib import Path
+
+    from actionplan.models import Owner, ProgressUpdate
+    from actionplan.services import plan_import
+
+    seed = Path(__file__).resolve().parents[2] / "actionplan" / "data" / "icr-2024-2027.json"
+    plan = plan_import(institution=institution, text=seed.read_text(encoding="utf-8"), source=seed.name).plan
+    Owner.objects.get(institution=institution, short_name="RDC").holders.add(technician)
+    EmailAddress.objects.create(user=technician.user, email=technician.user.email, verified=True, primary=True)
+    page = browser_page
+
+    sign_in_by_keyboard(page, technician.user.email)
+    tab_to(page, text="Update my actions")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/action-plan/mine/")
+    first = plan.items.order_by("position", "code").filter(owners__short_name="RDC").first()
+    tab_to(page, text="Add a progress update")
+    page.keyboard.press("Enter")  # opens the <details>
+    tab_to(page, id=f"id_item{first.pk}-status")
+    page.keyboard.type("On track")
+    tab_to(page, id=f"id_item{first.pk}-narrative")
+    page.keyboard.type("Guidance agreed at the steering group; circulated to all managers.")
+    tab_to(page, text=f"Save update of {first.code}")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    update = ProgressUpdate.objects.get(item=first)
+    assert (update.status, update.narrative) == (
+        "on_track",
+        "Guidance agreed at the steering group; circulated to all managers.",
+    )
+    first.refresh_from_db()
+    assert first.status == "on_track"
