@@ -19,3 +19,12 @@ class CoreConfig(AppConfig):
         # Every app's metrics.py registers its success measures, dashboard.py its panels and links.
         autodiscover_modules("metrics")
         autodiscover_modules("dashboard")
+        # Role and group changes, from the admin or anywhere else, go into the audit log.
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed
+
+        from .audit import record_group_change
+
+        m2m_changed.connect(
+            record_group_change, sender=get_user_model().groups.through, dispatch_uid="core.audit_groups"
+        )

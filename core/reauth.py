@@ -19,6 +19,8 @@ from allauth.account import app_settings
 from allauth.account.authentication import get_authentication_records
 from allauth.core.exceptions import ReauthenticationRequired
 
+from . import audit
+
 
 def recently_reauthenticated(request: Any) -> bool:
     records = [r for r in get_authentication_records(request, request.user) if r.get("reauthenticated")]
@@ -30,6 +32,11 @@ def reauthentication_required(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
         if not request.user.is_authenticated or not recently_reauthenticated(request):
             raise ReauthenticationRequired()
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            # Every view behind this decorator hands out personal data (or changes roles): log it.
+            what = response.get("Content-Disposition", "").partition("filename=")[2].strip('"') or request.path
+            audit.record(kind="export", action=f"Exported {what}", detail=request.get_full_path())
+        return response
 
     return wrapper

@@ -39,6 +39,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import audit
+
 NEW = None  # the state of a record that does not exist yet
 
 
@@ -141,9 +143,18 @@ def transition(
             obj.save()
         else:
             obj.save(update_fields=[field, *update_fields])
-        return obj.transitions.create(  # type: ignore[attr-defined]
+        moved = obj.transitions.create(  # type: ignore[attr-defined]
             from_state=current or "", to_state=to, by=by, at=at or timezone.now(), reason=reason, **(record or {})
         )
+        before = "new" if current is NEW else _label(model, field, current)
+        audit.record(
+            kind="decision",
+            action=f"{str(model._meta.verbose_name).capitalize()}: {before} → {_label(model, field, to)}",
+            obj=obj,
+            actor=by,
+            detail=reason,
+        )
+        return moved
 
 
 class TransitionRecord(models.Model):

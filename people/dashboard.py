@@ -112,6 +112,7 @@ def administration(request):
 
 
 nav_link("Celebrations", "people:celebrations", roles.has_profile, order=81, menu="People")
+nav_link("Audit log", "people:audit_log", roles.is_institution_admin, order=89, menu="People")
 
 RECENT_CELEBRATIONS = 4
 

@@ -1,4 +1,7 @@
 import django_filters
+from django import forms
+
+from core.models import AuditEvent
 
 from .models import Division, Grade, JobFamily, StaffProfile
 from .selectors import directory_search
@@ -22,3 +25,21 @@ class DirectoryFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return directory_search(queryset, value)
+
+
+class AuditFilter(django_filters.FilterSet):
+    """The administrators' audit page: what kind, who, when."""
+
+    kind = django_filters.ChoiceFilter(choices=AuditEvent.Kind.choices, label="Kind", empty_label="All kinds")
+    who = django_filters.CharFilter(field_name="actor_name", lookup_expr="icontains", label="Who")
+    record = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains", label="Record")
+    since = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        field_name="at", lookup_expr="date__lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ["kind", "who", "record", "since", "until"]

@@ -82,4 +82,5 @@ def is_hr_of_confirmation(user, confirmation):
 
 rules.add_perm("people.name_line_manager", is_confirmation_person)
 rules.add_perm("people.answer_manager_confirmation", is_named_manager | is_hr_of_confirmation)
+rules.add_perm("people.see_audit_log", is_institution_admin)
 rules.add_perm("people.see_career_history", same_institution & (is_self | is_line_manager_of | is_hr))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.access import get_visible_or_404
 from core.dates import working_days_before
+from core.models import AuditEvent
 
 from .models import CareerEvent, Celebration, Grade, ManagerConfirmation, StaffProfile, StaffProfileQuerySet
 
@@ -251,3 +252,8 @@ def holders_of(institution: Any, *role_names: str) -> list[StaffProfile]:
         .distinct()
         .order_by("pk")
     )
+
+
+def audit_events() -> QuerySet[AuditEvent]:
+    """The audit log of the institution in scope, newest first (one query a page)."""
+    return AuditEvent.objects.order_by("-at", "-pk")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import audit
 from core.workflow import transition
 from notifications.services import notification_enqueue
 
@@ -84,6 +85,13 @@ def _snapshot(profile: StaffProfile) -> dict[str, Any]:
 def _career_event_write(
     profile: StaffProfile, *, cause: str, effective_date: date, by: Any, note: str = ""
 ) -> CareerEvent:
+    audit.record(
+        kind="record",
+        action=f"Staff record: {Cause(cause).label.lower()} from {effective_date:%d %b %Y}",
+        obj=profile,
+        actor=by,
+        detail=note,
+    )
     return CareerEvent.objects.create(
         person=profile,
         effective_date=effective_date,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("welcome/", views.onboarding, name="onboarding"),
     path("confirmations/", views.confirmations, name="confirmations"),
     path("confirmations/<int:pk>/answer/", views.confirmation_answer, name="confirmation_answer"),
+    path("audit/", views.audit_log, name="audit_log"),
     path("celebrations/", views.celebrations, name="celebrations"),
     path("celebrations/mine/", views.celebrations_mine, name="celebrations_mine"),
     path("celebrations/<int:pk>/consent/", views.celebration_consent, name="celebration_consent"),

@@ -10,7 +10,7 @@ from core.access import allowed, require
 from core.forms import add_service_errors
 
 from . import roles, selectors, services
-from .filters import DirectoryFilter
+from .filters import AuditFilter, DirectoryFilter
 from .forms import ManagerAnswerForm, OnboardingForm, OwnProfileForm, StaffRecordForm
 from .models import CONFIRM_REFUSAL, Celebration
 from .rules import require_edit_staff_record
@@ -231,3 +231,19 @@ def celebration_consent(request, pk):
     else:
         messages.success(request, f"“{celebration.title}” is not published.")
     return redirect("people:celebrations_mine")
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request):
+    """Decisions, role changes, exports of personal data, imports and record changes (16)."""
+    roles.require_profile(request.user)
+    require(request.user, "people.see_audit_log", message="Only institution administrators see the audit log.")
+    events = selectors.audit_events()
+    audit_filter = AuditFilter(request.GET, queryset=events)
+    page = Paginator(audit_filter.qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "people/audit_log.html", {"filter": audit_filter, "page": page, "query": query.urlencode()})

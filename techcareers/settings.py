@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.tenancy.InstitutionScopeMiddleware",
+    "core.audit.AuditContextMiddleware",
     "people.middleware.SessionLifetimeMiddleware",
     "people.middleware.RequireMultiFactorMiddleware",
 ]

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import uploads
+from core import audit, uploads
 from people.models import Institution, StaffProfile
 
 from ..models import TrainingImport, TrainingRecord
@@ -201,4 +201,10 @@ def training_import_commit(*, batch: TrainingImport, by: Any, mode: str) -> Trai
         batch.imported_count = TrainingRecord.objects.filter(import_batch=batch).count()
         batch.imported_at = timezone.now()
         batch.save(update_fields=["stage", "mode", "imported_count", "imported_at"])
+        audit.record(
+            kind="import",
+            action=f"Imported {batch.imported_count} training records from {batch.original_name}",
+            obj=batch,
+            actor=by,
+        )
     return batch
