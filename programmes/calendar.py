@@ -30,3 +30,27 @@ def feed_for(user, sessions):
         event.add("description", "\n".join(description))
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def event_file(event):
+    """The .ics bytes of one event, for the "Add to calendar" link; the UID is stable per event."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//TechCareers//Events//EN")
+    calendar.add("version", "2.0")
+    entry = Event()
+    entry.add("uid", f"event-{event.pk}@techcareers")
+    entry.add("dtstamp", timezone.now())
+    entry.add("dtstart", event.starts_at)
+    entry.add("dtend", event.ends_at)
+    entry.add("summary", event.title)
+    if event.location:
+        entry.add("location", event.location)
+    base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    description = [event.summary]
+    if event.online_url:
+        description.append(f"Join online: {event.online_url}")
+        entry.add("url", event.online_url)
+    description.append(f"{base}{event.get_absolute_url()}")
+    entry.add("description", "\n".join(description))
+    calendar.add_component(entry)
+    return calendar.to_ical()

@@ -76,3 +76,7 @@ def completed_programmes(profile):
         title="Completed programmes",
         items=[f"{a.cohort.programme}, {a.cohort.name}" for a in selectors.completed_programmes(profile)],
     )
+
+
+nav_link("Opportunities bulletin", "programmes:bulletin", roles.has_profile, order=19, menu="Programmes")
+nav_link("Events", "programmes:events", roles.has_profile, order=20, menu="Programmes")

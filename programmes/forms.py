@@ -4,7 +4,7 @@ from django.db.models import Q
 from people import roles
 from people.models import Grade, JobFamily, StaffProfile
 
-from .models import Application, Cohort, Evaluation, Programme, Session
+from .models import Application, BulletinPost, Cohort, Evaluation, Event, Programme, Registration, Session
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -235,4 +235,125 @@ class CohortForm(forms.ModelForm):
         for low, high, message in pairs:
             if data.get(low) is not None and data.get(high) is not None and data[high] < data[low]:
                 self.add_error(high, message)
+        return data
+
+
+# --- Events ---------------------------------------------------------------------------------------
+
+
+class EventFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *Event.Kind.choices])
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "Upcoming events"),
+            ("partners", "Upcoming events of other institutions opened to us"),
+            ("past", "Past events"),
+        ],
+    )
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "network",
+            "summary",
+            "description",
+            "starts_at",
+            "ends_at",
+            "location",
+            "online_url",
+            "capacity",
+            "waiting_list",
+            "audience",
+            "organiser",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = Programme.objects.for_institution(institution).order_by("title")
+        self.fields["organiser"].queryset = (
+            StaffProfile.objects.for_institution(institution)
+            .filter(
+                Q(user__groups__name__in=[roles.PROGRAMME_MANAGER, roles.INSTITUTION_ADMIN])
+                | Q(pk=self.instance.organiser_id or 0)
+            )
+            .select_related("user")
+            .distinct()
+        )
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", "The event must end after it starts.")
+        if not data.get("location") and not data.get("online_url"):
+            self.add_error("location", "Give a place or an online link.")
+        if data.get("kind") == Event.Kind.NETWORK_MEETING and not data.get("network"):
+            self.add_error("network", "Say which network this meeting belongs to.")
+        return data
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label="Attended", queryset=Registration.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, registrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = registrations
+
+
+class RegistrationEndorsementForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("endorse", "Endorse the registration"), ("decline", "Decline to endorse")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="Reason", required=False, max_length=2000, help_text="The person reads it.")
+
+
+# --- The opportunities bulletin ---------------------------------------------------------------------
+
+
+class BulletinFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", required=False)
+    audience = forms.ChoiceField(label="Audience", required=False)
+    deadline = forms.ChoiceField(
+        label="Deadline",
+        required=False,
+        choices=[("", "Any deadline"), ("week", "Within a week"), ("month", "Within a month")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from core.opportunities import AUDIENCES, KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Every kind"), *KINDS.items()]
+        self.fields["audience"].choices = [("", "Any audience"), *AUDIENCES.items()]
+
+
+class BulletinPostForm(forms.ModelForm):
+    class Meta:
+        model = BulletinPost
+        fields = ["kind", "title", "summary", "provider", "url", "shown_from", "deadline"]
+        widgets = {
+            "shown_from": forms.DateInput(attrs={"type": "date"}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        shown, deadline = data.get("shown_from"), data.get("deadline")
+        if shown and deadline and deadline < shown:
+            self.add_error("deadline", "The deadline must be on or after the day the post is shown.")
         return data

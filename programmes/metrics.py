@@ -7,9 +7,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.metrics import MetricResult, metric
+from surveys import selectors as survey_selectors
 
-from .models import Cohort, Evaluation, ManagerNotice, Programme, Session
+from .bulletin import clicked_pairs_and_uptake, uptake_after_clicks
+from .models import Cohort, Evaluation, Event, ManagerNotice, Programme
 from .selectors import MANAGER_NOTICE_DAYS, staff_eligible_for
+
+FEEDBACK_AUDIENCE = "event_attendees"  # the survey audience of event feedback (programmes.apps)
+VALUABLE_THEME = "valuable"  # the feedback question "Attending was valuable to me" (surveys.questionnaires)
 
 
 def _percent(numerator, denominator):
@@ -57,53 +62,161 @@ def managers_benefit(*, institution, start, end):
     key="programmes.partner_events",
     label="Events and programmes opened to partner institutions",
     unit="events",
-    how="Counts cohorts of the institution's programmes that are open to partner institutions and had at least "
-    "one session in the period.",
+    how="Counts the institution's events opened to partner institutions that started in the period (and have "
+    "started by now), plus cohorts of its programmes open to partner institutions with at least one session in "
+    "the period.",
 )
 def partner_events(*, institution, start, end):
-    cohorts = Cohort.objects.filter(
-        programme__institution=institution,
-        programme__open_to_partners=True,
-        sessions__starts_at__date__gte=start,
-        sessions__starts_at__date__lte=end,
-    ).distinct()
-    if not Programme.objects.filter(institution=institution, open_to_partners=True).exists():
+    events = Event.objects.filter(institution=institution, audience=Event.Audience.PARTNERS)
+    if not events.exists() and not Programme.objects.filter(institution=institution, open_to_partners=True).exists():
         return None
-    n = cohorts.count()
-    return MetricResult(value=n, detail=f"{n} cohort(s) open to partners with a session in the period", numerator=n)
+    held = events.filter(starts_at__date__gte=start, starts_at__date__lte=end, starts_at__lte=timezone.now()).count()
+    cohorts = (
+        Cohort.objects.filter(
+            programme__institution=institution,
+            programme__open_to_partners=True,
+            sessions__starts_at__date__gte=start,
+            sessions__starts_at__date__lte=end,
+        )
+        .distinct()
+        .count()
+    )
+    n = held + cohorts
+    return MetricResult(
+        value=n, detail=f"{held} event(s) and {cohorts} cohort(s) opened to partners in the period", numerator=n
+    )
 
 
 @metric(
     key="programmes.partner_events_valuable",
     label="Attendees of partner-opened events who found attendance valuable",
     unit="%",
-    how="Share of 'yes' among attendees' answers to 'Was attendance valuable?' for programmes and events opened "
-    "to partner institutions, by the date they answered.",
+    how="Share of answers agreeing or strongly agreeing with 'Attending was valuable to me' in the feedback "
+    "surveys of the institution's events opened to partner institutions, plus the 'yes' answers to the older "
+    "question 'Was attendance valuable?' for programmes opened to partners, among all such answers given in "
+    "the period.",
 )
 def partner_events_valuable(*, institution, start, end):
-    return _yes_share(institution=institution, start=start, end=end, question=Evaluation.Question.VALUABLE)
+    event_ids = list(
+        Event.objects.filter(institution=institution, audience=Event.Audience.PARTNERS).values_list("pk", flat=True)
+    )
+    by_event = survey_selectors.agreement_by_ref(
+        audience=FEEDBACK_AUDIENCE, refs=event_ids, theme=VALUABLE_THEME, start=start, end=end
+    )
+    agree = sum(a for a, _ in by_event.values())
+    total = sum(t for _, t in by_event.values())
+    older = Evaluation.objects.filter(
+        application__cohort__programme__institution=institution,
+        question=Evaluation.Question.VALUABLE,
+        submitted_at__date__gte=start,
+        submitted_at__date__lte=end,
+    ).aggregate(total=Count("pk"), yes=Count("pk", filter=Q(answer=True)))
+    agree += older["yes"]
+    total += older["total"]
+    if not total:
+        return None
+    return MetricResult(
+        value=_percent(agree, total),
+        detail=f"{agree} of {total} answers found attendance valuable",
+        numerator=agree,
+        denominator=total,
+    )
+
+
+def positive(agree: int, answering: int) -> bool:
+    """A meeting's evaluation is positive when at least half its feedback answers agree it was valuable."""
+    return answering > 0 and 2 * agree >= answering
 
 
 @metric(
     key="programmes.network_meetings",
-    label="Network meetings held per year",
+    label="Network meetings held per year with a positive evaluation",
     unit="meetings",
-    how="Counts sessions of the institution's networks (programme kind 'network') that started in the period and "
-    "before today, divided by the period's length in years (at least one year).",
+    how="Counts the institution's network meetings (events of kind 'network meeting') that took place in the "
+    "period and whose feedback is positive (at least half the answers agree or strongly agree that attending was "
+    "valuable), divided by the period's length in years (at least one year).",
 )
 def network_meetings(*, institution, start, end):
-    if not Programme.objects.filter(institution=institution, kind=Programme.Kind.NETWORK).exists():
+    meetings = Event.objects.filter(institution=institution, kind=Event.Kind.NETWORK_MEETING)
+    if not meetings.exists():
         return None
-    held = Session.objects.filter(
-        cohort__programme__institution=institution,
-        cohort__programme__kind=Programme.Kind.NETWORK,
-        starts_at__date__gte=start,
-        starts_at__date__lte=end,
-        starts_at__lte=timezone.now(),
-    ).count()
+    held = list(
+        meetings.filter(
+            starts_at__date__gte=start, starts_at__date__lte=end, starts_at__lte=timezone.now()
+        ).values_list("pk", flat=True)
+    )
+    feedback = survey_selectors.agreement_by_ref(audience=FEEDBACK_AUDIENCE, refs=held, theme=VALUABLE_THEME)
+    good = sum(1 for pk in held if positive(*feedback.get(pk, (0, 0))))
     years = max(Decimal((end - start).days + 1) / Decimal("365.25"), Decimal(1))
-    per_year = (Decimal(held) / years).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return MetricResult(value=per_year, detail=f"{held} meetings over {years:.1f} year(s)", numerator=held)
+    per_year = (Decimal(good) / years).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return MetricResult(
+        value=per_year,
+        detail=f"{good} of {len(held)} meetings held had a positive evaluation, over {years:.1f} year(s)",
+        numerator=good,
+    )
+
+
+@metric(
+    key="programmes.modules_open_to_all",
+    label="Programme modules open to all staff",
+    unit="modules",
+    how="Counts the institution's programmes of kind 'module' with a cohort running at some point in the period "
+    "that admits all staff: no grade range and no job-family restriction.",
+)
+def modules_open_to_all(*, institution, start, end):
+    modules = Programme.objects.filter(institution=institution, kind=Programme.Kind.MODULE)
+    if not modules.exists():
+        return None
+    open_to_all = (
+        Cohort.objects.filter(
+            programme__in=modules,
+            starts_on__lte=end,
+            ends_on__gte=start,
+            min_level__isnull=True,
+            max_level__isnull=True,
+            job_families__isnull=True,
+        )
+        .values("programme")
+        .distinct()
+        .count()
+    )
+    return MetricResult(value=open_to_all, detail=f"{open_to_all} module(s) open to all staff", numerator=open_to_all)
+
+
+@metric(
+    key="programmes.bulletin_clicks",
+    label="Clicks on the opportunities bulletin",
+    unit="clicks",
+    how="Counts clicks through the bulletin (the page, the weekly e-mail and the feed) by the institution's staff "
+    "in the period; one person counts once a day per opportunity.",
+)
+def bulletin_clicks(*, institution, start, end):
+    clicks, uptake = uptake_after_clicks(institution=institution, start=start, end=end)
+    if not clicks:
+        return None
+    return MetricResult(
+        value=clicks, detail=f"{clicks} clicks; {uptake} led to an application or registration", numerator=clicks
+    )
+
+
+@metric(
+    key="programmes.bulletin_uptake",
+    label="Uptake of opportunities advertised on the bulletin",
+    unit="%",
+    how="Of the (person, cohort or event) pairs clicked on the bulletin by the institution's staff in the period, "
+    "the share where that person then applied to the cohort or registered for the event, on or after the day "
+    "of the click and within the period.",
+)
+def bulletin_uptake(*, institution, start, end):
+    pairs, uptake = clicked_pairs_and_uptake(institution=institution, start=start, end=end)
+    if not pairs:
+        return None
+    return MetricResult(
+        value=_percent(uptake, pairs),
+        detail=f"{uptake} of {pairs} opportunities clicked were taken up",
+        numerator=uptake,
+        denominator=pairs,
+    )
 
 
 @metric(

@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -531,3 +532,367 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("programmes:calendar_feed", args=[self.token])
+
+
+# --- Events (1D, 2I) ---------------------------------------------------------------------------
+
+
+class EventQuerySet(InstitutionQuerySet):
+    def visible_to(self, institution):
+        """Events the institution's staff may see: its own, and partners' events opened to it (1D).
+
+        Call inside `across_institutions()`: the partner sharing is this filter, said out loud.
+        """
+        if institution is None:
+            return self.none()
+        return self.filter(
+            Q(institution=institution) | Q(audience=Event.Audience.PARTNERS) & partner_of(institution, "institution")
+        )
+
+    def with_counts(self):
+        """Annotate `registered_count` and `waiting_count` (two correlated subqueries, no join fan-out)."""
+
+        def count(state):
+            rows = Registration.objects.filter(event=OuterRef("pk"), state=state)
+            return Coalesce(
+                models.Subquery(
+                    rows.values("event").annotate(n=models.Count("pk")).values("n"),
+                    output_field=models.IntegerField(),
+                ),
+                0,
+            )
+
+        return self.annotate(
+            registered_count=count(Registration.State.REGISTERED), waiting_count=count(Registration.State.WAITLISTED)
+        )
+
+
+class Event(models.Model):
+    """A talk, workshop, careers event, seminar or network meeting people register for."""
+
+    class Kind(models.TextChoices):
+        TALK = "talk", "Talk"
+        WORKSHOP = "workshop", "Workshop"
+        CAREERS = "careers", "Careers event"
+        SEMINAR = "seminar", "Seminar"
+        NETWORK_MEETING = "network_meeting", "Network meeting"
+
+    class Audience(models.TextChoices):
+        OWN = "own", "Our staff only"
+        PARTNERS = "partners", "Also staff of our partner institutions"
+
+    institution = models.ForeignKey(
+        "people.Institution",
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name="institution",
+        help_text="The institution that runs the event.",
+    )
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.TALK)
+    title = models.CharField("title", max_length=200)
+    summary = models.CharField("summary", max_length=300, help_text="One or two sentences shown in lists.")
+    description = models.TextField("full description", blank=True, help_text="Programme, speakers, who it is for.")
+    network = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name="network or programme",
+        help_text="For a network meeting: the network it belongs to (e.g. the Scientific Project Managers network).",
+    )
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    location = models.CharField("place", max_length=200, blank=True, help_text="Room and building, if in person.")
+    online_url = models.URLField("online link", blank=True, help_text="The video-call link, if online.")
+    capacity = models.PositiveIntegerField("places", help_text="How many people can take a place.")
+    waiting_list = models.BooleanField(
+        "waiting list",
+        default=True,
+        help_text="When full, further registrations join a waiting list; a cancelled place goes to whoever waited "
+        "longest.",
+    )
+    audience = models.CharField(
+        "audience",
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.OWN,
+        help_text="Opened to partner institutions, their staff see the event and register like yours (1D).",
+    )
+    organiser = models.ForeignKey(
+        "people.StaffProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events_organised",
+        verbose_name="organiser",
+        help_text="Who answers questions about the event.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    objects = InstitutionManager(EventQuerySet)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            # remind_events_tomorrow and the bulletin's upcoming events scan events by start time.
+            models.Index(fields=["starts_at"], name="event_starts_at_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="event_has_places"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programmes:event", args=[self.pk])
+
+    @property
+    def open_to_partners(self):
+        return self.audience == self.Audience.PARTNERS
+
+    def has_started(self, now=None):
+        return self.starts_at <= (now or timezone.now())
+
+    def places_left(self):
+        """Places not yet taken; needs the `registered_count` annotation (`with_counts`)."""
+        return max(self.capacity - self.registered_count, 0)
+
+
+class EventKindSettingQuerySet(InstitutionQuerySet):
+    pass
+
+
+class EventKindSetting(models.Model):
+    """Whether registering for one kind of event needs the line manager's endorsement, per institution.
+
+    No row means no endorsement: the plan asks that events be open to all without waiting
+    for a manager (1D). An institution that wants endorsement for, say, workshops adds a row.
+    """
+
+    institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("kind of event", max_length=20, choices=Event.Kind.choices)
+    needs_endorsement = models.BooleanField(
+        "needs the line manager's endorsement",
+        default=False,
+        help_text="Registrations wait for the registrant's line manager before they take a place.",
+    )
+
+    objects = InstitutionManager(EventKindSettingQuerySet)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "kind"], name="eventkindsetting_once_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {'endorsement' if self.needs_endorsement else 'no endorsement'}"
+
+
+class RegistrationQuerySet(InstitutionQuerySet):
+    institution_path = "event__institution"
+
+
+REGISTER_SELF_ONLY = "You can register only yourself."
+CANCEL_OWN_ONLY = "Only the person registered can cancel their registration."
+ENDORSE_REGISTRATION_ONLY = "Only the registrant's line manager can endorse this registration."
+
+
+class Registration(models.Model):
+    """A person's place (or place in the queue) at an event, moved only through `services`.
+
+    It belongs to the institution that runs the event; a partner's staff member's registration
+    is reached through the explicit partner sharing in `selectors`.
+    """
+
+    class State(models.TextChoices):
+        AWAITING_ENDORSEMENT = "awaiting_endorsement", "Waiting for the line manager"
+        REGISTERED = "registered", "Registered"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        NOT_ENDORSED = "not_endorsed", "Not endorsed by the line manager"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (State.AWAITING_ENDORSEMENT, State.REGISTERED, State.WAITLISTED)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey("people.StaffProfile", on_delete=models.CASCADE, related_name="event_registrations")
+    state = models.CharField("status", max_length=30, choices=State.choices)
+    registered_at = models.DateTimeField("registered", default=timezone.now)
+    waitlisted_at = models.DateTimeField("wait-listed", null=True, blank=True)
+    attended = models.BooleanField(
+        "attended", null=True, blank=True, help_text="Recorded by the organisers after the event; empty until then."
+    )
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    objects = InstitutionManager(RegistrationQuerySet)
+
+    workflow = Workflow(
+        Move(NEW, State.REGISTERED, perm="programmes.register_for_event", refusal=REGISTER_SELF_ONLY),
+        Move(NEW, State.WAITLISTED, perm="programmes.register_for_event", refusal=REGISTER_SELF_ONLY),
+        Move(NEW, State.AWAITING_ENDORSEMENT, perm="programmes.register_for_event", refusal=REGISTER_SELF_ONLY),
+        Move(
+            State.AWAITING_ENDORSEMENT,
+            State.REGISTERED,
+            perm="programmes.endorse_registration",
+            refusal=ENDORSE_REGISTRATION_ONLY,
+        ),
+        Move(
+            State.AWAITING_ENDORSEMENT,
+            State.WAITLISTED,
+            perm="programmes.endorse_registration",
+            refusal=ENDORSE_REGISTRATION_ONLY,
+        ),
+        Move(
+            State.AWAITING_ENDORSEMENT,
+            State.NOT_ENDORSED,
+            perm="programmes.endorse_registration",
+            refusal=ENDORSE_REGISTRATION_ONLY,
+        ),
+        Move(
+            State.AWAITING_ENDORSEMENT, State.CANCELLED, perm="programmes.cancel_registration", refusal=CANCEL_OWN_ONLY
+        ),
+        Move(State.REGISTERED, State.CANCELLED, perm="programmes.cancel_registration", refusal=CANCEL_OWN_ONLY),
+        Move(State.WAITLISTED, State.CANCELLED, perm="programmes.cancel_registration", refusal=CANCEL_OWN_ONLY),
+        # A freed place goes to whoever waited longest: the portal moves them.
+        Move(State.WAITLISTED, State.REGISTERED, portal=True),
+        # Registering again after cancelling reuses the row (one registration per person and event).
+        Move(State.CANCELLED, State.REGISTERED, perm="programmes.register_for_event", refusal=REGISTER_SELF_ONLY),
+        Move(State.CANCELLED, State.WAITLISTED, perm="programmes.register_for_event", refusal=REGISTER_SELF_ONLY),
+        Move(
+            State.CANCELLED,
+            State.AWAITING_ENDORSEMENT,
+            perm="programmes.register_for_event",
+            refusal=REGISTER_SELF_ONLY,
+        ),
+    )
+
+    class Meta:
+        ordering = ["registered_at", "pk"]
+        indexes = [models.Index(fields=["event", "state"], name="registration_event_state_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="registration_once_per_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} at {self.event}"
+
+    def get_absolute_url(self):
+        return reverse("programmes:event", args=[self.event_id])
+
+
+class RegistrationTransitionQuerySet(InstitutionQuerySet):
+    institution_path = "registration__event__institution"
+
+
+class RegistrationTransition(TransitionRecord):
+    """One change of an event registration's status."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="transitions")
+
+    objects = InstitutionManager(RegistrationTransitionQuerySet)
+
+    class Meta(TransitionRecord.Meta):
+        pass
+
+
+# --- The opportunities bulletin (1F) -------------------------------------------------------------
+
+
+def validate_web_link(value):
+    """Only http and https links: a javascript:, data: or file: address must never reach a page."""
+    scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+    if scheme not in ("http", "https"):
+        raise ValidationError("Give a web address starting with http:// or https://.")
+
+
+class BulletinPostQuerySet(InstitutionQuerySet):
+    def current(self, today):
+        return self.filter(Q(deadline__isnull=True) | Q(deadline__gte=today), shown_from__lte=today)
+
+
+class BulletinPost(models.Model):
+    """An opportunity from outside the portal: an external programme or a post, with its link."""
+
+    class Kind(models.TextChoices):
+        EXTERNAL_PROGRAMME = "external_programme", "External programme"
+        POST = "post", "Job or secondment"
+        OTHER = "other", "Other opportunity"
+
+    institution = models.ForeignKey(
+        "people.Institution",
+        on_delete=models.CASCADE,
+        related_name="bulletin_posts",
+        verbose_name="institution",
+        help_text="The institution whose staff see the post.",
+    )
+    kind = models.CharField("kind", max_length=30, choices=Kind.choices, default=Kind.EXTERNAL_PROGRAMME)
+    title = models.CharField("title", max_length=200, help_text="e.g. Herschel Programme for Women in Technology.")
+    summary = models.CharField("summary", max_length=300, help_text="Who it is for and what it offers.")
+    url = models.URLField(
+        "link",
+        validators=[validate_web_link],
+        help_text="Where to read more and apply; an http:// or https:// address.",
+    )
+    provider = models.CharField("offered by", max_length=200, blank=True, help_text="e.g. Aurora (Advance HE).")
+    shown_from = models.DateField("shown from", default=timezone.localdate)
+    deadline = models.DateField(
+        "deadline", null=True, blank=True, help_text="The closing date; the post leaves the bulletin after it."
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    objects = InstitutionManager(BulletinPostQuerySet)
+
+    class Meta:
+        ordering = ["deadline", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class BulletinClickQuerySet(InstitutionQuerySet):
+    institution_path = "person__institution"
+
+
+class BulletinClick(models.Model):
+    """One person following one bulletin opportunity on one day: a day's repeat clicks count once.
+
+    `opportunity` is the registry key (`core.opportunities`), e.g. "programmes.event:12", so
+    every source's opportunities are counted the same way. The row belongs to the person's
+    institution (the viewer's traffic), whoever runs the opportunity.
+    """
+
+    person = models.ForeignKey("people.StaffProfile", on_delete=models.CASCADE, related_name="+")
+    opportunity = models.CharField("opportunity", max_length=80)
+    day = models.DateField("day", default=timezone.localdate)
+
+    objects = InstitutionManager(BulletinClickQuerySet)
+
+    class Meta:
+        indexes = [models.Index(fields=["opportunity", "day"], name="bulletinclick_opportunity_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "opportunity", "day"], name="bulletinclick_once_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.opportunity} on {self.day}"
+
+
+class DigestSubscriptionQuerySet(InstitutionQuerySet):
+    institution_path = "person__institution"
+
+
+class DigestSubscription(models.Model):
+    """A person who asked for the bulletin's weekly e-mail digest (1F); deleting the row opts out."""
+
+    person = models.OneToOneField("people.StaffProfile", on_delete=models.CASCADE, related_name="bulletin_digest")
+    created_at = models.DateTimeField("subscribed", default=timezone.now)
+
+    objects = InstitutionManager(DigestSubscriptionQuerySet)
+
+    def __str__(self):
+        return f"Weekly digest for {self.person}"

@@ -101,3 +101,62 @@ A reminder that {{ session }} ({{ programme }}) is on {{ starts }}{% if where %}
 Your timetable: {{ link }}""",
     )
 )
+
+EVENT_ENDORSEMENT_REQUESTED = register(
+    Kind(
+        key="programmes.event_endorsement_requested",
+        label="Event registration to endorse",
+        description="Sent to a line manager when one of their reports registers for an event whose kind needs it.",
+        subject="{{ person }} registered for {{ event }}: please endorse or decline",
+        body="""Dear {{ recipient.first_name }},
+
+{{ person }} has registered for {{ event }}. At your institution this kind of event needs the
+line manager's endorsement; please endorse or decline on the event's page:
+{{ link }}""",
+    )
+)
+
+EVENT_PLACE_OFFERED = register(
+    Kind(
+        key="programmes.event_place_offered",
+        label="A place at an event freed up for you",
+        description="Sent to the next person on an event's waiting list when a place frees up.",
+        subject="A place at {{ event }} is yours",
+        body="""Dear {{ recipient.first_name }},
+
+A place freed up at {{ event }} ({{ starts }}) and you were next on the waiting list, so it is
+now yours. If you can no longer come, please cancel so the next person can have it:
+{{ link }}""",
+    )
+)
+
+EVENT_TOMORROW = register(
+    Kind(
+        key="programmes.event_tomorrow",
+        label="Event tomorrow",
+        description="Sent to everyone holding a place the day before an event.",
+        subject="Tomorrow: {{ event }}",
+        body="""Dear {{ recipient.first_name }},
+
+A reminder that {{ event }} is on {{ starts }}{% if where %}, {{ where }}{% endif %}.
+The event's page, with its calendar file: {{ link }}""",
+    )
+)
+
+BULLETIN_DIGEST = register(
+    Kind(
+        key="programmes.bulletin_digest",
+        label="The opportunities bulletin, weekly",
+        description="The week's current opportunities, sent on Mondays to those who asked for it on the bulletin.",
+        optional=True,
+        subject="This week's opportunities ({{ count }})",
+        body="""Dear {{ recipient.first_name }},
+
+The current opportunities for you on the bulletin this week:
+{% for item in items %}
+- {{ item.title }}{% if item.deadline %} (until {{ item.deadline }}){% endif %}: {{ item.link }}{% endfor %}
+
+Every opportunity, with filters: {{ link }}
+To stop this e-mail, switch the weekly digest off on the bulletin page.""",
+    )
+)

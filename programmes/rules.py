@@ -14,13 +14,27 @@ from core.access import require
 from people import roles
 from people.rules import is_line_manager_of, is_programme_manager
 
-from .models import ENDORSE_ONLY, RUN_ONLY, WITHDRAW_ONLY, Application, Cohort, Programme, Session
+from .models import (
+    ENDORSE_ONLY,
+    ENDORSE_REGISTRATION_ONLY,
+    RUN_ONLY,
+    WITHDRAW_ONLY,
+    Application,
+    BulletinPost,
+    Cohort,
+    Event,
+    Programme,
+    Registration,
+    Session,
+)
 
 
 def _institution_id_of(obj: Any) -> int | None:
     """The institution that runs the programme `obj` belongs to (an Institution is its own)."""
-    if isinstance(obj, Programme):
+    if isinstance(obj, Programme | Event | BulletinPost):
         return obj.institution_id
+    if isinstance(obj, Registration):
+        return obj.event.institution_id
     if isinstance(obj, Cohort):
         return obj.programme.institution_id
     if isinstance(obj, Session):
@@ -51,6 +65,16 @@ def is_applicants_line_manager(user, application):
     return application is not None and is_line_manager_of(user, application.applicant)
 
 
+@rules.predicate
+def is_registrant(user, registration):
+    return roles.has_profile(user) and registration is not None and registration.person_id == user.profile.pk
+
+
+@rules.predicate
+def is_registrants_line_manager(user, registration):
+    return registration is not None and is_line_manager_of(user, registration.person)
+
+
 runs_programme = is_programme_manager & of_own_institution
 
 rules.add_perm("programmes.run_programmes", is_programme_manager)
@@ -61,6 +85,11 @@ rules.add_perm("programmes.endorse_application", is_applicants_line_manager)
 rules.add_perm("programmes.withdraw_application", is_applicant)
 rules.add_perm("programmes.decide_application", runs_programme)
 rules.add_perm("programmes.see_team_applications", is_line_manager)
+rules.add_perm("programmes.run_event", runs_programme)  # obj: the event
+rules.add_perm("programmes.register_for_event", is_registrant)
+rules.add_perm("programmes.cancel_registration", is_registrant)
+rules.add_perm("programmes.endorse_registration", is_registrants_line_manager)
+rules.add_perm("programmes.post_on_bulletin", runs_programme)  # obj: the institution or a post
 
 
 def require_run_programmes(user: Any) -> None:
@@ -107,3 +136,26 @@ def require_withdraw(user: Any, application: Application) -> None:
 def require_see_team_applications(user: Any) -> None:
     roles.require_profile(user)
     require(user, "programmes.see_team_applications", message="This page is for line managers.")
+
+
+def require_run_event(user: Any, event: Any) -> None:
+    """Only the programme managers of the institution that runs the event (403 otherwise)."""
+    require(
+        user,
+        "programmes.run_event",
+        event,
+        message="Only the programme managers of the event's institution may do this.",
+    )
+
+
+def require_endorse_registration(user: Any, registration: Registration) -> None:
+    require(user, "programmes.endorse_registration", registration, message=ENDORSE_REGISTRATION_ONLY)
+
+
+def require_post_on_bulletin(user: Any, obj: Any) -> None:
+    require(
+        user,
+        "programmes.post_on_bulletin",
+        obj,
+        message="Only the institution's programme managers post on the bulletin.",
+    )

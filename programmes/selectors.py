@@ -34,8 +34,13 @@ from .models import (
     CalendarFeed,
     Cohort,
     CohortQuerySet,
+    DigestSubscription,
+    Event,
+    EventKindSetting,
+    EventQuerySet,
     ManagerNotice,
     Programme,
+    Registration,
     Session,
 )
 
@@ -48,7 +53,7 @@ ENDORSEMENT_WAITING_WORKING_DAYS = 3
 
 
 @contextmanager
-def shared_with(user: Any, programme: Programme) -> Iterator[None]:
+def shared_with(user: Any, programme: Programme | Event) -> Iterator[None]:
     """Partner sharing, said out loud: see the viewer's institution and the one running `programme`.
 
     For a page or a change about one programme the viewer may see (their own institution's, or
@@ -305,6 +310,140 @@ def get_calendar_feed(token: str) -> CalendarFeed:
     if feed is None:
         raise Http404("No such calendar.")
     return feed
+
+
+# --- Events (1D, 2I) ----------------------------------------------------------------------------
+
+
+def events_visible_to(user: Any) -> EventQuerySet:
+    """Events the user may see: their institution's and partners' events opened to it (1D).
+
+    Partner sharing: an explicitly unscoped query, narrowed by `visible_to` in SQL.
+    """
+    if not roles.has_profile(user):
+        return cast(EventQuerySet, Event.objects.none())
+    with across_institutions():
+        return cast(EventQuerySet, Event.objects.visible_to(user.profile.institution))
+
+
+def event_list(
+    user: Any, *, kind: str = "", partners_only: bool = False, past: bool = False, now: datetime | None = None
+) -> QuerySet[Event]:
+    """The events page: upcoming (or past) events with places counted, in two correlated subqueries.
+
+    `partners_only` lists other institutions' events opened to the user's institution (1D:
+    "promote events from other institutions").
+    """
+    now = now or timezone.now()
+    queryset = events_visible_to(user).with_counts().select_related("institution")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if partners_only:
+        queryset = queryset.exclude(institution=user.profile.institution)
+    if past:
+        return queryset.filter(ends_at__lt=now).order_by("-starts_at", "pk")
+    return queryset.filter(ends_at__gte=now).order_by("starts_at", "pk")
+
+
+def get_event_for_user(user: Any, pk: Any) -> Event:
+    """An event the user may see (own or partner-opened), with places counted, or Http404."""
+    return get_visible_or_404(
+        events_visible_to(user).with_counts().select_related("institution", "organiser__user", "network"), pk
+    )
+
+
+def events_run_by(user: Any) -> EventQuerySet:
+    if not roles.is_programme_manager(user) or not roles.has_profile(user):
+        return cast(EventQuerySet, Event.objects.none())
+    return cast(EventQuerySet, Event.objects.for_institution(user.profile.institution))
+
+
+def get_event_to_run(user: Any, pk: Any) -> Event:
+    """An event of the user's own institution, for its programme managers; 404 for anyone else."""
+    return get_visible_or_404(events_run_by(user).with_counts().select_related("institution"), pk)
+
+
+def registration_of(profile: StaffProfile, event: Event) -> Registration | None:
+    """The person's registration for the event, wherever it is run (their own row: partner sharing)."""
+    with across_institutions():
+        return Registration.objects.filter(event=event, person=profile).first()
+
+
+def my_registrations(profile: StaffProfile, *, upcoming_only: bool = False) -> QuerySet[Registration]:
+    """The person's registrations wherever the event is run (their own rows: partner sharing)."""
+    with across_institutions():
+        queryset = Registration.objects.filter(person=profile)
+    if upcoming_only:
+        queryset = queryset.filter(event__ends_at__gte=timezone.now(), state__in=Registration.ACTIVE)
+    return queryset.select_related("event__institution").order_by("event__starts_at")
+
+
+def team_registrations_waiting(profile: StaffProfile, event: Event) -> QuerySet[Registration]:
+    """Registrations for the event by the person's reports, waiting for their endorsement."""
+    with across_institutions():  # the manager's own reports' rows, wherever the event is run
+        queryset = Registration.objects.filter(
+            event=event, person__line_manager=profile, state=Registration.State.AWAITING_ENDORSEMENT
+        )
+    return queryset.select_related("person__user").order_by("registered_at")
+
+
+def event_registrations(event: Event) -> QuerySet[Registration]:
+    """Everyone registered, waiting or cancelled, with their institution (partners' staff included)."""
+    with in_institutions([event.institution_id]):
+        queryset = Registration.objects.filter(event=event)
+    return queryset.select_related("person__user", "person__institution").order_by("state", "registered_at", "pk")
+
+
+def event_attendees(event: Event) -> QuerySet[Registration]:
+    """Registered people, for the organisers' register of attendance."""
+    return event_registrations(event).filter(state=Registration.State.REGISTERED)
+
+
+def attendees_of_event(event_id: int) -> QuerySet[StaffProfile]:
+    """The people recorded as attending the event, wherever they work (the feedback survey's audience).
+
+    Partner sharing: an unscoped query narrowed to the event's own attendance rows.
+    """
+    with across_institutions():
+        return StaffProfile.objects.filter(
+            event_registrations__event_id=event_id, event_registrations__attended=True, user__is_active=True
+        )
+
+
+def events_of_user(user: Any, *, now: datetime | None = None) -> QuerySet[Event]:
+    """Upcoming events where the user holds a place, for the timetable and calendar feed."""
+    if not roles.has_profile(user):
+        return Event.objects.none()
+    with across_institutions():  # narrowed to the person's own registrations: partner sharing
+        queryset = Event.objects.filter(
+            registrations__person=user.profile, registrations__state=Registration.State.REGISTERED
+        )
+    return queryset.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+
+def event_needs_endorsement(event: Event) -> bool:
+    """Whether the event's kind needs the line manager's endorsement at its institution (one query)."""
+    with in_institutions([event.institution_id]):
+        return EventKindSetting.objects.filter(
+            institution_id=event.institution_id, kind=event.kind, needs_endorsement=True
+        ).exists()
+
+
+def events_starting_on(day: date) -> QuerySet[Event]:
+    """Events that start on `day`, local time (remind_events_tomorrow)."""
+    # Uses event_starts_at_idx.
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return Event.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+
+
+def digest_subscribed(profile: StaffProfile) -> bool:
+    """Whether the person asked for the bulletin's weekly digest."""
+    return DigestSubscription.objects.filter(person=profile).exists()
+
+
+def digest_subscriptions() -> QuerySet[DigestSubscription]:
+    """Everyone who asked for the weekly digest, across institutions (send_bulletin_digests)."""
+    return DigestSubscription.objects.filter(person__user__is_active=True).order_by("pk")
 
 
 # --- Eligible staff (the staff side of a cohort's rules) ----------------------------------------

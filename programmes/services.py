@@ -9,11 +9,13 @@ written inside the same transaction as the change, so a crash after the commit l
 """
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.workflow import TransitionRecord, transition
@@ -21,10 +23,25 @@ from notifications.services import notification_enqueue
 from people import roles
 from people.models import Institution
 from people.selectors import manager_problem
+from surveys import services as survey_services
 
 from . import notifications as kinds
-from . import rules
-from .models import Application, Attendance, CalendarFeed, Cohort, Evaluation, ManagerNotice, Programme, Session
+from . import rules, selectors
+from .models import (
+    Application,
+    Attendance,
+    BulletinClick,
+    BulletinPost,
+    CalendarFeed,
+    Cohort,
+    DigestSubscription,
+    Evaluation,
+    Event,
+    ManagerNotice,
+    Programme,
+    Registration,
+    Session,
+)
 from .selectors import line_managers_of_staff_eligible_for, participants_to_remind, staff_eligible_for
 
 State = Application.State
@@ -555,3 +572,326 @@ def session_remind_participants(*, session_id: int) -> int:
         ):
             sent += 1
     return sent
+
+
+# --- Events (1D, 2I) ------------------------------------------------------------------------------
+
+RegistrationState = Registration.State
+FEEDBACK_DAYS = 14  # event feedback stays open this many days from the day after the event
+
+
+class EventFull(ValidationError):
+    """No place is left and the event keeps no waiting list."""
+
+
+def _lock_event(event_id: int) -> Event:
+    """Lock the event row until the transaction ends: the one gate every place at it passes."""
+    return Event.objects.select_for_update(of=("self",)).select_related("institution").get(pk=event_id)
+
+
+def _event_places_taken(event: Event) -> int:
+    return event.registrations.filter(state=RegistrationState.REGISTERED).count()
+
+
+def event_save(*, form: Any, institution: Institution, by: Any) -> Event:
+    """Create or change an event of the user's institution; its places never drop below those taken."""
+    rules.require_set_up_programmes(by, institution)
+    with transaction.atomic():
+        event = form.save(commit=False)
+        event.institution = institution
+        if event.pk:
+            _lock_event(event.pk)
+            taken = _event_places_taken(event)
+            if event.capacity < taken:
+                raise ValidationError({"capacity": f"{taken} people hold a place; the event needs at least that many."})
+        event.save()
+        # More places: whoever waited longest gets them, as when someone cancels.
+        while _offer_freed_event_place(event) is not None:
+            pass
+    return event
+
+
+def event_registration_problem(event: Event, person: Any, *, now: datetime | None = None) -> str:
+    """Why the person may not register for the event ("" when they may), in words for them."""
+    now = now or timezone.now()
+    if event.has_started(now):
+        return "This event has already started; registration is closed."
+    if person.institution_id != event.institution_id:
+        partner_ids = {p.pk for p in event.institution.partners.all()}
+        if not (event.open_to_partners and person.institution_id in partner_ids):
+            return f"This event is open only to staff of {event.institution.short_name}."
+    return ""
+
+
+def _allocate_event_place(registration: Registration, *, by: Any, event: Event, reason: str = "") -> TransitionRecord:
+    """A place if one is left, else the waiting list, else EventFull. Call with the event row locked."""
+    now = timezone.now()
+    if _event_places_taken(event) < event.capacity:
+        registration.waitlisted_at = None
+        return transition(
+            registration, RegistrationState.REGISTERED, by=by, reason=reason, update_fields=(*TOUCHED, "waitlisted_at")
+        )
+    if not event.waiting_list:
+        raise EventFull(f"{event} is full: all {event.capacity} places are taken.")
+    registration.waitlisted_at = now
+    return transition(
+        registration,
+        RegistrationState.WAITLISTED,
+        by=by,
+        reason=reason or "The event was full.",
+        update_fields=(*TOUCHED, "waitlisted_at"),
+    )
+
+
+def event_register(*, event: Event, person: Any, by: Any, now: datetime | None = None) -> Registration:
+    """Register the person for the event, or raise ValidationError saying why not (saving nothing).
+
+    Refuses an event that has started, one not opened to the person's institution, a second
+    registration, and a full event without a waiting list. Where the event's kind needs the
+    line manager's endorsement (`EventKindSetting`), the registration waits for them and
+    takes a place only when endorsed. Places are counted with the event row locked, so
+    simultaneous registrations never take more places than there are.
+    """
+    problem = event_registration_problem(event, person, now=now)
+    if problem:
+        raise ValidationError(problem)
+    needs_endorsement = selectors.event_needs_endorsement(event)
+    if needs_endorsement:
+        missing = manager_problem(person)
+        if missing:
+            raise ValidationError(
+                f"Registering for a {event.get_kind_display().lower()} needs your line manager's endorsement. {missing}"
+            )
+    with transaction.atomic():
+        locked = _lock_event(event.pk)
+        registration = Registration.objects.filter(event=locked, person=person).first()
+        if registration is not None and registration.state != RegistrationState.CANCELLED:
+            raise ValidationError(
+                f"You are already on the list for this event ({registration.get_state_display().lower()})."
+            )
+        if registration is None:
+            registration = Registration(event=locked, person=person, registered_at=timezone.now())
+        else:
+            registration.registered_at = timezone.now()
+        if needs_endorsement:
+            transition(
+                registration, RegistrationState.AWAITING_ENDORSEMENT, by=by, update_fields=(*TOUCHED, "registered_at")
+            )
+            _notify_registration_endorsement(registration)
+        else:
+            try:
+                with transaction.atomic():
+                    if registration.pk:
+                        registration.save(update_fields=["registered_at"])
+                    _allocate_event_place(registration, by=by, event=locked)
+            except IntegrityError:
+                raise ValidationError("You are already on the list for this event.") from None
+    return registration
+
+
+def _notify_registration_endorsement(registration: Registration) -> None:
+    manager = registration.person.line_manager
+    assert manager is not None  # event_register refuses a person without one
+    notification_enqueue(
+        recipient=manager.user,
+        kind=kinds.EVENT_ENDORSEMENT_REQUESTED.key,
+        idempotency_key=f"programmes.event_endorsement_requested:{registration.pk}:{registration.transitions.count()}",
+        context={"person": str(registration.person), "event": str(registration.event)},
+        link=registration.event.get_absolute_url(),
+    )
+
+
+def registration_endorse(*, registration: Registration, by: Any, endorse: bool, reason: str = "") -> Registration:
+    """The registrant's line manager endorses (a place, or the waiting list) or declines."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = (
+            Registration.objects.select_for_update(of=("self",)).select_related("person").get(pk=registration.pk)
+        )
+        rules.require_endorse_registration(by, registration)
+        if not endorse:
+            transition(registration, RegistrationState.NOT_ENDORSED, by=by, reason=reason, update_fields=TOUCHED)
+        else:
+            _allocate_event_place(registration, by=by, event=event, reason=reason)
+    return registration
+
+
+def registration_cancel(*, registration: Registration, by: Any) -> Registration:
+    """The person cancels; a place they held goes to whoever waited longest on the list."""
+    with transaction.atomic():
+        event = _lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
+        held_place = registration.state == RegistrationState.REGISTERED
+        transition(registration, RegistrationState.CANCELLED, by=by, update_fields=TOUCHED)
+        if held_place and not event.has_started():
+            _offer_freed_event_place(event)
+    return registration
+
+
+def _offer_freed_event_place(event: Event) -> Registration | None:
+    """Give a free place to whoever has waited longest. Call with the event row locked."""
+    if _event_places_taken(event) >= event.capacity:
+        return None
+    following = (
+        event.registrations.filter(state=RegistrationState.WAITLISTED)
+        .select_related("person__user")
+        .order_by("waitlisted_at", "pk")
+        .first()
+    )
+    if following is None:
+        return None
+    record = transition(
+        following,
+        RegistrationState.REGISTERED,
+        by=None,
+        reason="A place freed up and you were next on the waiting list.",
+        update_fields=TOUCHED,
+    )
+    notification_enqueue(
+        recipient=following.person.user,
+        kind=kinds.EVENT_PLACE_OFFERED.key,
+        idempotency_key=f"programmes.event_place_offered:{record.pk}",
+        context={"event": str(event), "starts": f"{timezone.localtime(event.starts_at):%A %-d %B, %H:%M}"},
+        link=event.get_absolute_url(),
+    )
+    return following
+
+
+def event_record_attendance(
+    *, event: Event, present_registration_ids: Any, by: Any, now: datetime | None = None
+) -> int:
+    """Save who attended (the registered people, partners' staff included) and open the feedback survey.
+
+    Refused before the event starts. The event's feedback survey (the surveys engine, one per
+    event) opens the day after the event, or today if the register is taken later; its daily
+    invitation job then asks the attendees, the feedback request of 1D and 2I. Returns how many
+    attended.
+    """
+    rules.require_run_event(by, event)
+    now = now or timezone.now()
+    if not event.has_started(now):
+        raise ValidationError("Attendance can be recorded once the event has started.")
+    present = set(present_registration_ids)
+    with transaction.atomic():
+        registered = list(event.registrations.filter(state=RegistrationState.REGISTERED))
+        unknown = present - {r.pk for r in registered}
+        if unknown:
+            raise ValidationError("Only people registered for the event can be marked present.")
+        for registration in registered:
+            registration.attended = registration.pk in present
+        Registration.objects.bulk_update(registered, ["attended"])
+        if present:
+            event_feedback_survey(event=event, today=timezone.localdate(now))
+    return len(present)
+
+
+def event_feedback_survey(*, event: Event, today: Any = None) -> Any:
+    """The event's feedback survey, created and published the first time (idempotent by event)."""
+    today = today or timezone.localdate()
+    opens_on = max(timezone.localdate(event.ends_at) + timedelta(days=1), today)
+    return survey_services.feedback_survey_ensure(
+        institution=event.institution,
+        audience="event_attendees",
+        audience_ref=event.pk,
+        title=f"Feedback: {event}",
+        opens_on=opens_on,
+        closes_on=opens_on + timedelta(days=FEEDBACK_DAYS),
+    )
+
+
+def event_remind_registered(*, event_id: int) -> int:
+    """Remind everyone holding a place that the event is tomorrow (once each)."""
+    event = Event.objects.get(pk=event_id)
+    starts = timezone.localtime(event.starts_at)
+    sent = 0
+    for registration in selectors.event_attendees(event):
+        if notification_enqueue(
+            recipient=registration.person.user,
+            kind=kinds.EVENT_TOMORROW.key,
+            idempotency_key=f"programmes.event_tomorrow:{event.pk}:{registration.person.user_id}",
+            context={
+                "event": str(event),
+                "starts": f"{starts:%A %-d %B, %H:%M}",
+                "where": event.location or event.online_url,
+            },
+            link=event.get_absolute_url(),
+        ):
+            sent += 1
+    return sent
+
+
+# --- The opportunities bulletin (1F) ---------------------------------------------------------------
+
+
+def bulletin_click_record(*, person: Any, opportunity: str, today: Any = None) -> bool:
+    """Count one click: a person counts once a day per opportunity. True when this click counted.
+
+    The unique (person, opportunity, day) row decides, also for two clicks at once.
+    """
+    today = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            BulletinClick.objects.create(person=person, opportunity=opportunity[:80], day=today)
+    except IntegrityError:
+        return False
+    return True
+
+
+def bulletin_post_save(*, form: Any, institution: Institution, by: Any) -> BulletinPost:
+    """Post an external programme, job or secondment on the institution's bulletin (http/https links only)."""
+    rules.require_post_on_bulletin(by, institution)
+    with transaction.atomic():
+        post = form.save(commit=False)
+        post.institution = institution
+        post.posted_by = by
+        post.full_clean()
+        post.save()
+    return post
+
+
+def digest_subscribe(*, person: Any, weekly: bool) -> None:
+    """Opt in to (or out of) the bulletin's weekly e-mail digest."""
+    with transaction.atomic():
+        if weekly:
+            DigestSubscription.objects.get_or_create(person=person)
+        else:
+            DigestSubscription.objects.filter(person=person).delete()
+
+
+def digest_send(*, subscription_id: int, today: Any = None) -> Any:
+    """Send one subscriber this week's digest: exactly once per ISO week (the outbox key names the week).
+
+    Sends nothing when there is nothing current to tell them about. Its links lead to the
+    bulletin's click-counting redirect, so e-mail traffic is counted like the page's (1F:
+    "consistently link emails to this site").
+    """
+    from . import bulletin
+
+    today = today or timezone.localdate()
+    subscription = DigestSubscription.objects.select_related("person__user", "person__institution").get(
+        pk=subscription_id
+    )
+    person = subscription.person
+    found = bulletin.bulletin(person.user, today=today)
+    if not found:
+        return None
+    year, week, _ = today.isocalendar()
+    base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    items = [
+        {
+            "title": o.title,
+            "deadline": f"{o.deadline:%-d %B}" if o.deadline else "",
+            "link": base + reverse("programmes:bulletin_go", args=[o.key]) + "?via=digest",
+        }
+        for o in found[:DIGEST_ITEMS]
+    ]
+    return notification_enqueue(
+        recipient=person.user,
+        kind=kinds.BULLETIN_DIGEST.key,
+        idempotency_key=f"programmes.bulletin_digest:{person.pk}:{year}-W{week:02d}",
+        context={"items": items, "count": len(found)},
+        link=reverse("programmes:bulletin"),
+    )
+
+
+DIGEST_ITEMS = 20  # the digest lists at most this many; the bulletin has the rest

@@ -15,7 +15,7 @@ from core.jobs import fan_out, retrying_task
 from core.tenancy import across_institutions, in_institution, institution_id_of
 
 from . import selectors, services
-from .models import Application, Cohort, Session
+from .models import Application, Cohort, DigestSubscription, Event, Session
 
 
 def _in_institution_of(model, pk):
@@ -78,3 +78,30 @@ def remind_sessions_tomorrow():
 def remind_session_participants(session_id):
     with _in_institution_of(Session, session_id):
         return services.session_remind_participants(session_id=session_id)
+
+
+@retrying_task
+def remind_events_tomorrow():
+    """Daily: remind everyone holding a place at an event that starts tomorrow (local time)."""
+    with across_institutions():
+        return fan_out(remind_event_registered, selectors.events_starting_on(timezone.localdate() + timedelta(days=1)))
+
+
+@retrying_task
+def remind_event_registered(event_id):
+    with _in_institution_of(Event, event_id):
+        return services.event_remind_registered(event_id=event_id)
+
+
+@retrying_task
+def send_bulletin_digests():
+    """Weekly (Mondays): one digest task per subscriber; the outbox key names the ISO week, so a
+    second run in the same week sends nothing."""
+    with across_institutions():
+        return fan_out(send_bulletin_digest, selectors.digest_subscriptions())
+
+
+@retrying_task
+def send_bulletin_digest(subscription_id):
+    with _in_institution_of(DigestSubscription, subscription_id):
+        return services.digest_send(subscription_id=subscription_id)

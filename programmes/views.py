@@ -2,35 +2,45 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
-from core.access import allowed
+from core.access import allowed, get_visible_or_404
 from core.forms import add_service_errors
 from core.reauth import reauthentication_required
 from core.tenancy import in_institution
 from people import roles
 from people.models import Institution
+from surveys import selectors as survey_selectors
 
-from . import calendar, exports, rules, selectors, services
+from . import bulletin, calendar, exports, rules, selectors, services
 from .forms import (
     ApplicantFilterForm,
     ApplicationForm,
+    AttendanceForm,
     BulkDecisionForm,
+    BulletinFilterForm,
+    BulletinPostForm,
     CatalogueFilterForm,
     CohortForm,
     DecisionForm,
     EndorsementForm,
     EvaluationForm,
+    EventFilterForm,
+    EventForm,
     ProgrammeForm,
     RegisterForm,
+    RegistrationEndorsementForm,
     SessionForm,
 )
-from .models import Application
+from .models import Application, Registration
 
 CATALOGUE_PAGE_SIZE = 20
 APPLICANTS_PAGE_SIZE = 50
@@ -452,3 +462,294 @@ def calendar_feed(request, token):
     response["Content-Disposition"] = 'inline; filename="techcareers-programmes.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# --- Events (1D, 2I) ----------------------------------------------------------------------------
+
+EVENTS_PAGE_SIZE = 20
+
+
+@login_required
+def events(request):
+    roles.require_profile(request.user)
+    form = EventFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    show = filters.get("show", "")
+    listed = selectors.event_list(
+        request.user, kind=filters.get("kind", ""), partners_only=show == "partners", past=show == "past"
+    )
+    page = Paginator(listed, EVENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programmes/events.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "own_institution_id": request.user.profile.institution_id,
+            "can_set_up": roles.is_programme_manager(request.user),
+        },
+    )
+
+
+@login_required
+def event_detail(request, pk):
+    profile = roles.require_profile(request.user)
+    event = selectors.get_event_for_user(request.user, pk)
+    registration = selectors.registration_of(profile, event)
+    with selectors.shared_with(request.user, event):
+        problem = services.event_registration_problem(event, profile)
+        waiting_for_me = list(selectors.team_registrations_waiting(profile, event))
+    return render(
+        request,
+        "programmes/event_detail.html",
+        {
+            "event": event,
+            "registration": registration,
+            "active": registration is not None and registration.state in registration.ACTIVE,
+            "problem": problem,
+            "needs_endorsement": selectors.event_needs_endorsement(event),
+            "can_run": allowed(request.user, "programmes.run_event", event),
+            "waiting_for_me": waiting_for_me,
+            "endorsement_form": RegistrationEndorsementForm() if waiting_for_me else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_register(request, pk):
+    profile = roles.require_profile(request.user)
+    event = selectors.get_event_for_user(request.user, pk)
+    try:
+        with selectors.shared_with(request.user, event):
+            registration = services.event_register(event=event, person=profile, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        state = Registration.State
+        if registration.state == state.REGISTERED:
+            messages.success(request, f"You have a place at {event}.")
+        elif registration.state == state.WAITLISTED:
+            messages.info(request, f"{event} is full: you are on the waiting list and get a place if one frees up.")
+        else:
+            messages.info(request, f"Your registration waits for {profile.line_manager}'s endorsement.")
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def event_cancel(request, pk):
+    profile = roles.require_profile(request.user)
+    event = selectors.get_event_for_user(request.user, pk)
+    registration = selectors.registration_of(profile, event)
+    if registration is None:
+        raise Http404("You are not registered for this event.")
+    try:
+        with selectors.shared_with(request.user, event):
+            services.registration_cancel(registration=registration, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your registration is cancelled.")
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def registration_endorse(request, pk):
+    profile = roles.require_profile(request.user)
+    event = selectors.get_event_for_user(request.user, pk)
+    registration = get_visible_or_404(
+        selectors.team_registrations_waiting(profile, event), request.POST.get("registration")
+    )
+    form = RegistrationEndorsementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to endorse the registration.")
+        return redirect(event)
+    try:
+        with selectors.shared_with(request.user, event):
+            done = services.registration_endorse(
+                registration=registration,
+                by=request.user,
+                endorse=form.cleaned_data["decision"] == "endorse",
+                reason=form.cleaned_data["reason"],
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{done.person}: {done.get_state_display().lower()}.")
+    return redirect(event)
+
+
+@login_required
+def event_ics(request, pk):
+    """The event as an iCalendar file, to add to one's calendar."""
+    event = selectors.get_event_for_user(request.user, pk)
+    response = HttpResponse(calendar.event_file(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
+
+
+@login_required
+def event_edit(request, pk=None):
+    rules.require_run_programmes(request.user)
+    institution = request.user.profile.institution
+    event = selectors.get_event_to_run(request.user, pk) if pk is not None else None
+    form = EventForm(request.POST or None, instance=event, institution=institution)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.event_save(form=form, institution=institution, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"“{saved}” is saved.")
+            return redirect("programmes:event_run", pk=saved.pk)
+    return render(request, "programmes/event_form.html", {"form": form, "event": event})
+
+
+@login_required
+def event_run(request, pk):
+    """The organisers' page: who registered (partners' staff too), the waiting list, attendance, feedback."""
+    rules.require_run_programmes(request.user)
+    event = selectors.get_event_to_run(request.user, pk)
+    registrations = list(selectors.event_registrations(event))
+    attendees = selectors.event_attendees(event)
+    form = AttendanceForm(
+        request.POST or None,
+        registrations=attendees,
+        initial={"present": [r.pk for r in registrations if r.attended]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = services.event_record_attendance(
+                event=event, present_registration_ids=[r.pk for r in form.cleaned_data["present"]], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Attendance is saved: {n} attended. Their feedback is asked the day after.")
+            return redirect("programmes:event_run", pk=event.pk)
+    registered = [r for r in registrations if r.state == Registration.State.REGISTERED]
+    return render(
+        request,
+        "programmes/event_run.html",
+        {
+            "event": event,
+            "form": form,
+            "registered": registered,
+            "others": [r for r in registrations if r.state != Registration.State.REGISTERED],
+            "started": event.has_started(),
+            "feedback": survey_selectors.feedback_summary(audience="event_attendees", ref=event.pk),
+        },
+    )
+
+
+# --- The opportunities bulletin (1F) --------------------------------------------------------------
+
+
+@login_required
+def bulletin_page(request):
+    profile = roles.require_profile(request.user)
+    form = BulletinFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = bulletin.bulletin(
+        request.user,
+        kind=filters.get("kind", ""),
+        audience=filters.get("audience", ""),
+        deadline=filters.get("deadline", ""),
+    )
+    is_manager = roles.is_programme_manager(request.user)
+    clicks = bulletin.clicks_by_opportunity([o.key for o in found]) if is_manager else {}
+    feed = services.calendar_feed_for(user=request.user)
+    return render(
+        request,
+        "programmes/bulletin.html",
+        {
+            "form": form,
+            "opportunities": [(o, clicks.get(o.key, 0)) for o in found],
+            "is_manager": is_manager,
+            "subscribed": selectors.digest_subscribed(profile),
+            "feed_url": request.build_absolute_uri(reverse("programmes:bulletin_feed", args=[feed.token])),
+        },
+    )
+
+
+@login_required
+def bulletin_go(request, key):
+    """Count the click (once a day per person and opportunity), then go to the opportunity."""
+    profile = roles.require_profile(request.user)
+    opportunity = bulletin.find(request.user, key)
+    if opportunity is None:
+        raise Http404("This opportunity is no longer on the bulletin.")
+    services.bulletin_click_record(person=profile, opportunity=opportunity.key)
+    if not (opportunity.url.startswith("/") or opportunity.url.split(":", 1)[0].lower() in ("http", "https")):
+        raise Http404("This opportunity has no web address.")
+    return HttpResponseRedirect(opportunity.url)
+
+
+@login_required
+@require_POST
+def bulletin_digest(request):
+    profile = roles.require_profile(request.user)
+    weekly = request.POST.get("weekly") == "on"
+    services.digest_subscribe(person=profile, weekly=weekly)
+    if weekly:
+        messages.success(request, "You will receive the bulletin's opportunities by e-mail every Monday.")
+    else:
+        messages.success(request, "You will no longer receive the weekly e-mail.")
+    return redirect("programmes:bulletin")
+
+
+@login_required
+def bulletin_post_create(request):
+    rules.require_run_programmes(request.user)
+    institution = request.user.profile.institution
+    form = BulletinPostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.bulletin_post_save(form=form, institution=institution, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"“{post}” is on the bulletin.")
+            return redirect("programmes:bulletin")
+    return render(request, "programmes/bulletin_post_form.html", {"form": form})
+
+
+class BulletinFeed(Feed):
+    """The bulletin as an Atom feed at the person's private address (the calendar token); links go
+    through the click-counting redirect, so a reader's visits count like the page's."""
+
+    feed_type = Atom1Feed
+    title = "TechCareers opportunities bulletin"
+    subtitle = "Every current opportunity: programmes, events, external programmes, prizes and posts."
+
+    def get_object(self, request, token):
+        return selectors.get_calendar_feed(token).user
+
+    def link(self, user):
+        return reverse("programmes:bulletin")
+
+    def items(self, user):
+        profile = getattr(user, "profile", None)
+        with in_institution(profile.institution_id if profile is not None else None):
+            return bulletin.bulletin(user)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        deadline = f" Deadline: {item.deadline:%-d %B %Y}." if item.deadline else ""
+        return f"{item.kind_label} · {item.offered_by}. {item.summary}{deadline}"
+
+    def item_link(self, item):
+        return reverse("programmes:bulletin_go", args=[item.key]) + "?via=feed"
+
+    def item_guid(self, item):
+        return item.key
+
+    item_guid_is_permalink = False
+
+
+bulletin_feed = BulletinFeed()

@@ -45,6 +45,7 @@ class Survey(models.Model):
         ANNUAL = "annual", "Annual career development survey"
         NEW_STARTER = "new_starter", "New starters' survey"
         LEAVER = "leaver", "Leaver questionnaire"
+        EVENT_FEEDBACK = "event_feedback", "Event feedback"
         OTHER = "other", "Other survey"
 
     class Audience(models.TextChoices):
@@ -55,6 +56,9 @@ class Survey(models.Model):
         GRADE = "grade", "One grade"
         NEW_STARTERS = "new_starters", "New starters on a grade, in their first months"
         LEAVERS = "leavers", "Leavers (when HR records a leaving date)"
+        # Registered by programmes (`programmes.apps`): the people recorded as attending one
+        # event, partners' staff included; `audience_ref` is the event's id.
+        EVENT_ATTENDEES = "event_attendees", "The people who attended an event"
 
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"

@@ -46,6 +46,8 @@ NEXT_OPTIONS = "\n".join(
     ]
 )
 
+VALUABLE_THEME = "valuable"
+
 STANDARD: dict[str, list[dict[str, Any]]] = {
     Survey.Kind.ANNUAL: [
         {"text": "I feel motivated in my current role.", "kind": L, "theme": "motivation"},
@@ -93,6 +95,18 @@ STANDARD: dict[str, list[dict[str, Any]]] = {
             "theme": "ambition",
         },
         {"text": "Anything else you would like us to know?", "kind": T, "required": False, "max_length": 1000},
+    ],
+    # 1D ("80% of respondents found attendance valuable") and 2I ("meetings with positive
+    # evaluation") read the "valuable" theme: agree or strongly agree counts as valuable.
+    Survey.Kind.EVENT_FEEDBACK: [
+        {"text": "Attending was valuable to me.", "kind": L, "theme": VALUABLE_THEME},
+        {"text": "I would recommend events like this to a colleague.", "kind": L, "theme": "recommend"},
+        {
+            "text": "What would make the next one better?",
+            "kind": T,
+            "required": False,
+            "max_length": 1000,
+        },
     ],
     Survey.Kind.LEAVER: [
         {"text": "What is your main reason for leaving?", "kind": S, "options": LEAVING_OPTIONS, "theme": "leaving"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.access import get_visible_or_404
+from core.tenancy import across_institutions, in_institutions
 from people import roles
 
 from . import audiences
@@ -19,6 +22,7 @@ from .models import LIKERT, Answer, Invitation, Participation, Question, Respons
 
 SMALLEST_GROUP = 5  # results for fewer people than this are suppressed
 REMINDER_DAYS_BEFORE = 3  # the one reminder goes this many days before a person's deadline
+AGREE = 4  # on the agreement scale, 4 (agree) and 5 (strongly agree) count as agreeing
 
 
 # --- Access ----------------------------------------------------------------------------------
@@ -36,13 +40,28 @@ def get_survey_for_manager(user: Any, pk: Any) -> Survey:
 
 
 def get_invitation_for_user(user: Any, survey_pk: Any) -> Invitation:
-    """The user's invitation to this survey (with the survey); a 404 for a survey they were not invited to."""
+    """The user's invitation to this survey (with the survey); a 404 for a survey they were not invited to.
+
+    Partner sharing: a partner's staff member who attended an event is invited to its feedback
+    survey, which lives in the institution that ran it; the query is unscoped but narrowed to
+    the person's own invitations. Read the rest inside `answering(invitation)`.
+    """
     profile = getattr(user, "profile", None)
-    invitations = Invitation.objects.filter(person=profile).select_related("survey")
+    if profile is None:
+        raise Http404("No such survey.")
+    with across_institutions():
+        invitations = Invitation.objects.filter(person=profile).select_related("survey", "person")
     try:
         return invitations.get(survey_id=int(survey_pk))
     except (Invitation.DoesNotExist, TypeError, ValueError):
         raise Http404("No such survey.") from None
+
+
+@contextmanager
+def answering(invitation: Invitation) -> Iterator[None]:
+    """Partner sharing, said out loud: the survey's institution and the person's own, while answering."""
+    with in_institutions({invitation.survey.institution_id, invitation.person.institution_id}):
+        yield
 
 
 # --- The person's surveys --------------------------------------------------------------------
@@ -50,9 +69,10 @@ def get_invitation_for_user(user: Any, survey_pk: Any) -> Invitation:
 
 def invitations_of(profile: Any) -> QuerySet[Invitation]:
     """The person's invitations with `answered` annotated, newest first (one query)."""
+    with across_institutions():  # the person's own invitations, wherever the survey is run
+        invitations = Invitation.objects.filter(person=profile)
     return (
-        Invitation.objects.filter(person=profile)
-        .select_related("survey")
+        invitations.select_related("survey")
         .annotate(answered=Exists(Participation.objects.filter(survey=OuterRef("survey"), person=OuterRef("person"))))
         .order_by("-invited_on", "-pk")
     )
@@ -282,3 +302,59 @@ def annual_rate(*, institution: Any, start: date, end: date) -> tuple[int, int]:
     responses = Response.objects.filter(survey__in=surveys).count()
     invited = Invitation.objects.filter(survey__in=surveys).count()
     return responses, invited
+
+
+def agreement_by_ref(
+    *, audience: str, refs: Any, theme: str, start: date | None = None, end: date | None = None
+) -> dict[Any, tuple[int, int]]:
+    """For the surveys of `audience` naming these refs: {ref: (agreeing, answering)} on the theme's
+    scale questions (agree or strongly agree counts as agreeing), in one query; with `start` and
+    `end`, only answers given on those days.
+
+    Counts answers, not people: each response answers a theme's question once. Used by the
+    measures of 1D (attendance valuable) and 2I (meetings with a positive evaluation).
+    """
+    answers = Answer.objects.all()
+    if start is not None:
+        answers = answers.filter(response__submitted_on__gte=start)
+    if end is not None:
+        answers = answers.filter(response__submitted_on__lte=end)
+    rows = (
+        answers.filter(
+            response__survey__audience=audience,
+            response__survey__audience_ref__in=list(refs),
+            question__theme=theme,
+            question__kind=Question.Kind.LIKERT,
+            number__isnull=False,
+        )
+        .values("response__survey__audience_ref")
+        .annotate(total=Count("pk"), agree=Count("pk", filter=Q(number__gte=AGREE)))
+        .order_by()
+    )
+    return {row["response__survey__audience_ref"]: (row["agree"], row["total"]) for row in rows}
+
+
+@dataclass
+class FeedbackSummary:
+    survey: Survey | None
+    invited: int = 0
+    responded: int = 0
+    agree: int = 0  # answers agreeing that attending was valuable
+    answering: int = 0
+
+
+def feedback_summary(*, audience: str, ref: int) -> FeedbackSummary:
+    """The feedback survey of one event (by audience and ref): invited, answered, and the "valuable" answers.
+
+    Counts of answers are shown to the organisers only from SMALLEST_GROUP responses up.
+    """
+    from .questionnaires import VALUABLE_THEME
+
+    survey = Survey.objects.filter(audience=audience, audience_ref=ref).first()
+    if survey is None:
+        return FeedbackSummary(survey=None)
+    invited, responded = survey_counts(survey)
+    agree, answering = agreement_by_ref(audience=audience, refs=[ref], theme=VALUABLE_THEME).get(ref, (0, 0))
+    if small(responded):
+        agree = answering = 0
+    return FeedbackSummary(survey=survey, invited=invited, responded=responded, agree=agree, answering=answering)

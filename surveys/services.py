@@ -216,3 +216,40 @@ def survey_answer(*, invitation: Invitation, answers: dict[int, Any], today: dat
     except IntegrityError:
         raise ValidationError(ALREADY_ANSWERED) from None
     return response
+
+
+def feedback_survey_ensure(
+    *, institution: Any, audience: str, audience_ref: int, title: str, opens_on: date, closes_on: date
+) -> Survey:
+    """The feedback survey of one event (or other object an audience names), created once and published.
+
+    Idempotent by (institution, audience, audience_ref): recording attendance twice keeps one
+    survey. Anonymous, with the standard event-feedback questions; the daily invitation job
+    asks the audience from `opens_on` (the day after the event: the feedback request).
+    """
+    with transaction.atomic():
+        existing = (
+            Survey.objects.select_for_update()
+            .filter(institution=institution, audience=audience, audience_ref=audience_ref)
+            .first()
+        )
+        if existing is not None:
+            return existing
+        survey = survey_create(
+            institution=institution,
+            by=None,
+            standard_questions=True,
+            title=title[:200],
+            kind=Survey.Kind.EVENT_FEEDBACK,
+            audience=audience,
+            anonymous=True,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            introduction="Thank you for coming. Your answers are anonymous and help us plan the next ones.",
+        )
+        survey.audience_ref = audience_ref
+        survey.save(update_fields=["audience_ref"])
+        survey_publish(survey=survey, by=None, invite=False)
+    if opens_on <= timezone.localdate():
+        survey_invite_audience(survey=survey)
+    return survey

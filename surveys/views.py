@@ -37,6 +37,11 @@ def mine(request):
 @login_required
 def answer(request, pk):
     invitation = selectors.get_invitation_for_user(request.user, pk)
+    with selectors.answering(invitation):
+        return _answer(request, invitation)
+
+
+def _answer(request, invitation):
     survey = invitation.survey
     questions = list(survey.questions.all())
     answered = survey.participations.filter(person=invitation.person).exists()

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from programmes import services
-from programmes.models import Application, Cohort, Programme, Session
+from programmes.models import Application, Cohort, Event, Programme, Session
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -90,3 +90,24 @@ def endorsed(submitted, manager, django_capture_on_commit_callbacks):
 def on_commit(django_capture_on_commit_callbacks):
     """Run on-commit callbacks (notifications) at the end of the block, as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    kind = Event.Kind.TALK
+    summary = "A talk for technicians."
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    location = "Chester Beatty Labs, lecture theatre"
+    capacity = 30
+
+
+@pytest.fixture
+def partner(institution, other_institution):
+    """The Crick lists the ICR as a partner and the other way round (RITG partners)."""
+    institution.partners.add(other_institution)
+    other_institution.partners.add(institution)
+    return other_institution

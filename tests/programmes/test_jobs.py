@@ -24,6 +24,8 @@ def test_beat_schedules_exist_for_every_daily_job():
         "programmes.tasks.remind_window_closing",
         "programmes.tasks.remind_endorsements_waiting",
         "programmes.tasks.remind_sessions_tomorrow",
+        "programmes.tasks.remind_events_tomorrow",
+        "programmes.tasks.send_bulletin_digests",
     }
 
 

@@ -34,11 +34,22 @@ def test_every_programme_metric_is_registered():
         "programmes.partner_events_valuable",
         "programmes.network_meetings",
         "programmes.managers_notified_within_3_days",
+        "programmes.modules_open_to_all",
+        "programmes.bulletin_clicks",
+        "programmes.bulletin_uptake",
     } <= keys
 
 
 def test_metrics_say_none_when_there_is_no_data(institution):
-    for key in ("participants_benefit", "managers_benefit", "partner_events", "network_meetings"):
+    for key in (
+        "participants_benefit",
+        "managers_benefit",
+        "partner_events",
+        "network_meetings",
+        "modules_open_to_all",
+        "bulletin_clicks",
+        "bulletin_uptake",
+    ):
         assert metrics.get(f"programmes.{key}")(institution=institution, **_period()) is None
 
 
@@ -59,16 +70,6 @@ def test_partner_events_counts_cohorts_opened_to_partners_with_a_session(institu
     internal = CohortFactory(programme__institution=institution)
     SessionFactory(cohort=internal, starts_at=timezone.now() - timedelta(days=10))
     assert metrics.get("programmes.partner_events")(institution=institution, **_period()).value == 1
-
-
-def test_network_meetings_counts_held_meetings_per_year(institution):
-    network = ProgrammeFactory(institution=institution, kind=Programme.Kind.NETWORK, title="SPM network")
-    cohort = CohortFactory(programme=network)
-    for days in (300, 200, 100):
-        SessionFactory(cohort=cohort, starts_at=timezone.now() - timedelta(days=days))
-    SessionFactory(cohort=cohort, starts_at=timezone.now() + timedelta(days=10))  # not held yet
-    result = metrics.get("programmes.network_meetings")(institution=institution, **_period())
-    assert result.value == 3 and result.numerator == 3
 
 
 def test_managers_notified_within_3_days_counts_late_notices_as_misses(institution, so_family):

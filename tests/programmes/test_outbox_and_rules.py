@@ -215,6 +215,10 @@ def test_a_status_change_touches_last_changed(endorsed, programme_manager):
         "remind_endorsement",
         "remind_sessions_tomorrow",
         "remind_session_participants",
+        "remind_events_tomorrow",
+        "remind_event_registered",
+        "send_bulletin_digests",
+        "send_bulletin_digest",
     ],
 )
 def test_every_task_retries_database_hiccups_for_real(name):

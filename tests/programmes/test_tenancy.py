@@ -6,25 +6,49 @@ from django.test import Client
 from django.urls import reverse
 
 from core.tenancy import ScopeError, in_institution, scoped_models
+from core.workflow import transition
 from programmes import selectors, services
 from programmes.models import (
     Application,
     Attendance,
+    BulletinClick,
+    BulletinPost,
     CalendarFeed,
     Cohort,
+    DigestSubscription,
     Evaluation,
+    Event,
+    EventKindSetting,
     ManagerNotice,
     Programme,
+    Registration,
+    RegistrationTransition,
     Session,
 )
 from tests.conftest import client_for
 from tests.factories import staff
-from tests.programmes.conftest import CohortFactory, ProgrammeFactory, SessionFactory, make_application
+from tests.programmes.conftest import CohortFactory, EventFactory, ProgrammeFactory, SessionFactory, make_application
 
 State = Application.State
 pytestmark = pytest.mark.django_db
 
-SCOPED = {Programme, Cohort, Application, Session, Attendance, Evaluation, ManagerNotice, CalendarFeed}
+SCOPED = {
+    Programme,
+    Cohort,
+    Application,
+    Session,
+    Attendance,
+    Evaluation,
+    ManagerNotice,
+    CalendarFeed,
+    Event,
+    EventKindSetting,
+    Registration,
+    RegistrationTransition,
+    BulletinPost,
+    BulletinClick,
+    DigestSubscription,
+}
 
 
 def test_every_programme_model_holding_institution_data_is_scoped():
@@ -47,6 +71,13 @@ def _one_of_each(institution, person):
     Evaluation.objects.create(application=application, question="career", respondent=person, answer=True)
     ManagerNotice.objects.create(cohort=cohort, manager=person)
     CalendarFeed.objects.create(user=person.user)
+    event = EventFactory(institution=institution)
+    registration = Registration(event=event, person=person)
+    transition(registration, Registration.State.REGISTERED, by=person.user)
+    EventKindSetting.objects.create(institution=institution, kind=Event.Kind.WORKSHOP, needs_endorsement=True)
+    BulletinPost.objects.create(institution=institution, title="Aurora", summary="Leadership", url="https://a.example")
+    BulletinClick.objects.create(person=person, opportunity=f"programmes.event:{event.pk}")
+    DigestSubscription.objects.create(person=person)
     return cohort
 
 
