@@ -52,6 +52,16 @@ OBJECT_URLS = {
     "programmes:session_create": ("programmes.Cohort", "programme__institution"),
     "programmes:register": ("programmes.Session", "cohort__programme__institution"),
     "programmes:calendar_feed": None,  # a secret token per person, not an id (tests/programmes)
+    "programmes:event": ("programmes.Event", "institution"),
+    "programmes:event_register": ("programmes.Event", "institution"),
+    "programmes:event_cancel": ("programmes.Event", "institution"),
+    "programmes:registration_endorse": ("programmes.Event", "institution"),
+    "programmes:event_ics": ("programmes.Event", "institution"),
+    "programmes:event_run": ("programmes.Event", "institution"),
+    "programmes:event_edit": ("programmes.Event", "institution"),
+    # A registry key, looked up among what the viewer may see today (tests/programmes/test_bulletin.py).
+    "programmes:bulletin_go": None,
+    "programmes:bulletin_feed": None,  # the calendar's secret token per person, not an id (tests/programmes)
     "exchange:round": ("exchange.ExchangeRound", "institution"),
     "exchange:round_edit": ("exchange.ExchangeRound", "institution"),
     "exchange:offer_create": ("exchange.ExchangeRound", "institution"),
