@@ -23,6 +23,7 @@ from .models import Application, BulletinClick, BulletinPost, Cohort, Programme,
 
 COHORT = "programmes.cohort"
 EVENT = "programmes.event"
+EXTERNAL = "programmes.programme"
 POST = "programmes.post"
 
 
@@ -66,6 +67,34 @@ def cohorts(*, user: Any, today: date) -> list[Opportunity]:
             )
         )
     return found
+
+
+@opportunity_source(EXTERNAL)
+def external_programmes(*, user: Any, today: date) -> list[Opportunity]:
+    """External programmes (Herschel, Aurora, Future Leaders, Vivian Thomas) in the user's catalogue
+    with no cohort run in the portal: read more and apply on their own sites (one query)."""
+    if not roles.has_profile(user):
+        return []
+    own = user.profile.institution_id
+    rows = (
+        selectors.programmes_visible_to(user)
+        .filter(kind=Programme.Kind.EXTERNAL)
+        .exclude(cohorts__closes_on__gte=today)
+        .select_related("institution")
+        .order_by("title")
+    )
+    return [
+        Opportunity(
+            key=key_of(EXTERNAL, programme.pk),
+            kind="external",
+            title=programme.title,
+            summary=programme.summary,
+            url=programme.get_absolute_url(),
+            audience=_audience(programme.institution_id, own, programme.open_to_partners),
+            offered_by=programme.institution.short_name,
+        )
+        for programme in rows
+    ]
 
 
 @opportunity_source(EVENT)

@@ -13,7 +13,20 @@ from django.utils import timezone
 from core.tenancy import in_institution
 from core.workflow import transition
 
-from .models import Application, Attendance, Cohort, Evaluation, ManagerNotice, Programme
+from . import services
+from .models import (
+    Application,
+    Attendance,
+    BulletinClick,
+    BulletinPost,
+    Cohort,
+    DigestSubscription,
+    Evaluation,
+    Event,
+    ManagerNotice,
+    Programme,
+    Registration,
+)
 from .selectors import staff_eligible_for
 
 State = Application.State
@@ -204,6 +217,50 @@ def _seed(context):
             defaults={"answer": answer, "respondent": respondent, "comment": comment},
         )
 
+    def at(day, hour):
+        return timezone.make_aware(datetime.combine(day, time(hour)))
+
+    def event(title, kind, summary, *, days, hour=10, hours=3, capacity, **extra):
+        """An event of the seed institution on a working day `days` from today (found by title)."""
+        starts = at(working_day(days), hour)
+        found, _ = Event.objects.get_or_create(
+            institution=icr,
+            title=title,
+            defaults={
+                "kind": kind,
+                "summary": summary,
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=hours),
+                "location": "" if extra.get("online_url") else "Chester Beatty Laboratories, Fulham Road",
+                "capacity": capacity,
+                "organiser": pm,
+                **extra,
+            },
+        )
+        return found
+
+    def register(found, people, *, attended=()):
+        """Registrations as the workflow makes them (places first come, then the waiting list), written once;
+        for a past event, the attendance and its feedback survey (answered in surveys' demo)."""
+        if found.registrations.exists():
+            return
+        for index, person in enumerate(people):
+            # Spread over the month before the event, and never in the future.
+            when = min(found.starts_at - timedelta(days=30 - index % 20), timezone.now() - timedelta(hours=index + 1))
+            registration = Registration(event=found, person=person, registered_at=when)
+            if index < found.capacity:
+                transition(registration, Registration.State.REGISTERED, by=person.user, at=registration.registered_at)
+            else:
+                registration.waitlisted_at = registration.registered_at
+                transition(registration, Registration.State.WAITLISTED, by=person.user, at=registration.registered_at)
+        if found.ends_at < timezone.now():
+            present = {p.pk for p in attended}
+            for registration in found.registrations.filter(state=Registration.State.REGISTERED):
+                registration.attended = registration.person_id in present
+                registration.save(update_fields=["attended"])
+            if present:
+                services.event_feedback_survey(event=found, today=timezone.localdate(found.ends_at))
+
     # --- Ignite (1B): HSO level or equivalent, across institutions --------------------------
     ignite = programme(
         "Ignite",
@@ -390,16 +447,22 @@ def _seed(context):
         )
         if rm_family:
             network_year.job_families.add(rm_family)
-        meetings = sessions(
-            network_year,
-            [(f"Network meeting {n + 1} ({year})", offset + days) for n, days in enumerate((-150, -30, 60))],
-            hour=12,
-            hours=2,
-        )
         for person in rm_staff[:15]:
-            application = apply(network_year, person, State.ACCEPTED, days_ago=-offset + 40)
-            held = sum(1 for m in meetings if m.starts_at < timezone.now())
-            attend(meetings[:held], application, held)
+            apply(network_year, person, State.ACCEPTED, days_ago=-offset + 40)
+        # The meetings themselves are events (kind "network meeting"), so members register,
+        # attend and give feedback like at any event (2I: "meetings with positive evaluation").
+        for n, days in enumerate((-150, -30, 60)):
+            meeting = event(
+                f"Network meeting {n + 1} ({year})",
+                Event.Kind.NETWORK_MEETING,
+                "Scientific project managers share practice: this time, planning multi-site projects.",
+                days=offset + days,
+                hour=12,
+                hours=2,
+                capacity=40,
+                network=network,
+            )
+            register(meeting, rm_staff[:15], attended=rm_staff[: 10 + n])
 
     # --- RIT symposium (1D): an event opened to partner institutions -------------------------
     symposium = programme(
@@ -443,6 +506,68 @@ def _seed(context):
     for title, summary, url in EXTERNAL:
         programme(title, Programme.Kind.EXTERNAL, summary, url=url, description="Apply on the programme's own site.")
 
+    # --- Events (1D): a partner-opened workshop with feedback, upcoming events, a partner's event ---
+    cryo = event(
+        "Cryo-EM sample preparation workshop",
+        Event.Kind.WORKSHOP,
+        "Hands-on grid preparation and screening, open to technicians of our partner institutes.",
+        days=-90,
+        hours=6,
+        capacity=24,
+        audience=Event.Audience.PARTNERS,
+    )
+    register(cryo, [partner, *staff[60:79]], attended=[partner, *staff[60:77]])
+    careers = event(
+        "Careers event: technical career paths",
+        Event.Kind.CAREERS,
+        "Technicians who moved from SO to PSO, and into management, tell how; with the year's leaver survey "
+        "summary and training data (1G, 4E).",
+        days=20,
+        hours=3,
+        capacity=80,
+    )
+    register(careers, [technician, *staff[80:110]])
+    imaging = event(
+        "RITG imaging technologies day",
+        Event.Kind.SEMINAR,
+        "Talks and demonstrations from the imaging facilities of the Research Institute Technician group.",
+        days=35,
+        hours=7,
+        capacity=10,
+        audience=Event.Audience.PARTNERS,
+    )
+    register(imaging, [partner, *staff[110:122]])  # 10 places, 3 on the waiting list
+    seminar = event(
+        "Technician Commitment seminar: getting your name on papers",
+        Event.Kind.SEMINAR,
+        "How authorship and acknowledgement work here, and how to ask (2A-2C).",
+        days=1,
+        hour=13,
+        hours=1,
+        capacity=60,
+        online_url="https://teams.microsoft.com/l/meetup-join/demo-seminar",
+    )
+    register(seminar, staff[130:140])  # tomorrow: the reminder job has work today
+    crick = next((p for p in context.partners if p.slug == "crick"), None)
+    if crick is not None:
+        crick.partners.add(icr)  # the partnership is declared both ways: the Crick opens events to ICR too
+        with in_institution(crick):
+            Event.objects.get_or_create(
+                institution=crick,
+                title="Lab automation showcase",
+                defaults={
+                    "kind": Event.Kind.WORKSHOP,
+                    "summary": "Liquid-handling robots and scheduling software in the Crick's science technology "
+                    "platforms; open to RITG partners.",
+                    "starts_at": at(working_day(25), 10),
+                    "ends_at": at(working_day(25), 10) + timedelta(hours=4),
+                    "location": "Francis Crick Institute, 1 Midland Road",
+                    "capacity": 50,
+                    "audience": Event.Audience.PARTNERS,
+                },
+            )
+    _seed_bulletin(context, icr, staff, technician)
+
     _record_manager_notices(icr, today)
     context.lines.append(
         f"Programmes: {Programme.objects.filter(institution=icr).count()} programmes, "
@@ -473,3 +598,86 @@ def _record_manager_notices(institution, today):
                 )
             )
     ManagerNotice.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+POSTS = [
+    (
+        BulletinPost.Kind.POST,
+        "Senior technician, flow cytometry core",
+        "UCL",
+        "A permanent SSO-equivalent post running the cell sorters; applications close soon.",
+        "https://www.ucl.ac.uk/work-at-ucl/search-ucl-jobs",
+        12,
+    ),
+    (
+        BulletinPost.Kind.POST,
+        "Secondment: sequencing operations at the Wellcome Sanger Institute",
+        "Wellcome Sanger Institute",
+        "Six months in high-throughput sequencing operations, for HSO or SSO technicians.",
+        "https://www.sanger.ac.uk/about/careers/",
+        30,
+    ),
+    (
+        BulletinPost.Kind.EXTERNAL_PROGRAMME,
+        "Technician Commitment: regional technician network events",
+        "Technician Commitment",
+        "Free regional events for technicians across universities and institutes.",
+        "https://www.techniciancommitment.org.uk/",
+        None,
+    ),
+]
+
+
+def _seed_bulletin(context, icr, staff, technician):
+    """Posts for jobs and secondments, two months of clicks (some followed by a registration), and
+    a few weekly-digest subscribers, the technician among them (1F)."""
+    today = context.today
+    pm = context.accounts["programmes@icr.ac.uk"]
+    for kind, title, provider, summary, url, days in POSTS:
+        BulletinPost.objects.get_or_create(
+            institution=icr,
+            title=title,
+            defaults={
+                "kind": kind,
+                "provider": provider,
+                "summary": summary,
+                "url": url,
+                "shown_from": today - timedelta(days=20),
+                "deadline": today + timedelta(days=days) if days is not None else None,
+                "posted_by": pm.user,
+            },
+        )
+    DigestSubscription.objects.get_or_create(person=technician)
+    for person in staff[140:150]:
+        DigestSubscription.objects.get_or_create(person=person)
+    if BulletinClick.objects.filter(person__institution=icr).exists():
+        return
+    rng = random.Random(11)
+    keys = [f"programmes.post:{pk}" for pk in BulletinPost.objects.filter(institution=icr).values_list("pk", flat=True)]
+    keys += [
+        f"programmes.cohort:{pk}"
+        for pk in Cohort.objects.filter(programme__institution=icr, closes_on__gte=today).values_list("pk", flat=True)
+    ]
+    clicks = set()
+    for person in staff[:120]:
+        for _ in range(rng.randint(0, 3)):
+            clicks.add((person.pk, rng.choice(keys), today - timedelta(days=rng.randint(0, 60))))
+    # The careers event's registrants mostly found it on the bulletin: a click before they registered.
+    careers = Event.objects.filter(institution=icr, kind=Event.Kind.CAREERS).first()
+    if careers is not None:
+        for registration in careers.registrations.all()[:20]:
+            clicks.add(
+                (
+                    registration.person_id,
+                    f"programmes.event:{careers.pk}",
+                    timezone.localdate(registration.registered_at),
+                )
+            )
+    BulletinClick.objects.bulk_create(
+        [BulletinClick(person_id=p, opportunity=k, day=d) for p, k, d in sorted(clicks)], ignore_conflicts=True
+    )
+    subscribers = DigestSubscription.objects.filter(person__institution=icr).count()
+    context.lines.append(
+        f"Bulletin: {len(clicks)} clicks over two months; {subscribers} people take the weekly digest "
+        "(technician@icr.ac.uk among them)."
+    )

@@ -176,6 +176,7 @@ def modules_open_to_all(*, institution, start, end):
             max_level__isnull=True,
             job_families__isnull=True,
         )
+        .order_by()
         .values("programme")
         .distinct()
         .count()

@@ -13,7 +13,7 @@ from core.tenancy import in_institution
 from people import services as people_services
 from people.models import StaffProfile
 
-from . import selectors, services
+from . import audiences, selectors, services
 from .models import LIKERT, Invitation, Question, Survey
 
 ANNUAL_RATE = 0.24  # about a quarter: above the plan's 20% target (4D)
@@ -78,6 +78,7 @@ def _seed(context):
         introduction="Thank you for your work here. Your answers help us keep technical staff.",
     )
     counts = [_annual_answers(annual, rng), _new_so_answers(new_so, rng, today), _leavers(leaver, context, rng, today)]
+    counts.append(_event_feedback(icr, rng, today))
     invited = annual.invitations.count()
     answered = annual.participations.count()
     context.lines.append(
@@ -206,3 +207,31 @@ def _leavers(survey, context, rng, today):
             )
             made += 1
     return made
+
+
+def _event_feedback(institution, rng, today):
+    """The feedback surveys programmes opened for past events (1D, 2I): the attendees were invited the
+    day after, and about two thirds answered within the fortnight, mostly finding it valuable."""
+    made = 0
+    feedback = Survey.objects.filter(
+        institution=institution, kind=Survey.Kind.EVENT_FEEDBACK, closes_on__lt=today
+    ).order_by("opens_on")
+    for survey in feedback:
+        if survey.invitations.exists():
+            continue
+        attendees = list(audiences.members(survey, survey.opens_on).select_related("job_family").order_by("pk"))
+        _invite(survey, attendees, survey.opens_on, survey.closes_on)
+        for invitation in survey.invitations.select_related("person__job_family", "survey"):
+            if rng.random() < 0.67:
+                day = survey.opens_on + timedelta(days=rng.randint(0, 10))
+                _answer(survey, invitation, rng, day, EVENT_COMMENTS, mood=1.0)
+                made += 1
+    return made
+
+
+EVENT_COMMENTS = [
+    "More time for questions at the end.",
+    "A follow-up session in six months.",
+    "Share the slides beforehand.",
+    "Great to meet people in similar roles at other institutes.",
+]
