@@ -553,7 +553,9 @@ class EventQuerySet(InstitutionQuerySet):
         """Annotate `registered_count` and `waiting_count` (two correlated subqueries, no join fan-out)."""
 
         def count(state):
-            rows = Registration.objects.filter(event=OuterRef("pk"), state=state)
+            # The base manager: the subquery is correlated to the outer events, already narrowed to
+            # what the viewer may see, and a partner's viewer must count the host's registrations.
+            rows = Registration._base_manager.filter(event=OuterRef("pk"), state=state)
             return Coalesce(
                 models.Subquery(
                     rows.values("event").annotate(n=models.Count("pk")).values("n"),
