@@ -6,11 +6,13 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Programmes"
 
     def ready(self):
-        # The bulletin's opportunity sources (core.opportunities).
         from surveys import audiences
 
-        from . import bulletin, selectors
+        from . import (
+            bulletin,  # noqa: F401  (registers the bulletin's opportunity sources, core.opportunities)
+            selectors,
+        )
 
-        # Event feedback surveys invite the people recorded as attending the event (1D, 2I).
+        # Event feedback surveys invite the people recorded as attending the event, partners' staff
+        # included (1D, 2I); `audience_ref` is the event's id.
         audiences.register("event_attendees", lambda survey, today: selectors.attendees_of_event(survey.audience_ref))
-        assert bulletin.COHORT

@@ -103,7 +103,7 @@ def events(*, user: Any, today: date) -> list[Opportunity]:
     if not roles.has_profile(user):
         return []
     own = user.profile.institution_id
-    rows = selectors.events_visible_to(user).with_counts().filter(starts_at__gte=timezone.now())
+    rows = selectors.events_visible_to(user).with_counts().filter(starts_at__gte=timezone.now(), cancelled_at=None)
     found = []
     for event in rows.select_related("institution").order_by("starts_at", "pk"):
         found.append(

@@ -142,7 +142,7 @@ def network_meetings(*, institution, start, end):
         return None
     held = list(
         meetings.filter(
-            starts_at__date__gte=start, starts_at__date__lte=end, starts_at__lte=timezone.now()
+            starts_at__date__gte=start, starts_at__date__lte=end, starts_at__lte=timezone.now(), cancelled_at=None
         ).values_list("pk", flat=True)
     )
     feedback = survey_selectors.agreement_by_ref(audience=FEEDBACK_AUDIENCE, refs=held, theme=VALUABLE_THEME)

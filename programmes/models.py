@@ -630,6 +630,12 @@ class Event(models.Model):
         verbose_name="organiser",
         help_text="Who answers questions about the event.",
     )
+    cancelled_at = models.DateTimeField(
+        "cancelled", null=True, blank=True, help_text="Set when the organisers call the event off."
+    )
+    cancellation_reason = models.CharField(
+        "why it was cancelled", max_length=300, blank=True, help_text="Registrants read it in the message."
+    )
     created_at = models.DateTimeField("created", auto_now_add=True)
 
     objects = InstitutionManager(EventQuerySet)
@@ -654,6 +660,10 @@ class Event(models.Model):
     @property
     def open_to_partners(self):
         return self.audience == self.Audience.PARTNERS
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
 
     def has_started(self, now=None):
         return self.starts_at <= (now or timezone.now())
@@ -700,6 +710,7 @@ class RegistrationQuerySet(InstitutionQuerySet):
 REGISTER_SELF_ONLY = "You can register only yourself."
 CANCEL_OWN_ONLY = "Only the person registered can cancel their registration."
 ENDORSE_REGISTRATION_ONLY = "Only the registrant's line manager can endorse this registration."
+CANCEL_PERM = "programmes.cancel_registration"
 
 
 class Registration(models.Model):
@@ -752,11 +763,10 @@ class Registration(models.Model):
             perm="programmes.endorse_registration",
             refusal=ENDORSE_REGISTRATION_ONLY,
         ),
-        Move(
-            State.AWAITING_ENDORSEMENT, State.CANCELLED, perm="programmes.cancel_registration", refusal=CANCEL_OWN_ONLY
-        ),
-        Move(State.REGISTERED, State.CANCELLED, perm="programmes.cancel_registration", refusal=CANCEL_OWN_ONLY),
-        Move(State.WAITLISTED, State.CANCELLED, perm="programmes.cancel_registration", refusal=CANCEL_OWN_ONLY),
+        # `portal=True`: the portal cancels every registration when the organisers cancel the event.
+        Move(State.AWAITING_ENDORSEMENT, State.CANCELLED, perm=CANCEL_PERM, portal=True, refusal=CANCEL_OWN_ONLY),
+        Move(State.REGISTERED, State.CANCELLED, perm=CANCEL_PERM, portal=True, refusal=CANCEL_OWN_ONLY),
+        Move(State.WAITLISTED, State.CANCELLED, perm=CANCEL_PERM, portal=True, refusal=CANCEL_OWN_ONLY),
         # A freed place goes to whoever waited longest: the portal moves them.
         Move(State.WAITLISTED, State.REGISTERED, portal=True),
         # Registering again after cancelling reuses the row (one registration per person and event).

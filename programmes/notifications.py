@@ -160,3 +160,16 @@ Every opportunity, with filters: {{ link }}
 To stop this e-mail, switch the weekly digest off on the bulletin page.""",
     )
 )
+
+EVENT_CANCELLED = register(
+    Kind(
+        key="programmes.event_cancelled",
+        label="An event you registered for is cancelled",
+        description="Sent to everyone registered or waiting when the organisers cancel an event.",
+        subject="Cancelled: {{ event }}",
+        body="""Dear {{ recipient.first_name }},
+
+{{ event }} ({{ starts }}) is cancelled: {{ reason }}
+Your registration is cancelled too; there is nothing for you to do. Other events: {{ link }}""",
+    )
+)

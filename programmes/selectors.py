@@ -433,7 +433,7 @@ def events_starting_on(day: date) -> QuerySet[Event]:
     """Events that start on `day`, local time (remind_events_tomorrow)."""
     # Uses event_starts_at_idx.
     start = timezone.make_aware(datetime.combine(day, time.min))
-    return Event.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+    return Event.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=1), cancelled_at=None)
 
 
 def digest_subscribed(profile: StaffProfile) -> bool:

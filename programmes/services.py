@@ -614,6 +614,8 @@ def event_save(*, form: Any, institution: Institution, by: Any) -> Event:
 def event_registration_problem(event: Event, person: Any, *, now: datetime | None = None) -> str:
     """Why the person may not register for the event ("" when they may), in words for them."""
     now = now or timezone.now()
+    if event.is_cancelled:
+        return "This event is cancelled."
     if event.has_started(now):
         return "This event has already started; registration is closed."
     if person.institution_id != event.institution_id:
@@ -895,3 +897,46 @@ def digest_send(*, subscription_id: int, today: Any = None) -> Any:
 
 
 DIGEST_ITEMS = 20  # the digest lists at most this many; the bulletin has the rest
+
+
+def event_cancel(*, event: Event, by: Any, reason: str) -> int:
+    """The organisers call the event off: every registration is cancelled and each person told, once.
+
+    Refused for an event that has started, or without a reason (registrants read it). Returns
+    how many people were told.
+    """
+    rules.require_run_event(by, event)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the event is cancelled; the people registered read it."})
+    with transaction.atomic():
+        event = _lock_event(event.pk)
+        if event.is_cancelled:
+            raise ValidationError("This event is already cancelled.")
+        if event.has_started():
+            raise ValidationError("An event that has started cannot be cancelled.")
+        event.cancelled_at = timezone.now()
+        event.cancellation_reason = reason.strip()[:300]
+        event.save(update_fields=["cancelled_at", "cancellation_reason"])
+        told = 0
+        active = event.registrations.filter(state__in=Registration.ACTIVE).select_related("person__user")
+        for registration in active:
+            transition(
+                registration,
+                RegistrationState.CANCELLED,
+                by=None,
+                reason="The event is cancelled.",
+                update_fields=TOUCHED,
+            )
+            notification_enqueue(
+                recipient=registration.person.user,
+                kind=kinds.EVENT_CANCELLED.key,
+                idempotency_key=f"programmes.event_cancelled:{event.pk}:{registration.person.user_id}",
+                context={
+                    "event": str(event),
+                    "starts": f"{timezone.localtime(event.starts_at):%A %-d %B, %H:%M}",
+                    "reason": event.cancellation_reason,
+                },
+                link=event.get_absolute_url(),
+            )
+            told += 1
+    return told

@@ -37,6 +37,7 @@ urlpatterns = [
     path("run/events/new/", views.event_edit, name="event_create"),
     path("run/events/<int:pk>/", views.event_run, name="event_run"),
     path("run/events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("run/events/<int:pk>/cancel/", views.event_call_off, name="event_call_off"),
     path("bulletin/", views.bulletin_page, name="bulletin"),
     path("bulletin/go/<str:key>/", views.bulletin_go, name="bulletin_go"),
     path("bulletin/digest/", views.bulletin_digest, name="bulletin_digest"),

@@ -645,6 +645,21 @@ def event_run(request, pk):
     )
 
 
+@login_required
+@require_POST
+def event_call_off(request, pk):
+    """The organisers cancel the event (with a reason every registrant reads)."""
+    rules.require_run_programmes(request.user)
+    event = selectors.get_event_to_run(request.user, pk)
+    try:
+        told = services.event_cancel(event=event, by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{event}” is cancelled; {told} people registered or waiting are told.")
+    return redirect("programmes:event_run", pk=event.pk)
+
+
 # --- The opportunities bulletin (1F) --------------------------------------------------------------
 
 

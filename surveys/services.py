@@ -106,7 +106,8 @@ def survey_invite_audience(*, survey: Survey, today: date | None = None) -> int:
                         "respond_by": respond_by.strftime("%-d %B %Y"),
                         "anonymous": survey.anonymous,
                     },
-                    institution=survey.institution,
+                    # The recipient's own institution: a partner's attendee reads it among their own messages.
+                    institution=person.institution,
                     link=f"/surveys/{survey.pk}/answer/",
                 )
         except IntegrityError:
@@ -137,7 +138,7 @@ def invitation_remind(*, invitation: Invitation, today: date | None = None) -> b
                 "title": survey.title,
                 "respond_by": invitation.respond_by.strftime("%-d %B %Y") if invitation.respond_by else "",
             },
-            institution=survey.institution,
+            institution=invitation.person.institution,
             link=f"/surveys/{survey.pk}/answer/",
         )
     return True

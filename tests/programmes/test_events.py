@@ -296,3 +296,36 @@ def test_feedback_answers_are_anonymous(institution, programme_manager, technici
     _answer_feedback(survey, technician, 5)
     assert Participation.objects.filter(survey=survey, person=technician).exists()
     assert Response.objects.get(survey=survey).respondent is None
+
+
+def test_the_organisers_cancel_an_event_and_everyone_registered_or_waiting_is_told_once(
+    institution, programme_manager, technician, manager
+):
+    event = EventFactory(institution=institution, capacity=1)
+    _register(event, technician)
+    _register(event, manager)  # waiting
+    client = client_for(programme_manager)
+    refused = client.post(reverse("programmes:event_call_off", args=[event.pk]), {"reason": " "}, follow=True)
+    assert "Say why the event is cancelled" in refused.content.decode()
+    client.post(reverse("programmes:event_call_off", args=[event.pk]), {"reason": "The speaker is ill."})
+    client.post(reverse("programmes:event_call_off", args=[event.pk]), {"reason": "Again."})
+
+    event.refresh_from_db()
+    assert event.is_cancelled and event.cancellation_reason == "The speaker is ill."
+    assert set(Registration.objects.filter(event=event).values_list("state", flat=True)) == {State.CANCELLED}
+    told = Notification.objects.filter(kind="programmes.event_cancelled")
+    assert sorted(n.recipient.email for n in told) == sorted([technician.user.email, manager.user.email])
+    with pytest.raises(ValidationError, match="cancelled"):
+        _register(event, staff(institution))
+    tasks.remind_events_tomorrow()
+    assert not Notification.objects.filter(kind="programmes.event_tomorrow").exists()
+
+
+def test_only_the_institutions_programme_managers_cancel_an_event(institution, technician):
+    event = EventFactory(institution=institution)
+    assert (
+        client_for(technician).post(reverse("programmes:event_call_off", args=[event.pk]), {"reason": "No"}).status_code
+        == 403
+    )
+    event.refresh_from_db()
+    assert not event.is_cancelled

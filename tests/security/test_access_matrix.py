@@ -59,6 +59,7 @@ OBJECT_URLS = {
     "programmes:event_ics": ("programmes.Event", "institution"),
     "programmes:event_run": ("programmes.Event", "institution"),
     "programmes:event_edit": ("programmes.Event", "institution"),
+    "programmes:event_call_off": ("programmes.Event", "institution"),
     # A registry key, looked up among what the viewer may see today (tests/programmes/test_bulletin.py).
     "programmes:bulletin_go": None,
     "programmes:bulletin_feed": None,  # the calendar's secret token per person, not an id (tests/programmes)
