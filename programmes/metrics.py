@@ -67,20 +67,24 @@ def managers_benefit(*, institution, start, end):
     "the period.",
 )
 def partner_events(*, institution, start, end):
-    events = Event.objects.filter(institution=institution, audience=Event.Audience.PARTNERS)
-    if not events.exists() and not Programme.objects.filter(institution=institution, open_to_partners=True).exists():
-        return None
-    held = events.filter(starts_at__date__gte=start, starts_at__date__lte=end, starts_at__lte=timezone.now()).count()
-    cohorts = (
-        Cohort.objects.filter(
-            programme__institution=institution,
-            programme__open_to_partners=True,
-            sessions__starts_at__date__gte=start,
-            sessions__starts_at__date__lte=end,
-        )
-        .distinct()
-        .count()
+    """Two queries: one aggregate over the events, one over the programmes opened to partners."""
+    held_in_period = Q(
+        starts_at__date__gte=start, starts_at__date__lte=end, starts_at__lte=timezone.now(), cancelled_at=None
     )
+    events = Event.objects.filter(institution=institution, audience=Event.Audience.PARTNERS).aggregate(
+        opened=Count("pk"), held=Count("pk", filter=held_in_period)
+    )
+    programmes = Programme.objects.filter(institution=institution, open_to_partners=True).aggregate(
+        opened=Count("pk", distinct=True),
+        cohorts=Count(
+            "cohorts",
+            distinct=True,
+            filter=Q(cohorts__sessions__starts_at__date__gte=start, cohorts__sessions__starts_at__date__lte=end),
+        ),
+    )
+    if not events["opened"] and not programmes["opened"]:
+        return None
+    held, cohorts = events["held"], programmes["cohorts"]
     n = held + cohorts
     return MetricResult(
         value=n, detail=f"{held} event(s) and {cohorts} cohort(s) opened to partners in the period", numerator=n
@@ -97,9 +101,7 @@ def partner_events(*, institution, start, end):
     "the period.",
 )
 def partner_events_valuable(*, institution, start, end):
-    event_ids = list(
-        Event.objects.filter(institution=institution, audience=Event.Audience.PARTNERS).values_list("pk", flat=True)
-    )
+    event_ids = Event.objects.filter(institution=institution, audience=Event.Audience.PARTNERS).values("pk")
     by_event = survey_selectors.agreement_by_ref(
         audience=FEEDBACK_AUDIENCE, refs=event_ids, theme=VALUABLE_THEME, start=start, end=end
     )
@@ -137,15 +139,23 @@ def positive(agree: int, answering: int) -> bool:
     "valuable), divided by the period's length in years (at least one year).",
 )
 def network_meetings(*, institution, start, end):
-    meetings = Event.objects.filter(institution=institution, kind=Event.Kind.NETWORK_MEETING)
-    if not meetings.exists():
-        return None
-    held = list(
-        meetings.filter(
-            starts_at__date__gte=start, starts_at__date__lte=end, starts_at__lte=timezone.now(), cancelled_at=None
-        ).values_list("pk", flat=True)
+    """One query for the meetings, and one for their feedback when any was held in the period."""
+    meetings = list(
+        Event.objects.filter(institution=institution, kind=Event.Kind.NETWORK_MEETING).values_list(
+            "pk", "starts_at", "cancelled_at"
+        )
     )
-    feedback = survey_selectors.agreement_by_ref(audience=FEEDBACK_AUDIENCE, refs=held, theme=VALUABLE_THEME)
+    if not meetings:
+        return None
+    now = timezone.now()
+    held = [
+        pk
+        for pk, starts_at, cancelled_at in meetings
+        if cancelled_at is None and starts_at <= now and start <= timezone.localdate(starts_at) <= end
+    ]
+    feedback = (
+        survey_selectors.agreement_by_ref(audience=FEEDBACK_AUDIENCE, refs=held, theme=VALUABLE_THEME) if held else {}
+    )
     good = sum(1 for pk in held if positive(*feedback.get(pk, (0, 0))))
     years = max(Decimal((end - start).days + 1) / Decimal("365.25"), Decimal(1))
     per_year = (Decimal(good) / years).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

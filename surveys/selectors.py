@@ -322,7 +322,7 @@ def agreement_by_ref(
     rows = (
         answers.filter(
             response__survey__audience=audience,
-            response__survey__audience_ref__in=list(refs),
+            response__survey__audience_ref__in=refs,
             question__theme=theme,
             question__kind=Question.Kind.LIKERT,
             number__isnull=False,

@@ -31,7 +31,8 @@ def test_technician_applies_manager_endorses_programme_manager_accepts(
     # The technician finds an eligible programme and applies.
     sign_in(page, technician.user.email)
     page.wait_for_url("**/")
-    page.get_by_role("link", name="Programmes", exact=True).first.click()
+    page.get_by_role("button", name="Programmes", exact=True).click()
+    page.get_by_role("link", name="All programmes", exact=True).click()
     page.get_by_label("Only what I can apply to").check()
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Ignite").click()
