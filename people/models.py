@@ -86,6 +86,12 @@ class JobFamily(models.Model):
     description = models.TextField(
         "description", blank=True, help_text="The kinds of role in this family, e.g. bioinformaticians."
     )
+    soa_covered = models.BooleanField(
+        "covered by the Scientific Officer Association",
+        default=False,
+        help_text="Whether the association's support (e.g. registration fees) covers this family; "
+        "registration reports the other families apart (3B).",
+    )
 
     objects = InstitutionManager()
 
