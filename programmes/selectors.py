@@ -532,3 +532,73 @@ def sessions_starting_on(day: date) -> QuerySet[Session]:
 
 def participants_to_remind(session: Session) -> QuerySet[Application]:
     return session.cohort.applications.filter(state__in=Application.HOLDS_PLACE).select_related("applicant__user")
+
+
+# --- For professional registration (3A, 3C) -----------------------------------------------------
+
+
+def sessions_of_programmes_between(programme_ids: Any, start: date, end: date) -> QuerySet[Session]:
+    """Sessions of these programmes (any cohort) starting within [start, end], each with
+    `present_count` annotated, in time order (one query). For the registration programme's
+    workshops and annual event; read in the active scope."""
+    return (
+        Session.objects.filter(cohort__programme_id__in=list(programme_ids))
+        .filter(starts_at__date__gte=start, starts_at__date__lte=end)
+        .annotate(present_count=Count("attendance", filter=Q(attendance__present=True)))
+        .select_related("cohort__programme")
+        .order_by("starts_at", "pk")
+    )
+
+
+def sessions_attended_by(person_ids: Any, programme_ids: Any) -> dict[int, list[Session]]:
+    """The sessions of these programmes each person was marked present at, in time order (one query)."""
+    rows = (
+        Attendance.objects.filter(
+            present=True,
+            application__applicant_id__in=list(person_ids),
+            session__cohort__programme_id__in=list(programme_ids),
+        )
+        .select_related("session", "application")
+        .order_by("session__starts_at", "pk")
+    )
+    attended: dict[int, list[Session]] = {}
+    for row in rows:
+        attended.setdefault(row.application.applicant_id, []).append(row.session)
+    return attended
+
+
+def attendance_counts(cohort: Cohort) -> dict[int, int]:
+    """Sessions each participant of the cohort attended, by applicant (staff profile) id (one query)."""
+    rows = (
+        Attendance.objects.filter(session__cohort=cohort, present=True)
+        .values("application__applicant_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["application__applicant_id"]: row["n"] for row in rows}
+
+
+def leadership_cohorts(institution: Institution) -> QuerySet[Cohort]:
+    """Cohorts of the institution's management and leadership programmes, newest first, with
+    places taken annotated (one query)."""
+    return (
+        cast(
+            CohortQuerySet,
+            Cohort.objects.filter(programme__institution=institution, programme__kind=Programme.Kind.LEADERSHIP),
+        )
+        .with_accepted_count()
+        .select_related("programme")
+        .order_by("-starts_on", "pk")
+    )
+
+
+def leadership_participants(institution: Institution, start: date, end: date) -> QuerySet[Application]:
+    """Participants (accepted or completed) of the institution's management and leadership
+    programmes whose cohort ran at some time in [start, end]."""
+    return Application.objects.filter(
+        cohort__programme__institution=institution,
+        cohort__programme__kind=Programme.Kind.LEADERSHIP,
+        state__in=Application.HOLDS_PLACE,
+        cohort__starts_on__lte=end,
+        cohort__ends_on__gte=start,
+    )
