@@ -25,7 +25,7 @@ from notifications.services import notification_enqueue
 from people.models import StaffProfile
 
 from . import notifications as kinds
-from .models import CompetenceStatement, CpdDeclaration, Journey, Payer, Register
+from .models import CompetenceStatement, CpdDeclaration, Journey, Payer, ProgrammeSettings, Register
 
 State = Journey.State
 SUPPORT_WAITING_AFTER = timedelta(days=10)
@@ -458,3 +458,27 @@ def person_remind_cpd_declaration(*, person_id: int, year: int) -> Notification 
             context={"year": str(year), "register": held.register.code},
             link=reverse("registration:cpd"),
         )
+
+
+# --- The registration programme ---------------------------------------------------------------
+
+
+def programme_settings_save(
+    *, institution: Any, programme: Any, annual_event: Any = None, funders: str = ""
+) -> ProgrammeSettings:
+    """Name the programmes that carry the institution's registration programme and annual event.
+
+    Both must be the institution's own programmes (the form offers only those; a task or the
+    admin is checked here too).
+    """
+    for field, chosen in (("programme", programme), ("annual_event", annual_event)):
+        if chosen is not None and chosen.institution_id != institution.pk:
+            raise ValidationError({field: "Choose one of your institution's own programmes."})
+    if annual_event is not None and annual_event.pk == programme.pk:
+        raise ValidationError({"annual_event": "The annual event is a programme of its own."})
+    with transaction.atomic():
+        settings, _ = ProgrammeSettings.objects.update_or_create(
+            institution=institution,
+            defaults={"programme": programme, "annual_event": annual_event, "funders": funders.strip()},
+        )
+        return settings
