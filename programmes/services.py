@@ -940,3 +940,83 @@ def event_cancel(*, event: Event, by: Any, reason: str) -> int:
             )
             told += 1
     return told
+
+
+# --- Demo data for apps built on programmes (registration) --------------------------------------
+
+
+def programme_ensure(
+    *, institution: Institution, title: str, kind: str, summary: str, owner: Any = None, description: str = ""
+) -> Programme:
+    """Find the institution's programme by title, or create it (for another app's demo data)."""
+    programme, _ = Programme.objects.get_or_create(
+        institution=institution,
+        title=title,
+        defaults={
+            "kind": kind,
+            "summary": summary,
+            "owner": owner,
+            "description": description,
+            "needs_endorsement": kind not in (Programme.Kind.EVENT, Programme.Kind.NETWORK),
+        },
+    )
+    return programme
+
+
+def cohort_ensure(
+    *, programme: Programme, name: str, starts_on: Any, ends_on: Any, capacity: int, opens_on: Any, closes_on: Any
+) -> Cohort:
+    """Find the programme's cohort by name, or create it (for another app's demo data)."""
+    cohort, _ = Cohort.objects.get_or_create(
+        programme=programme,
+        name=name,
+        defaults={
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "capacity": capacity,
+            "opens_on": opens_on,
+            "closes_on": closes_on,
+        },
+    )
+    return cohort
+
+
+def session_ensure(*, cohort: Cohort, title: str, starts_at: datetime, hours: int = 2, location: str = "") -> Session:
+    """Find the cohort's session by title, or create it (for another app's demo data)."""
+    session, _ = Session.objects.get_or_create(
+        cohort=cohort,
+        title=title,
+        defaults={"starts_at": starts_at, "ends_at": starts_at + timedelta(hours=hours), "location": location},
+    )
+    return session
+
+
+def participant_ensure(
+    *, cohort: Cohort, applicant: Any, statement: str, at: datetime, decided_by: Any, completed: bool = False
+) -> Application:
+    """A place on the cohort for `applicant`, written through the workflow (applied, endorsed by the
+    line manager where there is one, accepted, and completed if asked), once."""
+    existing = Application.objects.filter(cohort=cohort, applicant=applicant).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        manager = applicant.line_manager
+        application = Application(
+            cohort=cohort, applicant=applicant, line_manager=manager, statement=statement, submitted_at=at
+        )
+        if manager is not None:
+            transition(application, State.AWAITING_ENDORSEMENT, by=applicant.user, at=at)
+            transition(application, State.ENDORSED, by=manager.user, at=at + timedelta(days=1))
+        else:
+            transition(application, State.ENDORSED, by=applicant.user, at=at)
+        transition(application, State.ACCEPTED, by=decided_by, at=at + timedelta(days=2))
+        if completed:
+            transition(application, State.COMPLETED, by=decided_by, at=at + timedelta(days=3), reason="Attended.")
+    return application
+
+
+def attendance_ensure(*, session: Session, application: Application, present: bool, by: Any) -> Attendance:
+    attendance, _ = Attendance.objects.get_or_create(
+        session=session, application=application, defaults={"present": present, "recorded_by": by}
+    )
+    return attendance

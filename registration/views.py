@@ -4,6 +4,7 @@ Reads run in the viewer's institution (the request's scope); registers and fees 
 """
 
 import functools
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import disclosure
 from core.access import allowed
 from core.forms import add_service_errors
 from people import roles
@@ -299,8 +301,8 @@ def journeys(request):
     page = Paginator(
         selectors.journeys_list(institution, state=state, beyond_soa=beyond_soa, text=text), JOURNEYS_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    query = "&".join(
-        part for part in [f"state={state}" if state else "", "beyond_soa=1" if beyond_soa else "", ""] if part
+    query = urlencode(
+        {k: v for k, v in {"state": state, "beyond_soa": "1" if beyond_soa else "", "q": text}.items() if v}
     )
     return render(
         request,
@@ -372,7 +374,22 @@ def leadership_cohort(request, pk):
 def champion(request):
     rules.require_see_figures(request.user)
     institution = request.user.profile.institution
-    return render(request, "registration/champion.html", {"figures": selectors.champion_figures(institution)})
+    figures = selectors.champion_figures(institution)
+    # Figures about staff groups pass through disclosure control (rounded counts need no more).
+    return render(
+        request,
+        "registration/champion.html",
+        {
+            "figures": figures,
+            "rules_in_words": disclosure.RULES_IN_WORDS,
+            "by_register": [(code, disclosure.count(n)) for code, n in figures.registered_by_register],
+            "by_family": [(name, disclosure.count(n)) for name, n in figures.registered_by_family],
+            "by_payer": [(label, disclosure.count(n)) for label, n in figures.support_by_payer],
+            "total": disclosure.count(figures.registered_total),
+            "open": disclosure.count(figures.journeys_open),
+            "mentors": disclosure.count(figures.mentors),
+        },
+    )
 
 
 @registration_view
