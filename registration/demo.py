@@ -4,9 +4,9 @@ The story: ICR's programme, funded by the Scientific Officer Association and now
 grant, has run a cohort a year for three years, 10 participants so far (3, 3 and 4), with two
 workshops a cohort and an annual event. The first cohort's participants are registered (two of
 them now mentor the newer ones, and two renewals fall due within the month); later cohorts are
-preparing, waiting for a supporter, submitted, or were unsuccessful and are trying again.
-Beyond the SO grades (3B), three people in other job families have applied (one paid by a
-grant) and two more are interested. About two thirds of the leadership programme's
+preparing, waiting for a supporter, submitted, or unsuccessful (with the assessors' feedback).
+Beyond the SO grades (3B), people in the other job families have applied, in and outside the
+programme (two paid by grants that include membership fees), and two more are interested. About two thirds of the leadership programme's
 participants are on a journey (3C). technician@icr.ac.uk (Priya) is preparing for RSci with a
 mentor, with training records cited as evidence; manager@icr.ac.uk supports one application.
 
@@ -241,11 +241,7 @@ def _seed(context):
                 feedback="The statements describe tasks well but show too little of your own judgement; give an "
                 "example where you chose the method and why.",
             )
-            return (
-                services.journey_start_preparing(journey=j, by=person.user, today=decided + timedelta(days=10))
-                if days_ago > 300
-                else j
-            )
+            return j
         registered_on = decided
         renewal = today + timedelta(days=renew_in) if renew_in is not None else registered_on + timedelta(days=365)
         while renewal <= today:
