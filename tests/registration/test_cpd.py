@@ -42,9 +42,7 @@ def test_an_activity_without_a_reflection_is_named_and_the_record_is_not_met():
     acts = activities("work_based", "formal") + activities("self_directed", reflection=" ")
     verdict = cpd.check(cpd.SCIENCE, acts, BENEFITS)
     assert verdict.met is False
-    assert verdict.missing == (
-        "Add a reflection (what you learnt and how you use it) to “self_directed course”.",
-    )
+    assert verdict.missing == ("Add a reflection (what you learnt and how you use it) to “self_directed course”.",)
 
 
 def test_the_benefits_to_practice_and_to_users_are_asked_for_in_words():

@@ -49,7 +49,10 @@ def test_a_technician_goes_from_interest_to_registered_with_a_mentor_a_supporter
         {"statement": "I designed the induction for new users.", "evidence_record_ids": [evidence.pk]},
     )
     statement = journey.statements.get()
-    assert (statement.area, statement.evidence_record_ids) == ("Application of knowledge and understanding", [evidence.pk])
+    assert (statement.area, statement.evidence_record_ids) == (
+        "Application of knowledge and understanding",
+        [evidence.pk],
+    )
 
     me.post(reverse("registration:supporter", args=[journey.pk]), {"supporter": manager.pk})
     journey.refresh_from_db()
