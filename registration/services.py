@@ -22,7 +22,8 @@ from development import selectors as development
 from mentoring import selectors as mentoring
 from notifications.models import Notification
 from notifications.services import notification_enqueue
-from people.models import StaffProfile
+from people.models import Celebration, StaffProfile
+from people.services import propose_celebration
 
 from . import notifications as kinds
 from .models import CompetenceStatement, CpdDeclaration, Journey, Payer, ProgrammeSettings, Register
@@ -308,6 +309,17 @@ def journey_record_outcome(
             journey.feedback = feedback.strip()
             fields = ["feedback", "last_progress_on"]
         transition(journey, outcome, by=by, reason=feedback.strip(), update_fields=fields)
+        if outcome == State.REGISTERED and registered_on is not None:
+            # Celebrated only once the person agrees (they are asked on their home page).
+            propose_celebration(
+                person=journey.person,
+                kind=Celebration.Kind.REGISTRATION,
+                title=f"{journey.person} is registered as {journey.register.code}",
+                body=f"{journey.person} is now a {journey.register.name} ({journey.register.code}), "
+                f"registered through {journey.licensed_body or 'a licensed body'}.",
+                occurred_on=registered_on,
+                source=f"registration.Journey:{journey.pk}",
+            )
         return journey
 
 

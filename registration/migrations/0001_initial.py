@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('people', '0006_jobfamily_soa_covered'),
+        ('people', '0007_jobfamily_soa_covered'),
         ('programmes', '0004_programme_needs_endorsement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
+from people.models import Celebration
 from registration import tasks
 from registration.models import Journey, JourneyTransition
 from tests.conftest import client_for
@@ -101,6 +102,9 @@ def test_a_technician_goes_from_interest_to_registered_with_a_mentor_a_supporter
         "RSCI-123",
         renewal,
     )
+    celebration = Celebration.objects.get(source=f"registration.Journey:{journey.pk}")
+    assert (celebration.person, celebration.kind, celebration.consent) == (technician, "registration", "asked")
+    assert celebration.title == f"{technician} is registered as RSci"
     moves = list(JourneyTransition.objects.filter(journey=journey).values_list("from_state", "to_state"))
     assert moves == [
         ("", "interested"),

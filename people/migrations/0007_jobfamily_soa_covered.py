@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0005_onboarding_data_and_schedule"),
+        ("people", "0006_celebrations"),
     ]
 
     operations = [
