@@ -26,14 +26,12 @@ nav_link("Employer Champion figures", "registration:champion", _sees_figures, or
 
 @dashboard_panel(order=35)
 def my_registration(request):
-    """The person's journeys and the applications waiting for their support (two queries)."""
-    profile = request.user.profile
-    journeys = list(selectors.journeys_of(profile)[:5])
-    to_support = list(selectors.journeys_supported_by(profile))
+    """The person's journeys and the applications waiting for their support (one query)."""
+    panel = selectors.registration_panel(request.user.profile)
     return Panel(
         title="Professional registration",
         template="registration/panels/mine.html",
-        context={"journeys": journeys, "to_support": to_support},
+        context={"journeys": panel.journeys, "to_support": panel.to_support},
         empty_text="Registration as RSciTech, RSci, EngTech and more recognises your skills; the programme "
         "helps with fees, workshops and a mentor.",
     )

@@ -6,9 +6,10 @@ workshops a cohort and an annual event. The first cohort's participants are regi
 them now mentor the newer ones, and two renewals fall due within the month); later cohorts are
 preparing, waiting for a supporter, submitted, or unsuccessful (with the assessors' feedback).
 Beyond the SO grades (3B), people in the other job families have applied, in and outside the
-programme (two paid by grants that include membership fees), and two more are interested. About two thirds of the leadership programme's
-participants are on a journey (3C). technician@icr.ac.uk (Priya) is preparing for RSci with a
-mentor, with training records cited as evidence; manager@icr.ac.uk supports one application.
+programme (two paid by grants that include membership fees), and two more are interested.
+About two thirds of the leadership programme's participants are on a journey (3C).
+technician@icr.ac.uk (Priya) is preparing for RSci with a mentor, with training records cited as
+evidence; manager@icr.ac.uk supports one application.
 
 Goes through the services, so rows, transitions and messages are what real use makes. Journeys
 and cohort members are picked from the end of the staff list (by pk) so they never collide with
@@ -29,7 +30,8 @@ from programmes import selectors as programmes_selectors
 from programmes import services as programmes
 
 from . import services
-from .models import Journey, Payer, ProgrammeSettings, Register
+from .models import Journey, Payer, ProgrammeSettings, Register, RegisterFee
+from .registers import ensure_registers
 
 State = Journey.State
 PROGRAMME_TITLE = "Professional Registration Programme"
@@ -46,8 +48,15 @@ def seed(context):
         _seed(context)
 
 
+def _working(day):
+    """The day, moved on to Monday if it falls at a weekend: sessions run on working days."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 def _at(day, hour=13):
-    return timezone.make_aware(datetime.combine(day, time(hour)))
+    return timezone.make_aware(datetime.combine(_working(day), time(hour)))
 
 
 def _seed(context):
@@ -57,6 +66,7 @@ def _seed(context):
     pm = accounts["programmes@icr.ac.uk"]
     technician = accounts["technician@icr.ac.uk"]
     manager = accounts["manager@icr.ac.uk"]
+    ensure_registers(Register, RegisterFee)
     registers = {r.code: r for r in Register.objects.all()}
     # 3B: the association covers the Scientific Officer family only, at every institution.
     JobFamily.objects.filter(institution=icr, name="Scientific Officer").update(soa_covered=True)
@@ -107,12 +117,12 @@ def _seed(context):
     )
     cohorts = []
     for years_ago, size in ((2, 3), (1, 3), (0, 4)):
-        starts = today - timedelta(days=300 + 365 * years_ago)
+        starts = _working(today - timedelta(days=300 + 365 * years_ago))
         cohort = programmes.cohort_ensure(
             programme=programme,
             name=f"Cohort {starts.year}",
             starts_on=starts,
-            ends_on=starts + timedelta(days=330),
+            ends_on=_working(starts + timedelta(days=330)),
             capacity=size + 1,
             opens_on=starts - timedelta(days=45),
             closes_on=starts - timedelta(days=15),
@@ -132,8 +142,8 @@ def _seed(context):
         event_cohort = programmes.cohort_ensure(
             programme=event,
             name=f"Annual event {starts.year}",
-            starts_on=starts + timedelta(days=90),
-            ends_on=starts + timedelta(days=90),
+            starts_on=_working(starts + timedelta(days=90)),
+            ends_on=_working(starts + timedelta(days=90)),
             capacity=120,
             opens_on=starts,
             closes_on=starts + timedelta(days=89),

@@ -115,6 +115,23 @@ def journeys_supported_by(profile: StaffProfile) -> QuerySet[Journey]:
     ).with_people()
 
 
+@dataclass(frozen=True)
+class RegistrationPanel:
+    journeys: list[Journey]
+    to_support: list[Journey]
+
+
+def registration_panel(profile: StaffProfile, *, limit: int = 5) -> RegistrationPanel:
+    """The home panel: the person's latest journeys and the applications waiting for their
+    agreement as supporter, in one query."""
+    waiting = Q(supporter=profile, state=State.SUPPORTER_NAMED, supporter_agreed_on__isnull=True)
+    rows = list(Journey.objects.filter(Q(person=profile) | waiting).with_people().order_by("-last_progress_on", "-pk"))
+    return RegistrationPanel(
+        journeys=[j for j in rows if j.person_id == profile.pk][:limit],
+        to_support=[j for j in rows if j.person_id != profile.pk],
+    )
+
+
 def journeys_list(
     institution: Institution, *, state: str = "", beyond_soa: bool = False, text: str = ""
 ) -> QuerySet[Journey]:
