@@ -141,3 +141,22 @@ def journey_registered(person, *, renewal_on):
 
     supporter = staff(person.institution)
     return journey_to(person, State.REGISTERED, supporter=supporter, renewal_on=renewal_on)
+
+
+def test_mentors_registered_on_the_register_a_mentee_works_towards_are_suggested_first(
+    institution, so_family, technician, programme_manager
+):
+    from mentoring import selectors as mentoring
+    from tests.mentoring.conftest import make_mentor
+
+    pso = so_family.grades.get(short_name="PSO")
+    registered, other = (staff(institution, job_family=so_family, grade=pso) for _ in range(2))
+    for person in (registered, other):
+        make_mentor(person, purposes=["registration"], capacity=3)
+    from tests.registration.conftest import journey_to
+
+    journey_to(registered, State.REGISTERED, supporter=staff(institution))
+    journey_to(technician, State.PREPARING)
+    suggestions = mentoring.suggested_mentors(mentee=technician, purpose="registration")
+    assert [s.mentor.person for s in suggestions] == [registered, other]
+    assert "Registered as RSci, the register you are working towards" in suggestions[0].reasons
