@@ -342,6 +342,12 @@ class JourneyTransition(TransitionRecord):
     class Meta(TransitionRecord.Meta):
         pass
 
+    def __str__(self):
+        labels = dict(Journey.State.choices)
+        if not self.from_state:
+            return f"Started: {labels.get(self.to_state, self.to_state).lower()}"
+        return f"{labels.get(self.from_state, self.from_state)} → {labels.get(self.to_state, self.to_state)}"
+
 
 class CompetenceStatementQuerySet(InstitutionQuerySet):
     institution_path = "journey__institution"
