@@ -176,3 +176,50 @@ def test_another_institutions_registration_cohort_is_a_404(
     their_pm = staff(other_institution, groups=[roles.PROGRAMME_MANAGER])
     url = reverse("registration:cohort", args=[registration_programme["cohort"].pk])
     assert client_for(their_pm).get(url).status_code == 404
+
+
+def test_the_programme_manager_names_the_registration_programme_from_their_own_programmes(
+    institution, other_institution, programme_manager
+):
+    from registration.models import ProgrammeSettings
+
+    ours = programmes.programme_ensure(institution=institution, title="PR programme", kind="development", summary="x")
+    event = programmes.programme_ensure(institution=institution, title="PR day", kind="event", summary="x")
+    theirs = programmes.programme_ensure(institution=other_institution, title="Theirs", kind="development", summary="x")
+    client = client_for(programme_manager)
+    response = client.post(reverse("registration:settings"), {"programme": theirs.pk, "funders": "SOA"})
+    assert "programme" in response.context["form"].errors
+    assert not ProgrammeSettings.objects.exists()
+    response = client.post(
+        reverse("registration:settings"), {"programme": ours.pk, "annual_event": event.pk, "funders": "SOA"}
+    )
+    assert response.url == reverse("registration:programme")
+    settings = ProgrammeSettings.objects.get()
+    assert (settings.institution, settings.programme, settings.annual_event, settings.funders) == (
+        institution,
+        ours,
+        event,
+        "SOA",
+    )
+
+
+def test_a_renewal_moves_the_date_on_and_records_who_pays(technician):
+    from datetime import timedelta
+
+    journey = journey_to(technician, State.REGISTERED, supporter=staff(technician.institution))
+    client = client_for(technician)
+    earlier = journey.renewal_on - timedelta(days=1)
+    response = client.post(
+        reverse("registration:renewal", args=[journey.pk]),
+        {"renewal_on": earlier.isoformat(), "later_years_payer": "person", "grant_name": ""},
+    )
+    assert response.context["form"].errors["renewal_on"] == [
+        f"The next renewal comes after the current one ({journey.renewal_on:%-d %b %Y})."
+    ]
+    later = journey.renewal_on + timedelta(days=365)
+    client.post(
+        reverse("registration:renewal", args=[journey.pk]),
+        {"renewal_on": later.isoformat(), "later_years_payer": "grant", "grant_name": "Wellcome"},
+    )
+    journey.refresh_from_db()
+    assert (journey.renewal_on, journey.later_years_payer, journey.grant_name) == (later, "grant", "Wellcome")
