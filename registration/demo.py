@@ -148,14 +148,14 @@ def _seed(context):
             opens_on=starts,
             closes_on=starts + timedelta(days=89),
         )
-        programmes.session_ensure(
+        event_day = programmes.session_ensure(
             cohort=event_cohort,
             title=f"Professional registration day {starts.year}",
             starts_at=_at(starts + timedelta(days=90), 10),
             hours=4,
             location="Chester Beatty Laboratories lecture theatre",
         )
-        cohorts.append((cohort, workshops, size, years_ago))
+        cohorts.append((cohort, workshops, size, years_ago, event_cohort, event_day))
 
     # Participants: 3 + 3 + 4 = 10, mostly Scientific Officers, one from each other family.
     members = {
@@ -172,7 +172,7 @@ def _seed(context):
             pick("Research Management", "RM2", "RM3"),
         ],
     }
-    for cohort, workshops, _size, years_ago in cohorts:
+    for cohort, workshops, _size, years_ago, event_cohort, event_day in cohorts:
         for n, person in enumerate(members[years_ago]):
             application = programmes.participant_ensure(
                 cohort=cohort,
@@ -187,6 +187,15 @@ def _seed(context):
                 programmes.attendance_ensure(
                     session=session, application=application, present=not (k == 1 and n == 1), by=pm.user
                 )
+            # The cohort goes to that year's annual event together.
+            at_event = programmes.participant_ensure(
+                cohort=event_cohort,
+                applicant=person,
+                statement="Attending with the registration programme's cohort.",
+                at=_at(event_cohort.opens_on),
+                decided_by=pm.user,
+            )
+            programmes.attendance_ensure(session=event_day, application=at_event, present=True, by=pm.user)
 
     def journey(person, code, state, *, days_ago, mentor=None, supporter=None, payer="", grant="", renew_in=None):
         """A journey to `state`, written through the services: started `days_ago`, each step a sixth
