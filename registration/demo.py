@@ -24,12 +24,13 @@ from django.utils import timezone
 
 from core.tenancy import in_institution
 from development import selectors as development
+from guidance import services as guidance
 from mentoring import services as mentoring
 from people.models import JobFamily
 from programmes import selectors as programmes_selectors
 from programmes import services as programmes
 
-from . import services
+from . import guide, services
 from .models import Journey, Payer, ProgrammeSettings, Register, RegisterFee
 from .registers import ensure_registers
 
@@ -106,6 +107,16 @@ def _seed(context):
         owner=pm,
         summary="The yearly seminar on professional registration: the councils, licensed bodies and "
         "colleagues who registered last year.",
+    )
+    # The registration guide (3A): a versioned guidance page, kept by the CPT programme manager.
+    guidance.ensure_page(
+        institution=icr,
+        slug=guide.SLUG,
+        title=guide.TITLE,
+        summary="Which register, what it costs, how long it takes, and colleagues who registered.",
+        body=guide.guide_body(today.year),
+        owner=pm,
+        by=pm.user,
     )
     ProgrammeSettings.objects.get_or_create(
         institution=icr,

@@ -26,13 +26,13 @@ skills and experience, on a par with other professions. It counts as evidence to
 criteria, opens travel bursaries and free training from the licensed bodies, and lets you peer
 review.
 
-## Which register
+Which register
 
 - RSciTech or EngTech: technicians applying proven techniques, usually Level 3 or equivalent.
 - RSci or IEng: more autonomy, usually Level 5 or equivalent.
 - CSci or CEng: full professional level, usually a master's or equivalent, leading others.
 
-## What it costs in {year}
+What it costs in {year}
 
 {fees}
 
@@ -41,7 +41,7 @@ some bodies). The Professional Registration Programme pays the first year for it
 the Scientific Officer Association covers SO grades; other job families can ask whether their
 grant includes membership fees (many Wellcome and MRC grants do).
 
-## How long it takes
+How long it takes
 
 - Month 1: say you are interested in the portal, join the next cohort workshop, ask for a mentor.
 - Months 2 to 4: write your competence statements, citing your training records as evidence.
@@ -51,7 +51,7 @@ grant includes membership fees (many Wellcome and MRC grants do).
   by 31 December. Keep at least 3 of the 5 CPD categories, reflect on each activity, and say how
   it benefited your practice and the users of your work.
 
-## Case studies
+Case studies
 
 - A Senior Scientific Officer in imaging registered as RSci in the programme's first year: "The
   workshop on competence statements turned my list of tasks into evidence of judgement."

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 from core import disclosure
 from core.access import allowed
 from core.forms import add_service_errors
+from guidance import selectors as guidance
 from people import roles
 from programmes import selectors as programmes
 
-from . import audit, rules, selectors, services
+from . import audit, guide, rules, selectors, services
 from .forms import (
     CpdDeclarationForm,
     OutcomeForm,
@@ -71,6 +72,8 @@ def mine(request):
             "registers": selectors.registers_with_fees(today.year),
             "year": today.year,
             "can_see_figures": allowed(request.user, "registration.see_figures"),
+            "guide_slug": guide.SLUG,
+            "guide_exists": guidance.pages().filter(slug=guide.SLUG).exists(),
         },
     )
 

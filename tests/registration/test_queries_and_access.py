@@ -62,7 +62,7 @@ PAGES = [
         12,
     ),
     ("programme", lambda ctx: reverse("registration:programme"), "programme_manager", 14),
-    ("mine", lambda ctx: reverse("registration:mine"), "technician", 13),
+    ("mine", lambda ctx: reverse("registration:mine"), "technician", 14),
 ]
 
 
