@@ -179,7 +179,7 @@ def _seed(context):
         0: [
             pick("Scientific Officer", "SO"),
             pick("Biological Services Unit", "AT", "SAT"),
-            technician,  # technician@ (Priya) is in this year's cohort
+            pick("Scientific Officer", "HSO"),
             pick("Research Management", "RM2", "RM3"),
         ],
     }
@@ -314,9 +314,11 @@ def _seed(context):
     d, e, f, g = members[0]
     journey(d, "RSciTech", State.SUPPORTER_NAMED, days_ago=150, mentor=second)
     journey(e, "RSciTech", State.MENTOR_FOUND, days_ago=120, mentor=second)
+    journey(f, "RSci", State.PREPARING, days_ago=200, mentor=first)
     journey(g, "RSci", State.INTERESTED, days_ago=100)
-    # f is technician@ (Priya): preparing for RSci with a mentor; manager@ is asked to support a colleague.
-    journey(f, "RSci", State.PREPARING, days_ago=60, mentor=first)
+    # technician@ (Priya): preparing for RSci with a mentor, outside the programme (her programmes
+    # are the programmes demo's); manager@ is asked to support a colleague.
+    journey(technician, "RSci", State.PREPARING, days_ago=60, mentor=first)
     supported = pick("Scientific Officer", "HSO")
     journey(supported, "RSci", State.SUPPORTER_NAMED, days_ago=130, supporter=manager)
     # 3B: beyond the SO grades, outside the programme: applications and interest, one paid by a grant.
