@@ -29,6 +29,7 @@ from mentoring import services as mentoring
 from people.models import JobFamily
 from programmes import selectors as programmes_selectors
 from programmes import services as programmes
+from programmes.demo import _record_manager_notices as record_manager_notices
 
 from . import guide, services
 from .models import Journey, Payer, ProgrammeSettings, Register, RegisterFee
@@ -167,6 +168,10 @@ def _seed(context):
             location="Chester Beatty Laboratories lecture theatre",
         )
         cohorts.append((cohort, workshops, size, years_ago, event_cohort, event_day))
+
+    # The managers told of these cohorts' openings (4B), as the programmes demo records for its own
+    # (its helper, reused: otherwise a second seed_demo would add them, seeing these cohorts then).
+    record_manager_notices(icr, today)
 
     # Participants: 3 + 3 + 4 = 10, mostly Scientific Officers, one from each other family.
     members = {
