@@ -546,7 +546,7 @@ def programmes_completed_by(person_ids: list[int]) -> dict[int, list[tuple[str, 
     with across_institutions():
         rows = (
             Application.objects.filter(applicant_id__in=person_ids, state=Application.State.COMPLETED)
-            .values_list("applicant_id", "cohort__programme__name", "cohort__ends_on")
+            .values_list("applicant_id", "cohort__programme__title", "cohort__ends_on")
             .order_by("cohort__ends_on", "pk")
         )
         completed: dict[int, list[tuple[str, date | None]]] = {}

@@ -21,6 +21,11 @@ from .models import Qualification, QualificationAsked
 
 RANK = {value: index for index, value in enumerate(Qualification.values)}
 ASKED_MEANS = {QualificationAsked.DEGREE: Qualification.DEGREE, QualificationAsked.PHD: Qualification.PHD}
+HELD_WORDS = {
+    Qualification.DEGREE: "a bachelor's degree",
+    Qualification.MASTERS: "a master's degree",
+    Qualification.PHD: "a PhD or other doctorate",
+}
 ASKED_WORDS = {QualificationAsked.DEGREE: "a degree", QualificationAsked.PHD: "a PhD"}
 
 
@@ -104,8 +109,8 @@ def decide(requirement: Requirement, facts: Facts) -> Decision:
         return Decision(True, "not_asked", "The criteria ask for no particular qualification.")
     asked = ASKED_WORDS[QualificationAsked(requirement.asked)]
     if RANK[facts.qualification] >= RANK[ASKED_MEANS[QualificationAsked(requirement.asked)]]:
-        held = Qualification(facts.qualification).label
-        return Decision(True, "qualification", f"You hold a {held.lower()}, which meets “{asked} or equivalent”.")
+        held = HELD_WORDS[Qualification(facts.qualification)]
+        return Decision(True, "qualification", f"You hold {held}, which meets “{asked} or equivalent”.")
     wanted = {code.casefold() for code in requirement.registrations}
     for registration in sorted(facts.registrations, key=lambda r: (-r.level, r.code)):
         if registration.code.casefold() in wanted:

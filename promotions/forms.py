@@ -37,8 +37,19 @@ class RoundForm(forms.ModelForm):
 
     class Meta:
         model = Round
-        fields = ["name", "opens_on", "mentoring_from", "submissions_open_on", "submissions_close_on", "panel_on", "outcomes_on"]
-        widgets = {name: DATE for name in ["opens_on", "mentoring_from", "submissions_open_on", "submissions_close_on", "panel_on", "outcomes_on"]}
+        fields = [
+            "name",
+            "opens_on",
+            "mentoring_from",
+            "submissions_open_on",
+            "submissions_close_on",
+            "panel_on",
+            "outcomes_on",
+        ]
+        widgets = dict.fromkeys(
+            ["opens_on", "mentoring_from", "submissions_open_on", "submissions_close_on", "panel_on", "outcomes_on"],
+            DATE,
+        )
 
     def clean(self):
         data = super().clean()
@@ -60,8 +71,10 @@ class WorkshopForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200, initial="Promotion criteria workshop")
     starts_at = forms.DateTimeField(label="Starts", widget=DATETIME)
     ends_at = forms.DateTimeField(label="Ends", widget=DATETIME)
-    location = forms.CharField(label="Place", max_length=200, required=False, help_text="Room and building, if in person.")
-    online_url = forms.URLField(label="Online link", required=False, help_text="The video-call link, if online.")
+    location = forms.CharField(
+        label="Place", max_length=200, required=False, help_text="Room and building, if in person."
+    )
+    online_url = forms.URLField(label="Online link", required=False, assume_scheme="https", help_text="The video-call link, if online.")
 
     def __init__(self, *args, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,7 +142,10 @@ class VacancyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["grade"].queryset = grades
         self.fields["grade"].label_from_instance = lambda grade: f"{grade.job_family.name}: {grade}"
-        self.fields["degree_reason"].choices = [("", "No reason from the checklist applies"), *self.fields["degree_reason"].choices[1:]]
+        self.fields["degree_reason"].choices = [
+            ("", "No reason from the checklist applies"),
+            *self.fields["degree_reason"].choices[1:],
+        ]
 
     def clean(self):
         data = super().clean()

@@ -87,7 +87,8 @@ OUTCOME = register(
         subject="The outcome of your {{ round }} promotion application",
         body="""Dear {{ recipient.first_name }},
 
-{% if promoted %}Congratulations: the panel promoted you to {{ grade }} from {{ effective_date }}.{% else %}The panel did not promote you this time. Its feedback:
+{% if promoted %}Congratulations: the panel promoted you to {{ grade }} from {{ effective_date }}.
+{% else %}The panel did not promote you this time. Its feedback:
 
 {{ feedback }}{% endif %}
 

@@ -38,9 +38,7 @@ def is_applicant(user, application):
 @rules.predicate
 def is_applicants_line_manager(user, application):
     return (
-        roles.has_profile(user)
-        and application is not None
-        and application.applicant.line_manager_id == user.profile.pk
+        roles.has_profile(user) and application is not None and application.applicant.line_manager_id == user.profile.pk
     )
 
 
@@ -103,9 +101,7 @@ def require_publish_summary(user: Any, round: Any) -> None:
 
 
 def require_record_vacancies(user: Any) -> None:
-    require(
-        user, "promotions.record_vacancies", message="Only HR and recruiting managers record technical vacancies."
-    )
+    require(user, "promotions.record_vacancies", message="Only HR and recruiting managers record technical vacancies.")
 
 
 def require_edit_vacancy(user: Any, vacancy: Any) -> None:

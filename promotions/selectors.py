@@ -28,9 +28,7 @@ SUPPORT_WAITING_WORKING_DAYS = 5
 def criteria_in_force(institution: Institution) -> list[CriteriaVersion]:
     """The newest version of each grade's criteria, by job family and grade (one query)."""
     newest = (
-        CriteriaVersion.objects.filter(target_grade=OuterRef("target_grade"))
-        .order_by("-version")
-        .values("version")[:1]
+        CriteriaVersion.objects.filter(target_grade=OuterRef("target_grade")).order_by("-version").values("version")[:1]
     )
     return list(
         CriteriaVersion.objects.filter(institution=institution, version=Subquery(newest))
@@ -139,7 +137,7 @@ def applications_visible_to(user: Any) -> ApplicationQuerySet:
     mine = Q(applicant=profile) | Q(applicant__line_manager=profile)
     if allowed(user, "promotions.run"):
         mine |= Q(round__institution_id=profile.institution_id)
-    return Application.objects.filter(mine)  # type: ignore[return-value]
+    return Application.objects.filter(mine)
 
 
 def get_application_for_user(user: Any, pk: Any) -> Application:

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from core.workflow import transition
 from notifications.services import notification_enqueue
-from people.models import CareerEvent, Grade, Institution, StaffProfile
-from people.services import staff_record_change
+from people.models import CareerEvent, Celebration, Grade, Institution, StaffProfile
+from people.services import propose_celebration, staff_record_change
 from programmes.services import session_add
 
 from . import facts as facts_module
@@ -251,7 +251,9 @@ def evidence_from_records(application: Application, *, today: date | None = None
         f"Relevant experience: {found.years_experience.quantize(1)} years (from the record here and declared).",
     ]
     if found.registrations:
-        lines.append("Registrations: " + ", ".join(f"{r.code} since {_day(r.registered_on)}" for r in found.registrations))
+        lines.append(
+            "Registrations: " + ", ".join(f"{r.code} since {_day(r.registered_on)}" for r in found.registrations)
+        )
     if found.programmes:
         lines.append("Programmes completed: " + ", ".join(p.name for p in found.programmes))
     return "\n".join(lines)
@@ -277,9 +279,7 @@ def application_submit(
         application.statement = statement.strip()
         application.evidence = evidence_from_records(application, today=timezone.localdate(now))
         application.submitted_at = now
-        transition(
-            application, State.SUBMITTED, by=by, at=now, update_fields=["statement", "evidence", "submitted_at"]
-        )
+        transition(application, State.SUBMITTED, by=by, at=now, update_fields=["statement", "evidence", "submitted_at"])
         return application
 
 
@@ -349,6 +349,15 @@ def application_decide(
             },
             link=application.get_absolute_url(),
         )
+        if promoted:
+            # Published only once the person agrees (asked on their home page), never before.
+            propose_celebration(
+                person=application.applicant,
+                kind=Celebration.Kind.PROMOTION,
+                title=f"{application.applicant} is promoted to {new_grade}",
+                occurred_on=effective_date,  # type: ignore[arg-type]
+                source=f"promotions.Application:{application.pk}",
+            )
         return application
 
 
@@ -397,7 +406,9 @@ def round_notify_managers(*, round_id: int, now: datetime | None = None) -> int:
     told = 0
     for manager in managers:
         with transaction.atomic():
-            _, created = ManagerNotice.objects.get_or_create(round=round, manager=manager, defaults={"notified_at": now})
+            _, created = ManagerNotice.objects.get_or_create(
+                round=round, manager=manager, defaults={"notified_at": now}
+            )
             if not created:
                 continue
             team = by_manager[manager.pk]
@@ -431,8 +442,9 @@ def round_remind_opening_soon(*, round_id: int) -> int:
     recipients: dict[int, tuple[Any, str]] = {}
     for person in opted_in_eligible(round):
         recipients[person.pk] = (person, "")
-        if person.line_manager is not None and person.line_manager_id not in recipients:
-            recipients[person.line_manager_id] = (person.line_manager, "someone you manage asked to hear of it")
+        manager = person.line_manager
+        if manager is not None and manager.pk not in recipients:
+            recipients[manager.pk] = (manager, "someone you manage asked to hear of it")
     sent = 0
     for person, about in recipients.values():
         with transaction.atomic():

@@ -18,7 +18,16 @@ from programmes.selectors import cohorts_run_by, workshop_sessions
 
 from . import facts, rules, selectors, services
 from .equivalence import Requirement, decide
-from .forms import CriteriaForm, DeclarationForm, OutcomeForm, RoundForm, StatementForm, SupportForm, VacancyForm, WorkshopForm
+from .forms import (
+    CriteriaForm,
+    DeclarationForm,
+    OutcomeForm,
+    RoundForm,
+    StatementForm,
+    SupportForm,
+    VacancyForm,
+    WorkshopForm,
+)
 from .models import Application
 
 PAGE_SIZE = 25
@@ -281,11 +290,13 @@ def _application_page(request, application, **forms):
         "can_submit": is_applicant and application.state == State.INTENDED,
         "can_withdraw": is_applicant and application.is_open,
         "can_support": allowed(user, "promotions.support", application),
-        "can_decide": allowed(user, "promotions.record_outcome", application),
+        # A refused form is shown again with its message, even when the move is no longer open.
+        "can_decide": allowed(user, "promotions.record_outcome", application) or "outcome_form" in forms,
         "statement_form": forms.get("statement_form") or StatementForm(initial={"statement": application.statement}),
         "support_form": forms.get("support_form")
         or SupportForm(initial={"manager_statement": application.manager_statement}),
-        "outcome_form": forms.get("outcome_form") or OutcomeForm(grades=grades, initial={"new_grade": application.target_grade_id}),
+        "outcome_form": forms.get("outcome_form")
+        or OutcomeForm(grades=grades, initial={"new_grade": application.target_grade_id}),
     }
     return render(request, "promotions/application.html", context, status=400 if forms else 200)
 
