@@ -74,7 +74,9 @@ class WorkshopForm(forms.Form):
     location = forms.CharField(
         label="Place", max_length=200, required=False, help_text="Room and building, if in person."
     )
-    online_url = forms.URLField(label="Online link", required=False, assume_scheme="https", help_text="The video-call link, if online.")
+    online_url = forms.URLField(
+        label="Online link", required=False, assume_scheme="https", help_text="The video-call link, if online."
+    )
 
     def __init__(self, *args, cohorts, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,9 +21,7 @@ def test_a_phd_meets_phd_or_equivalent():
 def test_six_years_of_relevant_experience_is_accepted_as_equivalent():
     decision = decide(PHD_OR_EQUIVALENT, Facts(qualification=Qualification.DEGREE, years_experience=Decimal("6.0")))
     assert decision.met and decision.route == "experience"
-    assert decision.reason == (
-        "You have 6 years of relevant experience; the criteria accept 6 as equivalent to a PhD."
-    )
+    assert decision.reason == ("You have 6 years of relevant experience; the criteria accept 6 as equivalent to a PhD.")
 
 
 def test_rsci_is_accepted_as_equivalent_when_the_criteria_list_it():
@@ -42,7 +40,9 @@ def test_someone_with_none_of_these_is_told_what_would_count():
 
 
 def test_a_registration_the_criteria_do_not_list_does_not_count():
-    techician_level = HeldRegistration(code="RSciTech", name="Registered Science Technician", level=1, registered_on=date(2020, 1, 1))
+    techician_level = HeldRegistration(
+        code="RSciTech", name="Registered Science Technician", level=1, registered_on=date(2020, 1, 1)
+    )
     assert not decide(PHD_OR_EQUIVALENT, Facts(registrations=(techician_level,))).met
 
 
