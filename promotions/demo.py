@@ -11,7 +11,8 @@
   checklist, one for a degree with no recorded reason.
 
 Rounds, applications and criteria go through the services, so the rows, transitions, notices and
-messages are what real use makes (vacancies are plain rows: their form is the only way in). Idempotent: criteria by grade and version, rounds by name, vacancies by reference.
+messages are what real use makes (vacancies are plain rows: their form is the only way in).
+Idempotent: criteria by grade and version, rounds by name, vacancies by reference.
 """
 
 from datetime import datetime, time, timedelta
@@ -50,39 +51,39 @@ def _criteria(context, hr, today):
             hso,
             1,
             700,
-            dict(
-                expectations="Runs established techniques independently, plans own work within a project, and "
+            {
+                "expectations": "Runs established techniques independently, plans own work within a project, and "
                 "trains new colleagues in the group's methods.",
-                qualification_asked=QualificationAsked.DEGREE,
-                equivalent_years=4,
-                equivalent_registrations="RSciTech, RSci, EngTech",
-            ),
+                "qualification_asked": QualificationAsked.DEGREE,
+                "equivalent_years": 4,
+                "equivalent_registrations": "RSciTech, RSci, EngTech",
+            },
         ),
         (
             sso,
             1,
             700,
-            dict(
-                expectations="Leads a technique or facility, develops new methods, supervises others and "
+            {
+                "expectations": "Leads a technique or facility, develops new methods, supervises others and "
                 "contributes intellectually to publications.",
-                qualification_asked=QualificationAsked.PHD,
-                equivalent_years=8,
-            ),
+                "qualification_asked": QualificationAsked.PHD,
+                "equivalent_years": 8,
+            },
         ),
         (
             sso,
             2,
             200,
-            dict(
-                expectations="Leads a technique or facility, develops new methods, supervises others and "
+            {
+                "expectations": "Leads a technique or facility, develops new methods, supervises others and "
                 "contributes intellectually to publications.",
-                qualification_asked=QualificationAsked.PHD,
-                equivalent_years=6,
-                equivalent_registrations="RSci, CSci, IEng, CEng",
-                equivalent_programmes="Ignite",
-                change_note="Professional registration (RSci or above) and completing Ignite now count as "
+                "qualification_asked": QualificationAsked.PHD,
+                "equivalent_years": 6,
+                "equivalent_registrations": "RSci, CSci, IEng, CEng",
+                "equivalent_programmes": "Ignite",
+                "change_note": "Professional registration (RSci or above) and completing Ignite now count as "
                 "equivalent to a PhD; experience lowered from 8 to 6 years.",
-            ),
+            },
         ),
     ]
     for grade, version, days_ago, fields in rows:
@@ -142,7 +143,7 @@ def _apply(round, person, *, submit=True, support_by=None, outcome=None, feedbac
 def _seed(context):
     accounts = context.accounts
     hr, pm = accounts["hr@icr.ac.uk"], accounts["programmes@icr.ac.uk"]
-    technician, manager = accounts["technician@icr.ac.uk"], accounts["manager@icr.ac.uk"]
+    technician = accounts["technician@icr.ac.uk"]
     today = context.today
     _criteria(context, hr, today)
     sso = _grade(context, "SSO")
