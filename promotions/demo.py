@@ -20,10 +20,37 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from core.tenancy import in_institution
+from guidance.services import ensure_page
 from programmes.selectors import cohorts_run_by
 
 from . import services
 from .models import Application, CriteriaVersion, Qualification, QualificationAsked, Round, Vacancy
+from .selectors import CHECKLIST_SLUG, GUIDELINES_SLUG
+
+GUIDELINES = "\n\n".join(
+    [
+        "Promotion rounds for Scientific Officer grades run twice a year, in spring and autumn. Each round opens "
+        "with expressions of interest; promotion mentors are matched from the day it opens, weeks before "
+        "submissions, and a workshop explains the criteria.",
+        "Where the criteria ask for a PhD 'or equivalent', equivalent means any one of: the years of relevant "
+        "experience the criteria name; professional registration at the level they list (for SSO: RSci, CSci, "
+        "IEng or CEng); or completing the programme they list (for SSO: Ignite). The promotions page checks your "
+        "own records against them.",
+        "Tell the portal you intend to apply as early as you can: your line manager is told at once, so they can "
+        "plan the budget and write a supporting statement.",
+    ]
+)
+
+CHECKLIST = "\n\n".join(
+    [
+        "Ask for a degree in a technical job description only when one of these applies, and record which:",
+        "1. A regulator, licence or professional body requires it. 2. The role needs degree-level theory that "
+        "cannot be learnt on the job in reasonable time. 3. The role teaches or assesses degree-level students. "
+        "4. A funder's or partner's condition requires it.",
+        "Otherwise describe the skills and experience the role needs; 'or equivalent experience' is not enough "
+        "on its own.",
+    ]
+)
 
 State = Application.State
 
@@ -145,6 +172,19 @@ def _seed(context):
     hr, pm = accounts["hr@icr.ac.uk"], accounts["programmes@icr.ac.uk"]
     technician = accounts["technician@icr.ac.uk"]
     today = context.today
+    for slug, title, body, days_ago in [
+        (GUIDELINES_SLUG, "Guidelines on Scientific Officer promotions", GUIDELINES, 200),
+        (CHECKLIST_SLUG, "When a technical job description may ask for a degree", CHECKLIST, 90),
+    ]:
+        ensure_page(
+            institution=context.institution,
+            slug=slug,
+            title=title,
+            body=body,
+            effective_from=today - timedelta(days=days_ago),
+            owner=pm,
+            by=pm.user,
+        )
     _criteria(context, hr, today)
     sso = _grade(context, "SSO")
     hso_people = [

@@ -6,9 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from core.metrics import MetricResult, metric
+from guidance.selectors import updated_between
 
 from .models import CriteriaVersion, ManagerNotice, Round
-from .selectors import MANAGER_NOTICE_DAYS, degree_check, eligible_staff
+from .selectors import GUIDELINES_SLUG, MANAGER_NOTICE_DAYS, degree_check, eligible_staff
 
 
 def _percent(numerator: int, denominator: int) -> Decimal:
@@ -33,17 +34,23 @@ def updates_published(*, institution, start, end):
 
 @metric(
     key="promotions.criteria_updated",
-    label="Promotion criteria versions published",
+    label="Promotion criteria and guidelines updated",
     unit="versions",
     how="Counts the versions of promotion criteria (any grade) published in the period, by their publication "
-    "date; the first version of a grade counts as well as each update.",
+    "date, plus the versions of the 'promotion-guidelines' guidance page that took effect in the period; a "
+    "first version counts as well as each update.",
 )
 def criteria_updated(*, institution, start, end):
     versions = CriteriaVersion.objects.filter(institution=institution)
-    if not versions.exists():
+    guidelines = len(updated_between(GUIDELINES_SLUG, start, end))
+    if not versions.exists() and not guidelines:
         return None
     n = versions.filter(published_on__gte=start, published_on__lte=end).count()
-    return MetricResult(value=n, detail=f"{n} criteria version(s) published in the period", numerator=n)
+    return MetricResult(
+        value=n + guidelines,
+        detail=f"{n} criteria version(s) and {guidelines} guidelines version(s) in the period",
+        numerator=n + guidelines,
+    )
 
 
 @metric(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core import disclosure
 from core.access import allowed, get_visible_or_404
 from core.dates import working_days_before
+from guidance.selectors import current_version
 from people.models import Grade, Institution, StaffProfile
 
 from .models import Application, ApplicationQuerySet, CriteriaVersion, Declaration, ManagerNotice, Round, Vacancy
@@ -68,6 +69,16 @@ def grades_of(institution: Institution) -> QuerySet[Grade]:
 
 def declaration_of(person: StaffProfile) -> Declaration | None:
     return Declaration.objects.filter(person=person).first()
+
+
+# The institution's versioned guidance pages (the guidance app) that promotions links to.
+GUIDELINES_SLUG = "promotion-guidelines"  # how rounds work and what counts as equivalent (1H)
+CHECKLIST_SLUG = "degree-requirement-checklist"  # for recruiting managers (1H)
+
+
+def has_guidance(slug: str) -> bool:
+    """Whether the institution in scope has published this guidance page (one query)."""
+    return current_version(slug) is not None
 
 
 # --- Rounds ------------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ def criteria(request):
             "step": step,
             "decision": decision,
             "can_run": allowed(request.user, "promotions.run"),
+            "guidelines": selectors.GUIDELINES_SLUG if selectors.has_guidance(selectors.GUIDELINES_SLUG) else "",
         },
     )
 
@@ -395,7 +396,12 @@ def vacancies(request):
     page = Paginator(selectors.vacancies_of(institution), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.degree_check(institution)
     share = round(100 * counts["unjustified"] / counts["total"]) if counts["total"] else None
-    return render(request, "promotions/vacancies.html", {"form": form, "page": page, "counts": counts, "share": share})
+    checklist = selectors.CHECKLIST_SLUG if selectors.has_guidance(selectors.CHECKLIST_SLUG) else ""
+    return render(
+        request,
+        "promotions/vacancies.html",
+        {"form": form, "page": page, "counts": counts, "share": share, "checklist": checklist},
+    )
 
 
 @promotions_view

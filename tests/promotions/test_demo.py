@@ -38,6 +38,10 @@ def test_the_demo_has_two_past_rounds_with_outcomes_an_open_round_and_vacancies_
 
     sso = CriteriaVersion.objects.filter(target_grade__short_name="SSO").order_by("version")
     assert [v.version for v in sso] == [1, 2] and "RSci" in sso[1].equivalent_registrations
+    from guidance.selectors import current_version
+
+    assert "PhD 'or equivalent'" in current_version("promotion-guidelines").body
+    assert current_version("degree-requirement-checklist") is not None
     vacancies = Vacancy.objects.all()
     assert sum(v.unjustified for v in vacancies) == 1
     assert sum(v.degree_asked and bool(v.degree_reason) for v in vacancies) == 1
