@@ -33,8 +33,16 @@ def registrations_held(person_ids: list[int]) -> dict[int, list[HeldRegistration
     """The professional registrations each person holds: the registration app's answer.
 
     The single place promotions reads registrations from. The registration app (built alongside
-    this one) provides `registration.selectors.registrations_held(person_ids)` with the same
-    shape; when it is on main this function returns its answer, converted to `HeldRegistration`.
+    this one) provides `registration.selectors.registrations_held(person_ids)`; at merge this body
+    becomes:
+
+        from registration.selectors import registrations_held as held
+
+        return {
+            person_id: [HeldRegistration(r.code, r.name, r.level, r.registered_on) for r in rows]
+            for person_id, rows in held(person_ids).items()
+        }
+
     Until then the portal records no registrations, so nobody holds one.
     """
     return {}

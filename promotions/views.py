@@ -284,7 +284,7 @@ def _application_page(request, application, **forms):
     )
     context = {
         "application": application,
-        "history": list(selectors.application_history(application)),
+        "history": [(move, State(move.to_state).label) for move in selectors.application_history(application)],
         "is_applicant": is_applicant,
         "suggestions": suggestions,
         "mentoring_purpose": PROMOTION_PURPOSE,
