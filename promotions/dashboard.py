@@ -22,14 +22,15 @@ nav_link(
 
 @dashboard_panel(order=35)
 def promotions(request):
-    """The next round, the viewer's own application and their reports' open ones (three queries)."""
+    """The next round, the viewer's own open application and their reports' (two queries)."""
     person = request.user.profile
-    rounds = selectors.current_rounds(person.institution, timezone.localdate())
-    mine = [a for a in selectors.my_applications(person) if a.is_open]
-    team = list(selectors.team_applications(person))
+    next_round = selectors.next_round(person.institution, timezone.localdate())
+    open_ones = selectors.open_applications_around(person)
+    mine = [a for a in open_ones if a.applicant_id == person.pk]
+    team = [a for a in open_ones if a.applicant_id != person.pk]
     return Panel(
         title="Promotions",
         template="promotions/panels/promotions.html",
-        context={"next_round": rounds[0] if rounds else None, "mine": mine, "team": team},
+        context={"next_round": next_round, "mine": mine, "team": team},
         empty_text="No promotion round is planned yet. The criteria for each grade are on the promotions page.",
     )

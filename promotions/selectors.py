@@ -102,6 +102,11 @@ def current_rounds(institution: Institution, today: date) -> list[Round]:
     )
 
 
+def next_round(institution: Institution, today: date) -> Round | None:
+    """The round open now or next, for the dashboard (one query)."""
+    return Round.objects.filter(institution=institution, submissions_close_on__gte=today).order_by("opens_on").first()
+
+
 def round_criteria(round: Round) -> list[CriteriaVersion]:
     return list(
         round.criteria.select_related("target_grade__job_family").order_by(
@@ -167,6 +172,16 @@ def team_applications(manager: StaffProfile) -> QuerySet[Application]:
     """Open applications of the manager's reports (the manager's to-do: supporting statements)."""
     return (
         Application.objects.filter(applicant__line_manager=manager, state__in=[State.INTENDED, State.SUBMITTED])
+        .with_people()
+        .order_by("round__submissions_close_on", "pk")
+    )
+
+
+def open_applications_around(person: StaffProfile) -> list[Application]:
+    """The person's own open applications and their reports' (one query), for the dashboard."""
+    return list(
+        Application.objects.filter(Q(applicant=person) | Q(applicant__line_manager=person))
+        .filter(state__in=[State.INTENDED, State.SUBMITTED])
         .with_people()
         .order_by("round__submissions_close_on", "pk")
     )

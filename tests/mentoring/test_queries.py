@@ -30,7 +30,8 @@ def _grow(institution, so_family, senior_mentor, technician, n):
 
 
 PAGES = [
-    ("find", lambda ctx: (reverse("mentoring:find"), {"purpose": "promotion"}), "technician", 16),
+    # 17: one query per registered signal's loader (promotions' "promoted to the grade you aim for")
+    ("find", lambda ctx: (reverse("mentoring:find"), {"purpose": "promotion"}), "technician", 17),
     ("mentors", lambda ctx: (reverse("mentoring:find"), {}), "technician", 13),
     ("mine as mentor", lambda ctx: (reverse("mentoring:mine"), {}), "mentor", 13),
     ("overview", lambda ctx: (reverse("mentoring:overview"), {}), "programme_manager", 12),
