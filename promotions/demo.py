@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from core.tenancy import in_institution
 from guidance.services import ensure_page
+from mentoring.selectors import mentoring_scope, suggested_mentors
+from mentoring.services import relationship_accept, relationship_request
 from programmes.selectors import cohorts_run_by
 
 from . import services
@@ -258,6 +260,22 @@ def _seed(context):
             _apply(round, person, submit=index < 2, support_by=person.line_manager if index != 3 else None)
         for person in so_people[:3]:
             _apply(round, person, submit=False, support_by=person.line_manager)
+        # Two who intend to apply ask the suggested promotion mentor, who accepts (2F: mentoring ahead).
+        for person in [*hso_people[10:11], *so_people[:1]]:
+            with mentoring_scope(person):
+                suggestions = suggested_mentors(mentee=person, purpose="promotion", limit=1)
+                if not suggestions:
+                    continue
+                mentor = suggestions[0].mentor
+                relationship = relationship_request(
+                    mentee=person,
+                    mentor=mentor,
+                    purpose="promotion",
+                    hopes=f"Prepare my case for the {round.name.lower()} promotion round.",
+                    by=person.user,
+                    today=today - timedelta(days=7),
+                )
+                relationship_accept(relationship=relationship, by=mentor.person.user, today=today - timedelta(days=6))
 
     # --- Vacancies (1H) ------------------------------------------------------------------------
     hso = _grade(context, "HSO") or sso

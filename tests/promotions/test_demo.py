@@ -10,10 +10,12 @@ State = Application.State
 
 
 def test_the_demo_has_two_past_rounds_with_outcomes_an_open_round_and_vacancies_and_seeds_once():
+    from mentoring import demo as mentoring_demo
     from programmes import demo as programmes_demo
 
     context = seed_staff()
     programmes_demo.seed(context)
+    mentoring_demo.seed(context)
     demo.seed(context)
     counts = (Round.objects.count(), Application.objects.count(), Vacancy.objects.count())
     demo.seed(context)  # a second run creates nothing new
@@ -38,6 +40,11 @@ def test_the_demo_has_two_past_rounds_with_outcomes_an_open_round_and_vacancies_
 
     sso = CriteriaVersion.objects.filter(target_grade__short_name="SSO").order_by("version")
     assert [v.version for v in sso] == [1, 2] and "RSci" in sso[1].equivalent_registrations
+    from mentoring.models import Relationship
+
+    open_people = open_round.applications.values_list("applicant_id", flat=True)
+    mentored = Relationship.objects.filter(purpose="promotion", state="active", mentee_id__in=open_people)
+    assert mentored.count() >= 3  # the technician's (mentoring's demo) and two asked in this round
     from guidance.selectors import current_version
 
     assert "PhD 'or equivalent'" in current_version("promotion-guidelines").body
