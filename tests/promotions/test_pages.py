@@ -194,3 +194,66 @@ def test_the_summary_suppresses_small_numbers(institution, so_family, open_round
     text = client_for(hr).get(reverse("promotions:summary", args=[open_round.pk])).text
     assert "not shown: fewer than 23 people" in text
     assert "<td>5</td><td>0</td>" in text  # 3 rounds to 5, 2 shows as 0
+
+
+def test_a_programme_manager_schedules_the_workshop_as_a_session_of_a_cohort_they_run(
+    open_round, programme_manager, institution
+):
+    from programmes.models import Cohort, Programme, Session
+
+    programme = Programme.objects.create(
+        institution=institution, title="Career workshops", kind=Programme.Kind.MODULE, summary="Workshops."
+    )
+    today = timezone.localdate()
+    cohort = Cohort.objects.create(
+        programme=programme,
+        name="This year",
+        opens_on=today,
+        closes_on=today,
+        starts_on=today,
+        ends_on=today + timedelta(days=90),
+        capacity=50,
+    )
+    client = client_for(programme_manager)
+    starts = (timezone.localtime() + timedelta(days=3)).replace(hour=13, minute=0, second=0, microsecond=0)
+    data = {
+        "cohort": cohort.pk,
+        "title": "Promotion criteria workshop",
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "location": "",
+    }
+    refused = client.post(reverse("promotions:workshop", args=[open_round.pk]), data)
+    assert "Give a place or an online link." in refused.text and not Session.objects.exists()
+    response = client.post(reverse("promotions:workshop", args=[open_round.pk]), {**data, "location": "Room 2"})
+    assert response.status_code == 302
+    open_round.refresh_from_db()
+    session = Session.objects.get()
+    assert open_round.workshop == session and session.cohort == cohort
+    page = client_for(programme_manager).get(reverse("promotions:round", args=[open_round.pk])).text
+    assert "Promotion criteria workshop" in page and "Career workshops" in page
+
+
+def test_a_technician_states_an_intention_from_the_round_page(open_round, technician, manager):
+    client = client_for(technician)
+    assert "I intend to apply" in client.get(reverse("promotions:round", args=[open_round.pk])).text
+    response = client.post(reverse("promotions:intend", args=[open_round.pk]))
+    application = Application.objects.get(applicant=technician)
+    assert response.url == reverse("promotions:application", args=[application.pk])
+    assert "Your intention is recorded" in client.get(response.url).text
+
+
+def test_hr_publishes_the_summary_once_outcomes_are_in_and_staff_then_see_it(
+    institution, so_family, open_round, hr, technician
+):
+    client = client_for(hr)
+    url = reverse("promotions:summary", args=[open_round.pk])
+    assert client_for(technician).get(url).status_code == 403  # not published yet
+    client.post(reverse("promotions:summary_publish", args=[open_round.pk]))
+    open_round.refresh_from_db()
+    assert open_round.summary_published_at is None  # nothing decided yet: refused
+    _applicants(institution, so_family, open_round, hr, 1)
+    client.post(reverse("promotions:summary_publish", args=[open_round.pk]))
+    open_round.refresh_from_db()
+    assert open_round.summary_published_at is not None
+    assert "Published to all staff" in client_for(technician).get(url).text
