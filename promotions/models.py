@@ -196,7 +196,7 @@ class Round(models.Model):
             ),
         ]
         indexes = [
-            # promotions.tasks.send_daily: rounds opening soon or opened in the last 3 days.
+            # promotions.tasks.send_daily: rounds opening soon, and rounds open now.
             models.Index(fields=["opens_on"], name="round_opens_on_idx"),
             # promotions.tasks.send_daily: submission deadlines in 7 days.
             models.Index(fields=["submissions_close_on"], name="round_closes_on_idx"),

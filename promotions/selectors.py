@@ -308,9 +308,11 @@ def degree_check(institution: Institution, *, start: date | None = None, end: da
 # --- Due work for the daily beat jobs (run across institutions, then fanned out) ---------------
 
 
-def rounds_opened_recently(today: date) -> QuerySet[Round]:
-    """Rounds that opened in the last 3 days (managers not yet told are told). Uses round_opens_on_idx."""
-    return Round.objects.filter(opens_on__lte=today, opens_on__gte=today - timedelta(days=MANAGER_NOTICE_DAYS))
+def rounds_open(today: date) -> QuerySet[Round]:
+    """Rounds open today (opened, submissions not yet closed): any line manager of someone eligible
+    not yet told is told, including a manager who took over a report mid-round; the 4B measure
+    counts a notice later than 3 days as late. Uses round_opens_on_idx."""
+    return Round.objects.filter(opens_on__lte=today, submissions_close_on__gte=today)
 
 
 def rounds_opening_soon(today: date) -> QuerySet[Round]:

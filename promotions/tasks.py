@@ -11,12 +11,12 @@ from .models import Application, Round
 
 @retrying_task
 def send_daily():
-    """Daily (beat): managers told of rounds opened in the last 3 days, rounds opening within 14 days,
+    """Daily (beat): managers told of open rounds (once each), rounds opening within 14 days,
     submission deadlines within 7 days, supporting statements waiting 5 working days."""
     today = timezone.localdate()
     with across_institutions():
         return {
-            "opened": fan_out(notify_managers_of_round, selectors.rounds_opened_recently(today)),
+            "opened": fan_out(notify_managers_of_round, selectors.rounds_open(today)),
             "opening_soon": fan_out(remind_round_opening_soon, selectors.rounds_opening_soon(today)),
             "deadlines": fan_out(remind_deadline, selectors.deadlines_due(today)),
             "support": fan_out(remind_support, selectors.support_waiting_due(today)),

@@ -221,3 +221,18 @@ def test_the_outbox_row_is_written_in_the_intention_transaction(
     with django_capture_on_commit_callbacks(execute=False):
         application = services.application_intend(round=open_round, person=technician, by=technician.user)
     assert Notification.objects.filter(idempotency_key=f"promotions.intention_manager:{application.pk}").exists()
+
+
+def test_a_manager_who_takes_over_a_report_mid_round_is_told_at_the_next_daily_run(
+    open_round, technician, manager, institution, so_family
+):
+    from people.services import staff_record_change
+
+    tasks.send_daily.delay()
+    new_manager = staff(institution, job_family=so_family, grade=grade(so_family, "PSO"))
+    staff_record_change(profile=technician, by=None, cause=CareerEvent.Cause.MOVE, line_manager=new_manager)
+    tasks.send_daily.delay()
+    assert set(ManagerNotice.objects.filter(round=open_round).values_list("manager", flat=True)) == {
+        manager.pk,
+        new_manager.pk,
+    }
