@@ -137,7 +137,7 @@ def decide(requirement: Requirement, facts: Facts) -> Decision:
     return Decision(
         False,
         "",
-        f"Not yet shown: the criteria ask for {requirement.in_words()}. Your records show "
+        f"The criteria ask for {requirement.in_words()}. Your records show "
         f"{_years(facts.years_experience)} of relevant experience"
         + (f" and {', '.join(r.code for r in facts.registrations)}" if facts.registrations else "")
         + ". If you hold a qualification the portal does not know, add it on the promotions page.",
