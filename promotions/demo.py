@@ -242,7 +242,14 @@ def _seed(context):
     round, created = _round(context, pm, "This spring", today - timedelta(days=10))
     if created:
         services.round_notify_managers(round_id=round.pk, now=_at(round.opens_on + timedelta(days=1)))
-        cohort = cohorts_run_by(pm.user).filter(ends_on__gte=today).order_by("starts_on").first()
+        # A development cohort running now (not a network: its meetings are counted for 2I).
+        cohort = (
+            cohorts_run_by(pm.user)
+            .filter(ends_on__gte=today)
+            .exclude(programme__kind="network")
+            .order_by("starts_on")
+            .first()
+        )
         if cohort is not None:
             services.round_workshop_schedule(
                 round=round,

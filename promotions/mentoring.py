@@ -24,9 +24,10 @@ def load_promoted_recently(person_ids: list[int]) -> dict[int, list[Any]]:
 
 
 def promoted_to_your_next_grade(mentee: Any, mentor: Any) -> tuple[int, str] | None:
-    if mentee.grade is None:
+    if getattr(mentee, "grade", None) is None:
         return None
-    for grade in mentor.facts.get(PROMOTED_RECENTLY) or []:
+    # A mentor ranked without `attach_facts` (e.g. in mentoring's own tests) has no facts: no points.
+    for grade in getattr(mentor, "facts", {}).get(PROMOTED_RECENTLY) or []:
         if grade.level == mentee.grade.level + 1:
             return POINTS, f"Promoted to {grade.short_name} in the last {YEARS} years: the grade you aim for"
     return None
