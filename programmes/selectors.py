@@ -602,3 +602,32 @@ def leadership_participants(institution: Institution, start: date, end: date) ->
         cohort__starts_on__lte=end,
         cohort__ends_on__gte=start,
     )
+
+
+# --- For other apps (promotions) -------------------------------------------------------------------
+
+
+def programmes_completed_by(person_ids: list[int]) -> dict[int, list[tuple[str, date | None]]]:
+    """Each person's completed programmes as (programme name, cohort end date), oldest first (one query).
+
+    The people's own rows wherever the programme is run (partner sharing), as `my_applications`.
+    Used by promotions to check "a completed programme accepted as equivalent".
+    """
+    with across_institutions():
+        rows = (
+            Application.objects.filter(applicant_id__in=person_ids, state=Application.State.COMPLETED)
+            .values_list("applicant_id", "cohort__programme__title", "cohort__ends_on")
+            .order_by("cohort__ends_on", "pk")
+        )
+        completed: dict[int, list[tuple[str, date | None]]] = {}
+        for person_id, name, ends_on in rows:
+            completed.setdefault(person_id, []).append((name, ends_on))
+    return completed
+
+
+def workshop_sessions(session_ids: list[int]) -> dict[int, Session]:
+    """Sessions by id with their cohort and programme, for pages that link a session (one query)."""
+    return {
+        session.pk: session
+        for session in Session.objects.filter(pk__in=session_ids).select_related("cohort__programme")
+    }

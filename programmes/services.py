@@ -1020,3 +1020,32 @@ def attendance_ensure(*, session: Session, application: Application, present: bo
         session=session, application=application, defaults={"present": present, "recorded_by": by}
     )
     return attendance
+
+
+# --- For other apps (promotions) -------------------------------------------------------------------
+
+
+def session_add(
+    *,
+    cohort: Cohort,
+    by: Any,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str = "",
+    online_url: str = "",
+) -> Session:
+    """Add a session to a cohort the user runs, e.g. a promotions workshop on the criteria.
+
+    Raises PermissionDenied for anyone but the cohort's programme managers, and ValidationError
+    (naming the field) for a session that ends before it starts or has neither place nor link.
+    """
+    rules.require_run(by, cohort)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The session must end after it starts."})
+    if not location and not online_url:
+        raise ValidationError({"location": "Give a place or an online link."})
+    with transaction.atomic():
+        return Session.objects.create(
+            cohort=cohort, title=title, starts_at=starts_at, ends_at=ends_at, location=location, online_url=online_url
+        )

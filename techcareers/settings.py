@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "registration",
     "apprenticeships",
     "mentoring",
+    "promotions",
     "actionplan",
 ]
 

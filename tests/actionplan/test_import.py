@@ -47,6 +47,7 @@ COMPUTED = {
     "1B": [("programmes.participants_benefit", 90, "%"), ("programmes.managers_benefit", 80, "%")],
     "1C": [("apprenticeships.levy_in_progress", 5, "people")],
     "1D": [("programmes.partner_events", 4, "events"), ("programmes.partner_events_valuable", 80, "%")],
+    "2F": [("promotions.updates_published", 2, "updates")],
     "2H": [("people.welcome_within_2_months", 100, "%")],
     "2I": [("programmes.network_meetings", 3, "meetings")],
     "3B": [("registration.non_so_applicants", 3, "people")],

@@ -21,6 +21,7 @@ DEMO_APPS = [
     "registration",
     "apprenticeships",
     "mentoring",
+    "promotions",
     "surveys",
     "actionplan",
 ]
