@@ -299,9 +299,7 @@ class Apprenticeship(models.Model):
         help_text="Paired through the mentoring app.",
     )
     start_date = models.DateField("start date", help_text="The first day of the apprenticeship.")
-    planned_end_date = models.DateField(
-        "planned end", help_text="The planned last day of training before the gateway."
-    )
+    planned_end_date = models.DateField("planned end", help_text="The planned last day of training before the gateway.")
     levy_funded = models.BooleanField("levy funded", default=True, help_text="Paid from the apprenticeship levy.")
     contracted_hours = models.DecimalField(
         "contracted hours a week",
@@ -409,7 +407,7 @@ class Apprenticeship(models.Model):
             models.Index(
                 fields=["ended_on"],
                 condition=models.Q(state="completed", destination_recorded_at__isnull=True),
-                name="apprenticeship_no_destination_idx",
+                name="apprentice_no_destination_idx",
             ),
         ]
 
@@ -450,6 +448,21 @@ class ApprenticeshipTransition(TransitionRecord):
 
     class Meta(TransitionRecord.Meta):
         pass
+
+    LABELS = {
+        "active": "Back in training",
+        "on_break": "Break in learning",
+        "withdrawn": "Withdrawn",
+        "gateway": "Through the gateway",
+        "completed": "Completed",
+        "not_completed": "Did not complete",
+    }
+
+    @property
+    def label(self):
+        if self.to_state == "active" and not self.from_state:
+            return "Enrolled"
+        return self.LABELS.get(self.to_state, self.to_state)
 
 
 class BreakQuerySet(InstitutionQuerySet):

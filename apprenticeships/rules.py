@@ -77,7 +77,7 @@ rules.add_perm("apprenticeships.run", runs)
 rules.add_perm("apprenticeships.see", of_own_institution & (is_apprentice | manages_apprentice | runs | is_hr))
 rules.add_perm("apprenticeships.log_hours", of_own_institution & is_open & (is_apprentice | runs))
 rules.add_perm("apprenticeships.record_review", of_own_institution & (manages_apprentice | runs))
-rules.add_perm("apprenticeships.offer_to_mentor", is_apprentice)
+rules.add_perm("apprenticeships.see_all", is_programme_manager | is_hr)
 # The request workflow's moves (ApprenticeshipRequest.workflow).
 rules.add_perm("apprenticeships.submit_request", is_requester)
 rules.add_perm("apprenticeships.decide_request", is_requesters_manager)
@@ -93,7 +93,8 @@ def require_log_hours(user: Any, apprenticeship: Apprenticeship) -> None:
         user,
         "apprenticeships.log_hours",
         apprenticeship,
-        message="Only the apprentice (or a programme manager) logs off-the-job hours, while the apprenticeship is open.",
+        message="Only the apprentice (or a programme manager) logs off-the-job hours, while the apprenticeship "
+        "is open.",
     )
 
 

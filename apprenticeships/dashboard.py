@@ -1,0 +1,33 @@
+"""Apprenticeships' dashboard panel and navigation links."""
+
+from core.access import allowed
+from core.portal import Panel, dashboard_panel, nav_link
+from people import roles
+
+from . import selectors
+
+nav_link("Apprenticeships", "apprenticeships:home", roles.has_profile, order=40, menu="Apprenticeships")
+nav_link(
+    "Apprenticeship programme",
+    "apprenticeships:programme",
+    lambda user: roles.has_profile(user) and allowed(user, "apprenticeships.see_all"),
+    order=41,
+    menu="Apprenticeships",
+)
+nav_link("Providers and standards", "apprenticeships:reference", roles.has_profile, order=42, menu="Apprenticeships")
+
+
+@dashboard_panel(order=35)
+def apprenticeships_panel(request):
+    """The viewer's own apprenticeship, their apprentices and requests waiting for them; nothing for
+    someone with none of these (three queries)."""
+    rows = selectors.rows_for(selectors.apprenticeships_of_people(request.user))
+    waiting = list(selectors.requests_waiting_for(request.user.profile))
+    if not rows and not waiting:
+        return None
+    return Panel(
+        title="Apprenticeships",
+        template="apprenticeships/panels/apprenticeships.html",
+        context={"rows": rows, "waiting": waiting, "me": request.user.profile.pk},
+        empty_text="",
+    )
