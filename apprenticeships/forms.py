@@ -114,7 +114,10 @@ class _PlanFields(forms.Form):
         help_text="From the provider's recognition of prior learning; 0 if none.",
     )
     portfolio_link = forms.URLField(
-        label="E-portfolio", required=False, help_text="The apprentice's page in the provider's e-portfolio."
+        label="E-portfolio",
+        required=False,
+        assume_scheme="https",
+        help_text="The apprentice's page in the provider's e-portfolio.",
     )
 
     def __init__(self, *args, providers, intakes, **kwargs):

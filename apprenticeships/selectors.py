@@ -354,6 +354,16 @@ def programme_managers_of(institution: Institution) -> list[StaffProfile]:
 # --- The success measures ---------------------------------------------------------------------
 
 
+def first_start(institution: Institution) -> date | None:
+    """The day the institution's first recorded apprenticeship started (one query)."""
+    return (
+        Apprenticeship.objects.filter(institution=institution)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class LevyCount:
     people: int
@@ -381,14 +391,14 @@ class SoRoles:
     elsewhere: int  # of those in a role, recorded at another employer
 
 
-def so_roles_within_3_months(institution: Institution, on: date, *, intake: Intake | None = None) -> SoRoles:
-    """Successful completions at least 3 months before `on`, and how many of them held an SO or
-    equivalent role within 3 months of completing (two queries)."""
+def so_roles_within_3_months(institution: Institution, on: date, *, since: date | None = None) -> SoRoles:
+    """Successful completions from `since` to 3 months before `on`, and how many of them held an SO
+    or equivalent role within 3 months of completing (two queries)."""
     rows = Apprenticeship.objects.filter(
         institution=institution, state=State.COMPLETED, grade__in=SUCCESSFUL_GRADES, ended_on__lte=on - WITHIN
     )
-    if intake is not None:
-        rows = rows.filter(intake=intake)
+    if since is not None:
+        rows = rows.filter(ended_on__gte=since)
     return _so_roles(list(rows))
 
 

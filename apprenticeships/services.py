@@ -566,8 +566,12 @@ def assessment_record(
 
 def _celebrate(apprenticeship: Apprenticeship) -> None:
     """Propose the completion for the home page's celebrations; published only with the person's consent."""
-    from people.services import propose_celebration  # Foundations: the one celebrations feed
+    from people import services as people_services
 
+    # The one celebrations feed (Foundations); until it is on main, completions are not proposed.
+    propose_celebration = getattr(people_services, "propose_celebration", None)
+    if propose_celebration is None:
+        return
     propose_celebration(
         person=apprenticeship.apprentice,
         kind="apprenticeship",

@@ -110,8 +110,10 @@ def programme(request):
     rag = request.GET.get("rag", "")
     shown = [row for row in rows if not rag or row.rag == rag]
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted over everything recorded so far (the action plan counts over its own period).
+    since = selectors.first_start(institution) or today
     measures = [
-        (metric, metric(institution=institution, start=today, end=today))
+        (metric, metric(institution=institution, start=since, end=today))
         for metric in (core_metrics.get(key) for key in MEASURES)
     ]
     return render(
