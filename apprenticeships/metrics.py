@@ -35,11 +35,12 @@ def levy_in_progress(*, institution, start, end):
     key="apprenticeships.so_roles_within_3_months",
     label="Apprentices in SO or equivalent roles within 3 months of completing",
     unit="%",
-    how="Of apprentices who completed successfully (pass, merit or distinction at the end-point assessment) in "
-    "the period and at least 3 months before the reporting date (its end), the percentage who held a Scientific Officer or equivalent grade "
-    "(grade level 2 or above on any ladder) within 3 calendar months of completing: read from career history "
-    "for roles here, or from the destination recorded for roles elsewhere. Apprentices who withdrew or failed "
-    "the assessment are not in the count. None until someone has completed in the period at least 3 months before its end.",
+    how="Of apprentices who completed successfully (pass, merit or distinction at the end-point assessment) "
+    "in the period and at least 3 months before its end (the reporting date), the percentage who held a "
+    "Scientific Officer or equivalent grade (grade level 2 or above on any ladder) within 3 calendar months of "
+    "completing: read from career history for roles here, or from the destination recorded for roles "
+    "elsewhere. Apprentices who withdrew or failed the assessment are not in the count. None until someone "
+    "has completed in the period at least 3 months before its end.",
 )
 def so_roles_within_3_months(*, institution, start, end):
     found = selectors.so_roles_within_3_months(institution, end, since=start)

@@ -6,9 +6,8 @@ against hand-computed values (with a break in learning and an apprentice who did
 from datetime import timedelta
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
-
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,9 +35,8 @@ def measures(plan, on):
 
 @pytest.fixture
 def plan(institution):
-    from tests.actionplan.conftest import SEED_FILE
-
     from actionplan.services import plan_import
+    from tests.actionplan.conftest import SEED_FILE
 
     return plan_import(institution=institution, text=SEED_FILE.read_text(encoding="utf-8"), source="seed").plan
 
@@ -160,8 +158,7 @@ def test_the_programme_managers_journey_moves_both_measures(
     assert review.provider_recorded_by == programme_manager
 
     # Gateway, assessment (a pass, 120 days ago), and the new grade in career history 100 days ago.
-    checks = {name: "on" for name in ("gateway_english_maths", "gateway_portfolio", "gateway_off_the_job")}
-    checks |= {"gateway_employer": "on", "gateway_provider": "on"}
+    checks = dict.fromkeys(ALL_TICKED, "on")
     pm.post(
         reverse("apprenticeships:gateway", args=[recruit.pk]),
         {**checks, "gateway_on": (today - timedelta(days=150)).isoformat()},
