@@ -277,8 +277,8 @@ def intake_edit(request, pk):
 @login_required
 def intake_detail(request, pk):
     _profile(request)
-    require(request.user, "apprenticeships.see_all", message=SEE_ALL)
     intake = selectors.get_intake_for_user(request.user, pk)
+    require(request.user, "apprenticeships.see_all", message=SEE_ALL)
     return render(
         request,
         "apprenticeships/intake.html",
