@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
+from core.dates import add_months
 
 SO_LEVEL = 2
-WITHIN = relativedelta(months=3)
+WITHIN_MONTHS = 3  # "within 3 months of successfully completing" (4C)
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Destination:
 
 
 def deadline(completed_on: date) -> date:
-    return completed_on + WITHIN
+    return add_months(completed_on, WITHIN_MONTHS)
 
 
 def role_from_history(completed_on: date, events: Sequence[Any]) -> Destination | None:

@@ -16,14 +16,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core import disclosure
 from core.access import allowed, get_visible_or_404
+from core.dates import add_months
+from core.text import number
 from development import selectors as development
 from people import roles
+from people import selectors as people_selectors
 from people.models import CareerEvent, Institution, StaffProfile
 
 from .hours import OffTheJob, off_the_job
@@ -40,14 +42,13 @@ from .models import (
     Route,
     Standard,
 )
-from .outcomes import Destination, destination_of
+from .outcomes import WITHIN_MONTHS, Destination, destination_of
 
 State = Apprenticeship.State
 REVIEW_DUE_SOON = timedelta(weeks=2)
 END_APPROACHING = timedelta(days=30)
-DESTINATION_AFTER = relativedelta(months=3)
+DESTINATION_AFTER_MONTHS = 3  # the destination reminder: 3 months after completion
 SUCCESSFUL_GRADES = (Grade.PASS, Grade.MERIT, Grade.DISTINCTION)
-WITHIN = relativedelta(months=3)  # "within 3 months of completing" (4C)
 
 
 # --- Reference data ---------------------------------------------------------------------------
@@ -128,8 +129,8 @@ def assess(apprenticeship: Apprenticeship, hours: OffTheJob, today: date) -> Row
     """Red, amber or green, with the reasons in words (a pure rule over loaded rows).
 
     Red: off-the-job hours behind by more than the margin, a review overdue, or the planned end
-    passed before the gateway. Amber: hours behind within the margin, a review due within two
-    weeks, or the planned end within 30 days. A break in learning pauses it all.
+    passed before the gateway. Amber: hours behind by more than half the margin, a review due
+    within two weeks, or the planned end within 30 days. A break in learning pauses it all.
     """
     row = Row(apprenticeship=apprenticeship, hours=hours, today=today)
     if apprenticeship.state == State.ON_BREAK:
@@ -140,9 +141,9 @@ def assess(apprenticeship: Apprenticeship, hours: OffTheJob, today: date) -> Row
         return row
     red, amber = [], []
     if hours.behind:
-        red.append(f"Off-the-job hours {hours.behind_by} behind")
-    elif hours.behind_by > 0:
-        amber.append(f"Off-the-job hours {hours.behind_by} behind (within the margin)")
+        red.append(f"Off-the-job hours {number(hours.behind_by)} behind")
+    elif hours.behind_by * 2 > hours.margin:
+        amber.append(f"Off-the-job hours {number(hours.behind_by)} behind (more than half the margin)")
     due = apprenticeship.next_review_due
     if due is not None and due < today:
         red.append(f"Review overdue since {due:%-d %b %Y}")
@@ -339,16 +340,7 @@ def completed_apprenticeship_of(profile: StaffProfile) -> Apprenticeship | None:
 
 def programme_managers_of(institution: Institution) -> list[StaffProfile]:
     """Who runs apprenticeships at the institution: its programme managers and administrators."""
-    return list(
-        StaffProfile.objects.filter(
-            institution=institution,
-            user__is_active=True,
-            user__groups__name__in=[roles.PROGRAMME_MANAGER, roles.INSTITUTION_ADMIN],
-        )
-        .select_related("user")
-        .distinct()
-        .order_by("pk")
-    )
+    return people_selectors.holders_of(institution, roles.PROGRAMME_MANAGER, roles.INSTITUTION_ADMIN)
 
 
 # --- The success measures ---------------------------------------------------------------------
@@ -395,7 +387,10 @@ def so_roles_within_3_months(institution: Institution, on: date, *, since: date 
     """Successful completions from `since` to 3 months before `on`, and how many of them held an SO
     or equivalent role within 3 months of completing (two queries)."""
     rows = Apprenticeship.objects.filter(
-        institution=institution, state=State.COMPLETED, grade__in=SUCCESSFUL_GRADES, ended_on__lte=on - WITHIN
+        institution=institution,
+        state=State.COMPLETED,
+        grade__in=SUCCESSFUL_GRADES,
+        ended_on__lte=add_months(on, -WITHIN_MONTHS),
     )
     if since is not None:
         rows = rows.filter(ended_on__gte=since)
@@ -440,7 +435,7 @@ def outcomes_by_intake(institution: Institution, *, today: date | None = None) -
             intake__isnull=False,
             state=State.COMPLETED,
             grade__in=SUCCESSFUL_GRADES,
-            ended_on__lte=today - WITHIN,
+            ended_on__lte=add_months(today, -WITHIN_MONTHS),
         )
     )
     events = career_events_of({a.apprentice_id for a in completed})
@@ -477,7 +472,11 @@ def reminders_due(*, today: date | None = None) -> QuerySet[Apprenticeship]:
     today = today or timezone.localdate()
     return Apprenticeship.objects.filter(
         Q(state__in=Apprenticeship.OPEN_STATES)
-        | Q(state=State.COMPLETED, destination_recorded_at__isnull=True, ended_on__lte=today - DESTINATION_AFTER)
+        | Q(
+            state=State.COMPLETED,
+            destination_recorded_at__isnull=True,
+            ended_on__lte=add_months(today, -DESTINATION_AFTER_MONTHS),
+        )
     ).order_by("pk")
 
 

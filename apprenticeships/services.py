@@ -13,19 +13,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.access import allowed
+from core.dates import add_months
 from core.workflow import transition
 from development import services as development
 from mentoring import selectors as mentoring_selectors
 from mentoring import services as mentoring
 from notifications.services import notification_enqueue
 from people import selectors as people_selectors
-from people.models import Institution, StaffProfile
+from people import services as people_services
+from people.models import Celebration, Institution, StaffProfile
 
 from . import notifications as kinds
 from . import rules, selectors
@@ -62,10 +63,6 @@ OFF_THE_JOB_ACTIVITIES = (
 
 def _today(today: date | None) -> date:
     return today or timezone.localdate()
-
-
-def _months(n: int) -> relativedelta:
-    return relativedelta(months=n)
 
 
 # --- Reference data ---------------------------------------------------------------------------
@@ -191,7 +188,7 @@ def apprenticeship_enrol(
             portfolio_link=portfolio_link,
             request=request,
         )
-        apprenticeship.next_review_due = start_date + _months(apprenticeship.review_every_months)
+        apprenticeship.next_review_due = add_months(start_date, apprenticeship.review_every_months)
         apprenticeship.full_clean(exclude=["request"])
         try:
             with transaction.atomic():
@@ -248,7 +245,7 @@ def apprenticeship_update(*, apprenticeship: Apprenticeship, by: Any, **fields: 
             apprenticeship.review_interval_reason = ""
         last = ProgressReview.objects.filter(apprenticeship=apprenticeship).order_by("-held_on").first()
         counted_from = last.held_on if last else apprenticeship.start_date
-        apprenticeship.next_review_due = counted_from + _months(apprenticeship.review_every_months)
+        apprenticeship.next_review_due = add_months(counted_from, apprenticeship.review_every_months)
         apprenticeship.full_clean(exclude=["request"])
         apprenticeship.save()
         return apprenticeship
@@ -438,7 +435,7 @@ def review_record(
             .order_by("-held_on")
             .values_list("held_on", flat=True)[0]
         )
-        locked.next_review_due = latest + _months(locked.review_every_months)
+        locked.next_review_due = add_months(latest, locked.review_every_months)
         locked.save(update_fields=["next_review_due"])
         apprenticeship.next_review_due = locked.next_review_due
         return review
@@ -566,15 +563,9 @@ def assessment_record(
 
 def _celebrate(apprenticeship: Apprenticeship) -> None:
     """Propose the completion for the home page's celebrations; published only with the person's consent."""
-    from people import services as people_services
-
-    # The one celebrations feed (Foundations); until it is on main, completions are not proposed.
-    propose_celebration = getattr(people_services, "propose_celebration", None)
-    if propose_celebration is None:
-        return
-    propose_celebration(
+    people_services.propose_celebration(
         person=apprenticeship.apprentice,
-        kind="apprenticeship",
+        kind=Celebration.Kind.APPRENTICESHIP,
         title=f"{apprenticeship.apprentice} completed the {apprenticeship.standard.title} apprenticeship "
         f"({Grade(apprenticeship.grade).label.lower()})",
         occurred_on=apprenticeship.ended_on or timezone.localdate(),
@@ -596,11 +587,11 @@ def destination_record(
     grade in the staff record). Elsewhere: the role, its start (not before completion) and whether
     it is an SO or equivalent role."""
     rules.require_run(by, apprenticeship)
-    if apprenticeship.state != State.COMPLETED or apprenticeship.ended_on is None:
-        raise ValidationError("A destination is recorded once the apprenticeship is completed.")
-    completed_on = apprenticeship.ended_on
     with transaction.atomic():
         apprenticeship = Apprenticeship.objects.select_for_update().get(pk=apprenticeship.pk)
+        if apprenticeship.state != State.COMPLETED or apprenticeship.ended_on is None:
+            raise ValidationError("A destination is recorded once the apprenticeship is completed.")
+        completed_on = apprenticeship.ended_on
         if elsewhere:
             if not role.strip():
                 raise ValidationError({"role": "Name the role and the employer."})
@@ -813,7 +804,7 @@ def reminders_send(*, apprenticeship_id: int, today: date | None = None) -> int:
             apprenticeship.state == State.COMPLETED
             and apprenticeship.destination_recorded_at is None
             and apprenticeship.ended_on is not None
-            and apprenticeship.ended_on <= today - selectors.DESTINATION_AFTER
+            and apprenticeship.ended_on <= add_months(today, -selectors.DESTINATION_AFTER_MONTHS)
         ):
             send(
                 selectors.programme_managers_of(apprenticeship.institution),

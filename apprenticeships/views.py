@@ -92,7 +92,7 @@ def home(request):
             "my_requests": list(selectors.requests_of(profile)),
             "waiting": list(selectors.requests_waiting_for(profile)),
             "completed": selectors.completed_apprenticeship_of(profile),
-            "guidance": guidance.links(),
+            "guidance": guidance.quote("staff"),
             "can_run": allowed(request.user, "apprenticeships.run"),
         },
     )
@@ -663,8 +663,8 @@ def request_new(request):
             "form": form,
             "problem": problem,
             "manager": profile.line_manager,
-            "guidance": guidance.links(),
             "already": selectors.has_open_apprenticeship(profile),
+            "guidance": guidance.quote("staff"),
         },
     )
 
@@ -704,7 +704,7 @@ def request_detail(request, pk):
             "can_enrol": made.state == ApprenticeshipRequest.State.APPROVED
             and allowed(request.user, "apprenticeships.run", made),
             "transitions": list(made.transitions.select_related("by").order_by("at", "pk")),
-            "guidance": guidance.links(),
+            "guidance": guidance.quote("managers") if form is not None else None,
         },
     )
 
