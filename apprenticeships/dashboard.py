@@ -6,15 +6,17 @@ from people import roles
 
 from . import selectors
 
-nav_link("Apprenticeships", "apprenticeships:home", roles.has_profile, order=40, menu="Apprenticeships")
+# Under "Development" rather than a menu of their own: apprenticeships are development, and the
+# bar has no room for another menu at 1280 px.
+nav_link("Apprenticeships", "apprenticeships:home", roles.has_profile, order=36, menu="Development")
 nav_link(
     "Apprenticeship programme",
     "apprenticeships:programme",
     lambda user: roles.has_profile(user) and allowed(user, "apprenticeships.see_all"),
-    order=41,
-    menu="Apprenticeships",
+    order=37,
+    menu="Development",
 )
-nav_link("Providers and standards", "apprenticeships:reference", roles.has_profile, order=42, menu="Apprenticeships")
+nav_link("Apprenticeship providers", "apprenticeships:reference", roles.has_profile, order=38, menu="Development")
 
 
 @dashboard_panel(order=35)

@@ -192,7 +192,7 @@ def apprenticeship_enrol(
         apprenticeship.full_clean(exclude=["request"])
         try:
             with transaction.atomic():
-                transition(apprenticeship, State.ACTIVE, by=by, reason=f"Enrolled ({Route(route).label.lower()}).")
+                transition(apprenticeship, State.ACTIVE, by=by, reason=Route(route).label)
         except IntegrityError:
             raise ValidationError({"apprentice": f"{apprentice} is already on an apprenticeship."}) from None
         for person in {apprentice, apprenticeship.line_manager} - {None}:

@@ -112,9 +112,10 @@ def programme(request):
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     # Counted over everything recorded so far (the action plan counts over its own period).
     since = selectors.first_start(institution) or today
+    # Plain values: a template would call the Metric itself (it is callable), not read it.
     measures = [
-        (metric, metric(institution=institution, start=since, end=today))
-        for metric in (core_metrics.get(key) for key in MEASURES)
+        {"label": m.label, "unit": m.unit, "how": m.how, "result": m(institution=institution, start=since, end=today)}
+        for m in (core_metrics.get(key) for key in MEASURES)
     ]
     return render(
         request,

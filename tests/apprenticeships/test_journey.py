@@ -249,3 +249,14 @@ def test_the_programme_managers_journey_moves_both_measures(
     assert measures(plan, today)[0] == Decimal("1")
     # Counted for the days before the break: as of a week ago there were two.
     assert measures(plan, today - timedelta(days=7))[0] == Decimal("2")
+
+    # The programme manager's page shows the same two figures, with how each is computed.
+    page = pm.get(reverse("apprenticeships:programme"))
+    shown = [(m["label"], m["result"].value) for m in page.context["measures"]]
+    assert shown == [
+        ("Existing staff studying via the apprenticeship levy", 1),
+        ("Apprentices in SO or equivalent roles within 3 months of completing", 50.0),
+    ]
+    text = page.content.decode()
+    assert "How it is computed: Counts, on the reporting date, distinct existing members of staff" in text
+    assert "1 of 2 apprentices who completed" in text
