@@ -202,7 +202,7 @@ def seed(context):
         a = services.assessment_record(apprenticeship=a, by=pm.user, assessment_on=assessed, grade=grade, today=today)
         _dated(a, assessed)
         if so_after is not None:
-            people_services.staff_record_change(
+            event = people_services.staff_record_change(
                 profile=person,
                 by=hr.user,
                 cause=CareerEvent.Cause.APPRENTICESHIP_COMPLETED,
@@ -210,6 +210,17 @@ def seed(context):
                 grade=so_grade,
                 note="Scientific Officer post after the Laboratory technician apprenticeship.",
             )
+            if event is not None:
+                # people's demo celebrates the latest career events; name this one as it would, so a
+                # second run finds it instead of adding it (seed_demo must change nothing the second time).
+                people_services.propose_celebration(
+                    person=person,
+                    kind=Celebration.Kind.APPRENTICESHIP,
+                    title=f"Completed an apprenticeship and started as {so_grade.name}",
+                    occurred_on=event.effective_date,
+                    source=f"people.CareerEvent:{event.pk}",
+                    consent=True,
+                )
             services.destination_record(apprenticeship=a, by=pm.user, elsewhere=False)
     former = first[0]
     if services.selectors.completed_apprenticeship_of(former):
