@@ -22,9 +22,11 @@ nav_link("Apprenticeship providers", "apprenticeships:reference", roles.has_prof
 @dashboard_panel(order=35)
 def apprenticeships_panel(request):
     """The viewer's own apprenticeship, their apprentices and requests waiting for them; nothing for
-    someone with none of these (three queries)."""
+    someone with none of these (one query; two more with apprenticeships, one more for a manager)."""
     rows = selectors.rows_for(selectors.apprenticeships_of_people(request.user))
-    waiting = list(selectors.requests_waiting_for(request.user.profile))
+    # Only a line manager can have requests waiting (their roles are already cached).
+    is_manager = roles.has_role(request.user, roles.Role.LINE_MANAGER)
+    waiting = list(selectors.requests_waiting_for(request.user.profile)) if is_manager else []
     if not rows and not waiting:
         return None
     return Panel(

@@ -17,8 +17,9 @@ def load_facts(person_ids: list[int]) -> dict[int, Any]:
 
 def completed_same_apprenticeship(mentee: Any, mentor: Any) -> tuple[int, str] | None:
     """25 points for a mentor who completed the apprenticeship the mentee is on now."""
-    doing = (mentee.facts.get(FACTS) or {}).get("doing", set())
-    completed = (mentor.facts.get(FACTS) or {}).get("completed", set())
+    # Rows ranked without the facts loaded (mentoring's own unit tests) have no `.facts`.
+    doing = (getattr(mentee, "facts", {}).get(FACTS) or {}).get("doing", set())
+    completed = (getattr(mentor, "facts", {}).get(FACTS) or {}).get("completed", set())
     shared = sorted(doing & completed)
     if not shared:
         return None

@@ -72,8 +72,8 @@ PAGES = [
     ("apprentice page", lambda a: a.get_absolute_url(), "apprentice", 19),
     ("apprentice page for the programme manager", lambda a: a.get_absolute_url(), "programme_manager", 16),
     ("intake", lambda a: reverse("apprenticeships:intake", args=[a.intake_id]), "programme_manager", 10),
-    ("home of their manager", lambda a: reverse("apprenticeships:home"), "manager", 14),
-    ("dashboard of their manager", lambda a: reverse("home"), "manager", 39),
+    ("home of their manager", lambda a: reverse("apprenticeships:home"), "manager", 15),
+    ("dashboard of their manager", lambda a: reverse("home"), "manager", 41),
 ]
 
 

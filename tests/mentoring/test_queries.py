@@ -30,8 +30,8 @@ def _grow(institution, so_family, senior_mentor, technician, n):
 
 
 PAGES = [
-    # 17: one query per registered signal's loader (registration's "registered as")
-    ("find", lambda ctx: (reverse("mentoring:find"), {"purpose": "promotion"}), "technician", 17),
+    # 18: one query per registered signal's loader (registration's "registered as", apprenticeships' "completed")
+    ("find", lambda ctx: (reverse("mentoring:find"), {"purpose": "promotion"}), "technician", 18),
     ("mentors", lambda ctx: (reverse("mentoring:find"), {}), "technician", 13),
     ("mine as mentor", lambda ctx: (reverse("mentoring:mine"), {}), "mentor", 13),
     ("overview", lambda ctx: (reverse("mentoring:overview"), {}), "programme_manager", 12),
