@@ -169,7 +169,7 @@ def apprenticeship_enrol(
         if intake is not None:
             intake = Intake.objects.select_for_update().get(pk=intake.pk)
             if Apprenticeship.objects.filter(intake=intake).count() >= intake.places:
-                raise ValidationError({"intake": f"{intake} is full ({intake.places} places)."})
+                raise ValidationError({"intake": f"{intake} has no free place ({intake.places} in all)."})
         if Apprenticeship.objects.filter(apprentice=apprentice).open().exists():
             raise ValidationError({"apprentice": f"{apprentice} is already on an apprenticeship."})
         apprenticeship = Apprenticeship(
@@ -805,6 +805,8 @@ def reminders_send(*, apprenticeship_id: int, today: date | None = None) -> int:
             and apprenticeship.destination_recorded_at is None
             and apprenticeship.ended_on is not None
             and apprenticeship.ended_on <= add_months(today, -selectors.DESTINATION_AFTER_MONTHS)
+            # A new grade HR recorded in career history is a destination too.
+            and selectors.destination_for(apprenticeship) is None
         ):
             send(
                 selectors.programme_managers_of(apprenticeship.institution),

@@ -140,3 +140,34 @@ def test_reminders_are_written_with_the_beat_scan_not_an_eta(apprentice, program
     from django_celery_beat.models import PeriodicTask
 
     assert PeriodicTask.objects.filter(task="apprenticeships.tasks.send_reminders", enabled=True).exists()
+
+
+def test_no_destination_reminder_when_career_history_shows_the_new_role(
+    apprentice, so_family, hr, programme_manager, standard, provider, today
+):
+    from people.models import CareerEvent
+    from people.services import staff_record_change
+
+    a = enrol(
+        apprentice,
+        programme_manager,
+        standard,
+        provider,
+        start=today - timedelta(days=800),
+        end=today - timedelta(days=100),
+    )
+    services.gateway_save(
+        apprenticeship=a, by=programme_manager.user, checks=ALL_TICKED, gateway_on=today - timedelta(days=130)
+    )
+    services.assessment_record(
+        apprenticeship=a, by=programme_manager.user, assessment_on=today - timedelta(days=120), grade="pass"
+    )
+    staff_record_change(
+        profile=apprentice,
+        by=hr.user,
+        cause=CareerEvent.Cause.APPRENTICESHIP_COMPLETED,
+        effective_date=today - timedelta(days=110),
+        grade=so_family.grades.get(short_name="SO"),
+    )
+    run_twice()
+    assert sent("apprenticeships.destination_missing") == []
