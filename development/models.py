@@ -479,13 +479,24 @@ class TrainingRecord(models.Model):
     import_batch = models.ForeignKey(
         "TrainingImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="records"
     )
+    off_the_job = models.BooleanField(
+        "off-the-job training",
+        default=False,
+        help_text="Apprenticeship off-the-job training: counts towards the apprentice's off-the-job hours.",
+    )
     created_at = models.DateTimeField("recorded", auto_now_add=True)
 
     objects = InstitutionManager(TrainingRecordQuerySet)
 
     class Meta:
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["person", "date"], name="trainingrecord_person_date_idx")]
+        indexes = [
+            models.Index(fields=["person", "date"], name="trainingrecord_person_date_idx"),
+            # development.selectors.off_the_job_hours: an apprentice's off-the-job hours since their start.
+            models.Index(
+                fields=["person", "date"], condition=models.Q(off_the_job=True), name="trainingrecord_off_the_job_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(hours__gt=0), name="trainingrecord_hours_positive"),
             models.CheckConstraint(condition=models.Q(days__gte=0), name="trainingrecord_days_not_negative"),

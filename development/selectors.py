@@ -7,6 +7,7 @@ queries of the daily reminders live here too, each beside the index it uses.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -328,6 +329,38 @@ def requests_of(profile: StaffProfile) -> QuerySet[DevelopmentRequest]:
 
 def records_of(profile: StaffProfile) -> QuerySet[TrainingRecord]:
     return profile.training_records.order_by("-date", "-pk")
+
+
+def off_the_job_hours(
+    person_ids: Iterable[int], *, until: date, since: date | Mapping[int, date] | None = None
+) -> dict[int, Decimal]:
+    """Off-the-job training hours of each person, dated up to `until` (one query for any number).
+
+    `since` is one first day for everyone, or each person's own (an apprentice's start date, so
+    an earlier apprenticeship's hours do not count towards a later one). People with no hours
+    are absent from the result.
+    """
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    rows = TrainingRecord.objects.filter(off_the_job=True, person_id__in=ids, date__lte=until)
+    if isinstance(since, Mapping):
+        window = Q(pk__in=[])
+        for person_id, first_day in since.items():
+            window |= Q(person_id=person_id, date__gte=first_day)
+        rows = rows.filter(window)
+    elif since is not None:
+        rows = rows.filter(date__gte=since)
+    totals = rows.values("person_id").annotate(total=Sum("hours")).order_by()
+    return {row["person_id"]: row["total"] for row in totals}
+
+
+def off_the_job_records(profile: StaffProfile, *, since: date | None = None) -> QuerySet[TrainingRecord]:
+    """The person's off-the-job training records, newest first (one query)."""
+    rows = TrainingRecord.objects.filter(person=profile, off_the_job=True)
+    if since is not None:
+        rows = rows.filter(date__gte=since)
+    return rows.order_by("-date", "-pk")
 
 
 def cpd_hours_by_category(

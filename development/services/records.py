@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import filetype
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from people.models import StaffProfile
 
-from ..models import TrainingRecord
+from ..models import ActivityType, CpdCategory, Delivery, TrainingRecord
 from ..rules import require_change_record, require_delete_record, require_log_record
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -44,6 +47,55 @@ def training_record_log(*, person: StaffProfile, by: Any, evidence: Any = None, 
         record.full_clean(exclude=["evidence"])
         if evidence:
             record.evidence.save(f"evidence.{EVIDENCE_TYPES[evidence_type]}", evidence, save=False)
+        record.save()
+    return record
+
+
+def log_off_the_job(
+    *,
+    person: StaffProfile,
+    on: date,
+    hours: Decimal,
+    title: str,
+    delivery: str = Delivery.EXTERNAL,
+    reflection: str = "",
+    today: date | None = None,
+) -> TrainingRecord:
+    """Record apprenticeship off-the-job training as a training record flagged off-the-job.
+
+    It is part of the person's training record and the training report like any other training,
+    and counts towards their off-the-job hours (`selectors.off_the_job_hours`). The caller
+    (apprenticeships) has checked who may log for this person and that the date falls inside the
+    apprenticeship; here the facts of the record itself are checked: no future date, hours above
+    zero and at most a day's worth. Uses none of the development allowance (`days` is 0).
+    """
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if on > today:
+        errors["on"] = "Log off-the-job training once it has happened: this date is in the future."
+    if hours is None or hours <= 0:
+        errors["hours"] = "Enter the hours spent, more than 0."
+    elif hours > 24:
+        errors["hours"] = "One entry covers one day: at most 24 hours."
+    if not title.strip():
+        errors["title"] = "Say what the training was."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = TrainingRecord(
+            person=person,
+            source=TrainingRecord.Source.LOGGED,
+            title=title.strip()[:200],
+            activity_type=ActivityType.APPRENTICESHIP,
+            delivery=delivery,
+            date=on,
+            hours=hours,
+            days=Decimal("0"),
+            cpd_category=CpdCategory.FORMAL,
+            reflection=reflection.strip(),
+            off_the_job=True,
+        )
+        record.full_clean(exclude=["evidence"])
         record.save()
     return record
 

@@ -30,9 +30,9 @@ def _grow(institution, so_family, senior_mentor, technician, n):
 
 
 PAGES = [
-    # 18: one query per registered signal's loader (registration's "registered as", promotions'
-    # "promoted to the grade you aim for")
-    ("find", lambda ctx: (reverse("mentoring:find"), {"purpose": "promotion"}), "technician", 18),
+    # 19: one query per registered signal's loader (registration's "registered as", promotions'
+    # "promoted to the grade you aim for", apprenticeships' "completed the same apprenticeship")
+    ("find", lambda ctx: (reverse("mentoring:find"), {"purpose": "promotion"}), "technician", 19),
     ("mentors", lambda ctx: (reverse("mentoring:find"), {}), "technician", 13),
     ("mine as mentor", lambda ctx: (reverse("mentoring:mine"), {}), "mentor", 13),
     ("overview", lambda ctx: (reverse("mentoring:overview"), {}), "programme_manager", 12),
