@@ -334,9 +334,6 @@ class Prize(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("recognition:prize", args=[self.pk])
-
     def clean(self):
         try:
             self.deadline_in(2023)  # a year without 29 February
@@ -422,10 +419,6 @@ class Nomination(models.Model):
                 condition=~models.Q(state="withdrawn"),
                 name="recognition_nomination_once_per_prize_year",
             ),
-        ]
-        indexes = [
-            # recognition.tasks.send_reminders: prizes whose deadline is near, drafts still open.
-            models.Index(fields=["year"], condition=models.Q(state="draft"), name="recognition_nomination_draft_idx"),
         ]
 
     def __str__(self):

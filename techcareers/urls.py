@@ -25,6 +25,7 @@ urlpatterns = [
     path("apprenticeships/", include("apprenticeships.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("guidance/", include("guidance.urls")),
+    path("recognition/", include("recognition.urls")),
     path("action-plan/", include("actionplan.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
