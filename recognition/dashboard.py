@@ -34,7 +34,10 @@ def prizes_and_outputs(request):
         title="Recognition",
         template="recognition/panels/recognition.html",
         context={
-            "deadlines": [(prize, deadline, (deadline - today).days) for prize, deadline in selectors.upcoming_deadlines(today=today, limit=PANEL_DEADLINES)],
+            "deadlines": [
+                (prize, deadline, (deadline - today).days)
+                for prize, deadline in selectors.upcoming_deadlines(today=today, limit=PANEL_DEADLINES)
+            ],
             "outputs": selectors.outputs_of(profile).count(),
             "can_nominate": allowed(request.user, "recognition.start_nomination"),
         },

@@ -46,7 +46,8 @@ class OrcidImportForm(forms.Form):
 class OrcidFileForm(forms.Form):
     file = forms.FileField(
         label="ORCID works file (JSON)",
-        help_text="Your record's works as JSON, e.g. saved from https://pub.orcid.org/v3.0/<your iD>/works. At most 5 MB.",
+        help_text="Your record's works as JSON, e.g. saved from https://pub.orcid.org/v3.0/<your iD>/works. "
+        "At most 5 MB.",
     )
 
 
@@ -83,6 +84,14 @@ class CaseFileForm(forms.ModelForm):
 
 
 class PrizeForm(forms.ModelForm):
+    url = forms.URLField(
+        label="Web page",
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text=Prize._meta.get_field("url").help_text,
+    )
+
     class Meta:
         model = Prize
         fields = ["name", "scope", "organiser", "url", "categories", "deadline_month", "deadline_day", "listed"]
@@ -97,7 +106,9 @@ class NominationForm(forms.Form):
     year = forms.IntegerField(
         label="Year", min_value=2000, max_value=2100, help_text="The prize's year: its nominations close in this year."
     )
-    nominee = forms.ModelChoiceField(label="Nominee", queryset=None, help_text="Your reports, or anyone for the coordinator.")
+    nominee = forms.ModelChoiceField(
+        label="Nominee", queryset=None, help_text="Your reports, or anyone for the coordinator."
+    )
     category = forms.CharField(
         label="Category", required=False, max_length=200, help_text="One of the prize's categories, if it has any."
     )

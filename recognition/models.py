@@ -247,7 +247,10 @@ class AcknowledgementCase(models.Model):
         BAD = "bad", "Bad example"
 
     person = models.ForeignKey(
-        "people.StaffProfile", on_delete=models.CASCADE, related_name="acknowledgement_cases", verbose_name="reported by"
+        "people.StaffProfile",
+        on_delete=models.CASCADE,
+        related_name="acknowledgement_cases",
+        verbose_name="reported by",
     )
     work = models.CharField(
         "the piece of work", max_length=500, help_text="The paper, dataset or project, e.g. its title or DOI."
@@ -265,10 +268,18 @@ class AcknowledgementCase(models.Model):
     )
     reported_on = models.DateField("reported on", default=timezone.localdate)
     example = models.CharField(
-        "use as", max_length=10, choices=Example.choices, blank=True, default=Example.NONE, help_text="Coordinator only."
+        "use as",
+        max_length=10,
+        choices=Example.choices,
+        blank=True,
+        default=Example.NONE,
+        help_text="Coordinator only.",
     )
     coordinator_note = models.TextField(
-        "coordinator's note", blank=True, max_length=2000, help_text="What was done, e.g. 'raised with the team leader'."
+        "coordinator's note",
+        blank=True,
+        max_length=2000,
+        help_text="What was done, e.g. 'raised with the team leader'.",
     )
 
     objects = InstitutionManager(AcknowledgementCaseQuerySet)

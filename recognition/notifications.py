@@ -11,7 +11,9 @@ PRIZE_DEADLINE = register(
         body="""Dear {{ recipient.first_name }},
 
 Nominations for the {{ prize }}{% if organiser %} ({{ organiser }}){% endif %} close on {{ deadline }}.
-{% if nominated %}The institution has {{ nominated }} nomination{{ nominated|pluralize }} submitted so far this year.{% else %}Nobody has been nominated yet this year: the plan asks for at least one nominee for each prize.{% endif %}
+{% if nominated %}The institution has {{ nominated }} nomination{{ nominated|pluralize }} submitted so far this year.
+{% else %}Nobody has been nominated yet this year: the plan asks for at least one nominee for each prize.
+{% endif %}
 
 If someone in your team deserves it, draft a nomination (the nominee agrees before it is submitted):
 {{ link }}""",
@@ -42,7 +44,9 @@ NOMINATION_OUTCOME = register(
         body="""Dear {{ recipient.first_name }},
 
 The outcome of your nomination for the {{ prize }} {{ year }} is recorded: {{ outcome }}.
-{% if won %}Congratulations! You will be asked on your home page whether the portal may celebrate it.{% else %}Thank you for taking part: being nominated is a recognition in itself.{% endif %}
+{% if won %}Congratulations! You will be asked on your home page whether the portal may celebrate it.
+{% else %}Thank you for taking part: being nominated is a recognition in itself.
+{% endif %}
 {{ link }}""",
     )
 )

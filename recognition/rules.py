@@ -45,7 +45,9 @@ def case_in_institution(user, case):
 @rules.predicate
 def nomination_in_institution(user, nomination):
     return (
-        nomination is not None and roles.has_profile(user) and nomination.prize.institution_id == user.profile.institution_id
+        nomination is not None
+        and roles.has_profile(user)
+        and nomination.prize.institution_id == user.profile.institution_id
     )
 
 

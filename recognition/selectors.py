@@ -257,7 +257,14 @@ class AuthorshipReport:
             table.append([self.year, "Outputs by kind", label, figure.shown, "", ""])
         for trend in self.trend:
             table.append(
-                [trend.year, "Trend", "All technical staff", trend.staff.shown, trend.named.shown, trend.acknowledged.shown]
+                [
+                    trend.year,
+                    "Trend",
+                    "All technical staff",
+                    trend.staff.shown,
+                    trend.named.shown,
+                    trend.acknowledged.shown,
+                ]
             )
         return table
 
@@ -307,9 +314,7 @@ def authorship_report(*, institution: Any, year: int) -> AuthorshipReport:
     on = _report_day(year)
     first = year - TREND_YEARS + 1
     people = list(
-        _population(on)
-        .filter(institution=institution)
-        .values_list("pk", "division__name", "job_family__name")
+        _population(on).filter(institution=institution).values_list("pk", "division__name", "job_family__name")
     )
     outputs = list(
         Output.objects.filter(
@@ -336,9 +341,7 @@ def authorship_report(*, institution: Any, year: int) -> AuthorshipReport:
     everyone = [pk for pk, _, _ in people]
     # The trend: each earlier year's population on its own last day (one query for all years).
     spans = list(
-        StaffProfile.objects.staff()
-        .filter(institution=institution)
-        .values_list("pk", "start_date", "leaving_date")
+        StaffProfile.objects.staff().filter(institution=institution).values_list("pk", "start_date", "leaving_date")
     )
     trend = []
     for trend_year in range(first, year + 1):

@@ -106,9 +106,7 @@ def output_delete(*, output: Output, by: Any) -> None:
     output.delete()
 
 
-def outputs_import(
-    *, person: StaffProfile, parsed: importing.Parsed, source: str, reference: str
-) -> ImportRun:
+def outputs_import(*, person: StaffProfile, parsed: importing.Parsed, source: str, reference: str) -> ImportRun:
     """Record the parsed works the person does not have yet; report the rest. Idempotent.
 
     A work merges into one already recorded (or earlier in the same list) with the same DOI, or,
@@ -160,7 +158,7 @@ def outputs_import(
         return ImportRun.objects.create(
             person=person,
             source=source,
-            reference=reference[:300],
+            reference=reference[:200],
             added=len(new),
             merged=merged,
             problems=parsed.problems,
@@ -260,7 +258,7 @@ def output_celebrate(*, output: Output, by: Any, consent: bool) -> None:
     people_services.propose_celebration(
         person=output.person,
         kind=Celebration.Kind.PUBLICATION,
-        title=f"{output.person.name}: {output.get_part_display().lower()} on “{output.title}”"[:300],
+        title=f"{output.person.name}: {output.get_part_display().lower()} on “{output.title}”"[:200],
         occurred_on=output.published_on,
         source=f"recognition.Output:{output.pk}",
         body=output.doi_url or output.venue,
@@ -427,7 +425,7 @@ def nomination_decide(*, nomination: Nomination, won: bool, by: Any, today: date
             people_services.propose_celebration(
                 person=nomination.nominee,
                 kind=Celebration.Kind.PRIZE,
-                title=f"{nomination.nominee.name} won the {nomination.prize} {nomination.year}{category}"[:300],
+                title=f"{nomination.nominee.name} won the {nomination.prize} {nomination.year}{category}"[:200],
                 occurred_on=today,
                 source=f"recognition.Nomination:{nomination.pk}",
             )

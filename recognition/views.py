@@ -202,7 +202,9 @@ def output_edit(request, pk):
         else:
             messages.success(request, "Your changes are saved.")
             return redirect(output)
-    return render(request, "recognition/output_form.html", {"form": form, "title": "Change an output", "output": output})
+    return render(
+        request, "recognition/output_form.html", {"form": form, "title": "Change an output", "output": output}
+    )
 
 
 @login_required
@@ -482,7 +484,7 @@ def report(request):
             "report": data,
             "year": year,
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
-            "celebrations": people_selectors.celebrations(institution=profile.institution, year=year),
+            "celebrations": list(people_selectors.celebrations(year=year)),
             "published": selectors.published_reports(),
             "rules_in_words": RULES_IN_WORDS,
         },
@@ -499,7 +501,9 @@ def report_publish(request):
         messages.error(request, "Choose the year to publish.")
         return redirect("recognition:report")
     try:
-        published = services.report_publish(institution=profile.institution, year=form.cleaned_data["year"], by=request.user)
+        published = services.report_publish(
+            institution=profile.institution, year=form.cleaned_data["year"], by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("recognition:report")
