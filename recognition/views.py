@@ -222,7 +222,7 @@ def output_delete(request, pk):
 def output_celebrate(request, pk):
     _profile(request)
     output = selectors.get_output_for_user(request.user, pk)
-    form = CelebrateForm(request.POST or None)
+    form = CelebrateForm(request.POST if request.method == "POST" else None)
     own = allowed(request.user, "recognition.edit_output", output)
     if request.method == "POST" and form.is_valid():
         try:
