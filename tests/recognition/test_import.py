@@ -51,8 +51,7 @@ def test_an_orcid_import_adds_45_works_reports_2_and_a_second_import_adds_nothin
     assert "Work 21: it has no title." in page
     assert (
         "Work 41 (“Automated colony counting for clonogenic assays”): "
-        "its DOI “ISBN 978-1-4028-9462-6” is not a valid DOI."
-        in page
+        "its DOI “ISBN 978-1-4028-9462-6” is not a valid DOI." in page
     )
 
     again = services.outputs_import_orcid(person=orcid_technician)

@@ -48,7 +48,9 @@ def test_a_nomination_goes_from_draft_to_submitted_to_won_and_the_measure_and_fe
     institution, technician, manager, programme_manager, django_capture_on_commit_callbacks
 ):
     papin = make_prize(institution, "Papin Prize", month=6, day=30)
-    rita = make_prize(institution, "RITA awards", month=9, day=15, categories="Technician of the Year\nApprentice of the Year")
+    rita = make_prize(
+        institution, "RITA awards", month=9, day=15, categories="Technician of the Year\nApprentice of the Year"
+    )
     make_prize(institution, "Internal award (not listed)", month=4, day=1, listed=False)
     # Hand-computed: two listed prizes with a deadline in the year, no nominee yet: 0 of 2.
     assert (measure(institution).value, measure(institution).detail) == (
@@ -60,7 +62,10 @@ def test_a_nomination_goes_from_draft_to_submitted_to_won_and_the_measure_and_fe
         nomination = draft(papin, technician, manager.user)
     assert nomination.state == Nomination.State.DRAFT
     asked = Notification.objects.get(kind="recognition.nomination_agreement")
-    assert (asked.recipient, asked.idempotency_key) == (technician.user, f"recognition.nomination_agreement:{nomination.pk}")
+    assert (asked.recipient, asked.idempotency_key) == (
+        technician.user,
+        f"recognition.nomination_agreement:{nomination.pk}",
+    )
     assert measure(institution).value == 0  # a draft is not a nominee
 
     with pytest.raises(ValidationError, match="has not agreed to the nomination yet"):
@@ -130,9 +135,7 @@ def test_a_category_must_be_one_of_the_prizes(institution, technician, manager):
         draft(rita, technician, manager.user, category="Best poster")
 
 
-def test_only_the_nominee_agrees_and_only_managers_or_the_coordinator_submit(
-    institution, technician, manager, mentor
-):
+def test_only_the_nominee_agrees_and_only_managers_or_the_coordinator_submit(institution, technician, manager, mentor):
     nomination = draft(make_prize(institution), technician, manager.user)
     with pytest.raises(PermissionDenied):
         services.nomination_agree(nomination=nomination, by=manager.user)

@@ -36,7 +36,10 @@ def test_a_technician_records_a_patent_linked_to_two_projects(technician):
         "EP 4 123 456",
         ["methodology", "investigation"],
     )
-    assert sorted(p.name for p in output.projects.all()) == ["Breast Cancer Now Toby Robins Centre", "Organoid platform"]
+    assert sorted(p.name for p in output.projects.all()) == [
+        "Breast Cancer Now Toby Robins Centre",
+        "Organoid platform",
+    ]
     page = client_for(technician).get(output.get_absolute_url()).content.decode()
     assert "Methodology, Investigation" in page and "Organoid platform" in page
 
