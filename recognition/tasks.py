@@ -10,7 +10,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from core.jobs import fan_out, retrying_task
+from core.jobs import retrying_task
 from core.tenancy import across_institutions, in_institution, institution_id_of
 from notifications.selectors import sent_times
 from people.models import StaffProfile
@@ -26,34 +26,38 @@ def prompt_due(today: date) -> bool:
 
 
 @retrying_task
-def send_reminders():
-    today = timezone.localdate()
+def send_reminders(on=None):
+    """Daily (beat). `on` (an ISO date) stands in for today in tests."""
+    today = date.fromisoformat(on) if on else timezone.localdate()
     with across_institutions():
         prizes = selectors.prize_deadlines_due(today=today)
-        deadline = fan_out(remind_prize_deadline, Prize.objects.filter(pk__in=prizes))
+        for prize_id in prizes:
+            remind_prize_deadline.delay(prize_id, today.isoformat())
         prompts = 0
         if prompt_due(today):
             staff = list(selectors.staff_to_prompt(year=today.year).values_list("pk", flat=True))
             keys = {f"recognition.update_outputs:{pk}:{today.year}": pk for pk in staff}
             sent = sent_times(kind="recognition.update_outputs", idempotency_keys=keys)
             todo = [pk for key, pk in keys.items() if key not in sent]
-            prompts = fan_out(prompt_outputs_update, StaffProfile.objects.filter(pk__in=todo))
-    return {"prize_deadlines": deadline, "output_prompts": prompts}
+            for person_id in todo:
+                prompt_outputs_update.delay(person_id, today.year)
+            prompts = len(todo)
+    return {"prize_deadlines": len(prizes), "output_prompts": prompts}
 
 
 @retrying_task
-def remind_prize_deadline(prize_id):
+def remind_prize_deadline(prize_id, on):
     institution_id = institution_id_of(Prize, prize_id)
     if institution_id is None:
         return 0
     with in_institution(institution_id):
-        return services.prize_deadline_remind(prize_id=prize_id)
+        return services.prize_deadline_remind(prize_id=prize_id, today=date.fromisoformat(on))
 
 
 @retrying_task
-def prompt_outputs_update(person_id):
+def prompt_outputs_update(person_id, year):
     institution_id = institution_id_of(StaffProfile, person_id)
     if institution_id is None:
         return 0
     with in_institution(institution_id):
-        return services.outputs_update_prompt(person_id=person_id, year=timezone.localdate().year)
+        return services.outputs_update_prompt(person_id=person_id, year=year)
