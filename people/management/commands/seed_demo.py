@@ -22,6 +22,7 @@ DEMO_APPS = [
     "apprenticeships",
     "mentoring",
     "surveys",
+    "recognition",
     "actionplan",
 ]
 
