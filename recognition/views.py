@@ -450,10 +450,12 @@ def nomination_withdraw(request, pk):
 @login_required
 @require_POST
 def nomination_decide(request, pk):
+    _profile(request)
+    nomination = selectors.get_nomination_for_user(request.user, pk)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the outcome: won or not won.")
-        return redirect("recognition:nomination", pk=pk)
+        return redirect(nomination)
     won = form.cleaned_data["outcome"] == "won"
     return _nomination_action(
         request,
