@@ -15,6 +15,7 @@ person and title, prizes by name, nominations by prize, year and nominee, cases 
 from datetime import date, timedelta
 
 from core.tenancy import in_institution
+from guidance import services as guidance_services
 from people import services as people_services
 from people.models import Celebration
 
@@ -59,6 +60,29 @@ METHODS = ["single-cell sequencing", "mass spectrometry", "high-content imaging"
 ROLES = [CreditRole.INVESTIGATION, CreditRole.METHODOLOGY, CreditRole.DATA_CURATION, CreditRole.FORMAL_ANALYSIS]
 
 
+GUIDELINES_SLUG = "authorship-and-acknowledgement"
+GUIDELINES_V1 = """Technical staff who make a substantial contribution to a piece of research are credited for it.
+
+- **Authorship**: anyone who made a substantial intellectual or practical contribution to the
+  conception, design, data or analysis, and who reviewed the manuscript, is an author. Running the
+  experiments, building the method or curating the data can be such a contribution.
+- **Acknowledgement**: technical support that does not meet the authorship criteria is acknowledged by
+  name, with what was done ("X prepared the organoid cultures"), never "the technical staff".
+- **Talk about it early**: team leaders agree authorship and acknowledgement with technical staff when
+  the work is planned, and again before submission.
+"""
+GUIDELINES_V2 = (
+    GUIDELINES_V1
+    + """
+- **CRediT roles**: record each contributor's roles in the Contributor Roles Taxonomy when you submit;
+  most journals publish them. Technicians add the same roles to their outputs in the portal.
+- **Beyond journal papers** (2B): patents, clinical papers, datasets, software, protocols and
+  contributions to large collaborations count, and are recorded in the same way.
+- **If it went wrong**: tell the Researcher Development Coordinator through the portal, privately.
+"""
+)
+
+
 def seed(context):
     with in_institution(context.institution):
         _seed(context)
@@ -91,6 +115,37 @@ def _seed(context):
     manager = context.accounts["manager@icr.ac.uk"]
     coordinator = context.accounts["programmes@icr.ac.uk"]
     hr = context.accounts["hr@icr.ac.uk"]
+
+    # The guidelines (2A), reviewed against peers a year ago and updated (2C).
+    page = guidance_services.ensure_page(
+        institution=icr,
+        slug=GUIDELINES_SLUG,
+        title="Authorship and acknowledgement guidelines",
+        summary="How technical contributions are credited: authorship, acknowledgement and CRediT roles.",
+        body=GUIDELINES_V1,
+        effective_from=today - timedelta(days=500),
+        owner=coordinator,
+        by=coordinator.user,
+    )
+    if page.versions.count() == 1:
+        guidance_services.publish_version(
+            page=page,
+            audience="everyone",
+            effective_from=today - timedelta(days=330),
+            body=GUIDELINES_V2,
+            change_note="CRediT roles and non-journal outputs, after the yearly benchmark against peers",
+            by=coordinator.user,
+        )
+    if not page.reviews.exists():
+        guidance_services.record_review(
+            page=page,
+            reviewed_on=today - timedelta(days=340),
+            outcome="updated",
+            compared_with="The Francis Crick Institute's and the Wellcome Sanger Institute's guidelines; UKRI's "
+            "policy on research integrity",
+            notes="Peers name CRediT roles and credit datasets and software; ours did not. Version 2 adds both.",
+            by=coordinator.user,
+        )
 
     # Priya's own record.
     mine = [

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from core import disclosure
 from core.access import allowed, get_visible_or_404
+from guidance import selectors as guidance_selectors
 from people import roles
+from people import selectors as people_selectors
 from people.models import StaffProfile
 
 from .models import (
@@ -34,6 +36,17 @@ from .models import (
 TREND_YEARS = 5
 NO_DIVISION = "No division recorded"
 NO_JOB_FAMILY = "No job family recorded"
+
+
+GUIDELINES_SLUG = "authorship-and-acknowledgement"
+
+
+def guidelines() -> Any:
+    """The institution's authorship and acknowledgement guidelines page (2A), or None (one query).
+
+    The page, its versions and its yearly review against peers (2C) live in `guidance`.
+    """
+    return guidance_selectors.pages().filter(slug=GUIDELINES_SLUG).first()
 
 
 # --- Outputs ----------------------------------------------------------------------------------
@@ -186,16 +199,15 @@ def prize_deadlines_due(*, today: date | None = None, within_days: int = 30) -> 
 
 
 def prize_reminder_recipients(institution_id: int) -> list[StaffProfile]:
-    """The coordinators (programme managers, administrators) and every current line manager."""
-    coordinators = Q(user__groups__name__in=[roles.PROGRAMME_MANAGER, roles.INSTITUTION_ADMIN])
-    managers = Q(pk__in=StaffProfile.objects.current().filter(line_manager__isnull=False).values("line_manager_id"))
-    return list(
+    """The coordinators (programme managers, administrators) and every current line manager (two queries)."""
+    coordinators = people_selectors.holders_of(institution_id, roles.PROGRAMME_MANAGER, roles.INSTITUTION_ADMIN)
+    managers = (
         StaffProfile.objects.current()
         .filter(institution_id=institution_id, user__is_active=True)
-        .filter(coordinators | managers)
+        .filter(pk__in=StaffProfile.objects.current().filter(line_manager__isnull=False).values("line_manager_id"))
         .select_related("user")
-        .distinct()
     )
+    return list({person.pk: person for person in [*coordinators, *managers]}.values())
 
 
 def staff_to_prompt(*, year: int) -> QuerySet[StaffProfile]:

@@ -31,7 +31,6 @@ from .forms import (
 from .models import AcknowledgementCase, Kind, Nomination, Part
 
 OUTPUTS_PAGE_SIZE = 25
-GUIDANCE_SLUG = "authorship-and-acknowledgement"
 
 
 def _profile(request):
@@ -59,7 +58,7 @@ def mine(request):
                     nominee=profile, state=Nomination.State.DRAFT, nominee_agreed_on__isnull=True
                 )
             ),
-            "guidance_slug": GUIDANCE_SLUG,
+            "guidelines": selectors.guidelines(),
         },
     )
 
@@ -168,7 +167,11 @@ def output_new(request):
         else:
             messages.success(request, f"“{output.title}” is added to your outputs.")
             return redirect(output)
-    return render(request, "recognition/output_form.html", {"form": form, "title": "Add an output"})
+    return render(
+        request,
+        "recognition/output_form.html",
+        {"form": form, "title": "Add an output", "guidelines": selectors.guidelines()},
+    )
 
 
 @login_required
@@ -203,7 +206,9 @@ def output_edit(request, pk):
             messages.success(request, "Your changes are saved.")
             return redirect(output)
     return render(
-        request, "recognition/output_form.html", {"form": form, "title": "Change an output", "output": output}
+        request,
+        "recognition/output_form.html",
+        {"form": form, "title": "Change an output", "output": output, "guidelines": selectors.guidelines()},
     )
 
 
@@ -254,7 +259,7 @@ def cases(request):
             "page": page,
             "is_coordinator": roles.is_programme_manager(request.user),
             "counts": [(label, counts.get(value, 0)) for value, label in AcknowledgementCase.Credit.choices],
-            "guidance_slug": GUIDANCE_SLUG,
+            "guidelines": selectors.guidelines(),
         },
     )
 

@@ -107,3 +107,22 @@ def test_the_profile_shows_credited_outputs_and_not_uncredited_work(technician, 
     paper(technician, title="Quietly helped", part="uncredited", on=date(2023, 2, 1))
     page = client_for(manager).get(technician.get_absolute_url()).content.decode()
     assert "Named here" in page and "Quietly helped" not in page
+
+
+def test_the_pages_link_the_versioned_guidelines_with_their_last_review(institution, technician, programme_manager):
+    from guidance import services as guidance_services
+
+    page = guidance_services.ensure_page(
+        institution=institution,
+        slug="authorship-and-acknowledgement",
+        title="Authorship and acknowledgement guidelines",
+        body="Credit technical staff.",
+        owner=programme_manager,
+    )
+    guidance_services.record_review(
+        page=page, reviewed_on=date(2025, 9, 1), outcome="no_change", notes="Compared with the Crick's."
+    )
+    for url in (reverse("recognition:mine"), reverse("recognition:output_new"), reverse("recognition:cases")):
+        html = client_for(technician).get(url).content.decode()
+        assert '<a href="/guidance/authorship-and-acknowledgement/">' in html, url
+        assert "last reviewed against peers on 1 September 2025" in html, url
