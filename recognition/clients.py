@@ -65,7 +65,7 @@ def fetch_json(url: str) -> Any:
 
 def orcid_works(orcid: str) -> Any:
     """The public works summary of an ORCID record (one request: titles, types, dates, DOIs)."""
-    return fetch_json(f"{ORCID_API}/{urllib.parse.quote(orcid)}/works")
+    return fetch_json(f"{ORCID_API}/{urllib.parse.quote(orcid, safe='')}/works")
 
 
 def crossref_work(doi: str) -> Any:

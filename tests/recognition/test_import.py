@@ -155,3 +155,14 @@ def test_a_doi_is_looked_up_at_crossref(technician, recorded_network):
     )
     assert "You already recorded this DOI: “Array programming with NumPy”." in again.content.decode()
     assert Output.objects.count() == 1
+
+
+def test_the_client_asks_only_orcid_and_crossref_with_the_id_quoted_into_the_path(monkeypatch):
+    asked = []
+    monkeypatch.setattr(clients, "fetch_json", asked.append)
+    clients.crossref_work("10.1/x?@evil.example/../#")
+    clients.orcid_works("0000-0002-1825-0097/../../evil")
+    assert asked == [
+        "https://api.crossref.org/works/10.1%2Fx%3F%40evil.example%2F..%2F%23",
+        "https://pub.orcid.org/v3.0/0000-0002-1825-0097%2F..%2F..%2Fevil/works",
+    ]
