@@ -26,22 +26,18 @@ PANEL_DEADLINES = 3
 
 
 @dashboard_panel(order=40)
-def prizes_and_outputs(request):
-    """The next prize deadlines and the viewer's own output count (two queries)."""
-    profile = request.user.profile
+def prize_deadlines(request):
+    """The next prize deadlines, for those who draft nominations: line managers and the coordinator
+    (one query). Staff find the deadlines with the other opportunities and on the prizes page."""
+    if not allowed(request.user, "recognition.start_nomination"):
+        return None
     today = timezone.localdate()
+    upcoming = selectors.upcoming_deadlines(today=today, limit=PANEL_DEADLINES)
     return Panel(
-        title="Recognition",
+        title="Prize deadlines",
         template="recognition/panels/recognition.html",
-        context={
-            "deadlines": [
-                (prize, deadline, (deadline - today).days)
-                for prize, deadline in selectors.upcoming_deadlines(today=today, limit=PANEL_DEADLINES)
-            ],
-            "outputs": selectors.outputs_of(profile).count(),
-            "can_nominate": allowed(request.user, "recognition.start_nomination"),
-        },
-        empty_text="Record your papers, datasets, patents and other outputs, with your part in each.",
+        context={"deadlines": [(prize, deadline, (deadline - today).days) for prize, deadline in upcoming]},
+        empty_text="No prizes are listed yet.",
     )
 
 
