@@ -1,9 +1,11 @@
-"""Recognition's navigation links, dashboard panel and profile section."""
+"""Recognition's navigation links and profile section.
 
-from django.utils import timezone
+No home panel: prize deadlines reach line managers and the coordinator by e-mail 30 days ahead and
+are listed on the prizes page, so the home page (pinned in query count) costs nothing more.
+"""
 
 from core.access import allowed
-from core.portal import Panel, dashboard_panel, nav_link
+from core.portal import nav_link
 from people import roles
 from people.sections import ProfileSection, profile_section
 
@@ -21,24 +23,6 @@ nav_link(
     order=64,
     menu="Recognition",
 )
-
-PANEL_DEADLINES = 3
-
-
-@dashboard_panel(order=40)
-def prize_deadlines(request):
-    """The next prize deadlines, for those who draft nominations: line managers and the coordinator
-    (one query). Staff find the deadlines with the other opportunities and on the prizes page."""
-    if not allowed(request.user, "recognition.start_nomination"):
-        return None
-    today = timezone.localdate()
-    upcoming = selectors.upcoming_deadlines(today=today, limit=PANEL_DEADLINES)
-    return Panel(
-        title="Prize deadlines",
-        template="recognition/panels/recognition.html",
-        context={"deadlines": [(prize, deadline, (deadline - today).days) for prize, deadline in upcoming]},
-        empty_text="No prizes are listed yet.",
-    )
 
 
 @profile_section("recognition.outputs", order=20)

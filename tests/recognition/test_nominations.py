@@ -178,11 +178,3 @@ def test_the_prize_overview_shows_each_prize_and_whether_it_had_a_nominee(
     services.nomination_submit(nomination=nomination, by=manager.user, today=BEFORE)
     page = client_for(programme_manager).get(reverse("recognition:prizes"), {"year": YEAR}).content.decode()
     assert f"1 of 2 listed prizes had at least one nominee in {YEAR}" in page
-
-
-def test_managers_see_the_next_prize_deadlines_on_their_home_page(institution, technician, manager):
-    make_prize(institution, "Papin Prize", month=6, day=30)
-    home = client_for(manager).get(reverse("home")).content.decode()
-    deadline = date(timezone.localdate().year + (timezone.localdate() > date(timezone.localdate().year, 6, 30)), 6, 30)
-    assert f"Papin Prize: {deadline:%-d %b %Y}" in home
-    assert "Prize deadlines" not in client_for(technician).get(reverse("home")).content.decode()
