@@ -4,7 +4,10 @@ No home panel: prize deadlines reach line managers and the coordinator by e-mail
 are listed on the prizes page, so the home page (pinned in query count) costs nothing more.
 """
 
+from django.urls import reverse
+
 from core.access import allowed
+from core.opportunities import Opportunity, opportunity_source
 from core.portal import nav_link
 from people import roles
 from people.sections import ProfileSection, profile_section
@@ -42,3 +45,22 @@ def outputs_section(profile):
         template="recognition/sections/outputs.html",
         context={"outputs": outputs, "orcid": profile.orcid},
     )
+
+
+@opportunity_source("recognition.prize")
+def prize_deadlines(*, user, today):
+    """Listed prizes by their next deadline, for the opportunities bulletin (3D: "circulate details
+    of prizes"); one query."""
+    return [
+        Opportunity(
+            key=f"recognition.prize:{prize.pk}",
+            kind="prize",
+            title=prize.name,
+            summary=", ".join(prize.category_list) or prize.get_scope_display() + " prize",
+            url=reverse("recognition:prizes") + f"?year={deadline.year}",
+            deadline=deadline,
+            audience="own",
+            offered_by=prize.organiser or prize.institution.short_name,
+        )
+        for prize, deadline in selectors.upcoming_deadlines(today=today)
+    ]

@@ -185,7 +185,8 @@ def prize_overview(*, year: int) -> PrizeOverview:
 def upcoming_deadlines(*, today: date | None = None, limit: int | None = None) -> list[tuple[Prize, date]]:
     """Listed prizes by their next deadline, soonest first (one query)."""
     today = today or timezone.localdate()
-    rows = sorted(((p, p.next_deadline(today)) for p in Prize.objects.filter(listed=True)), key=lambda r: r[1])
+    prizes = Prize.objects.filter(listed=True).select_related("institution")
+    rows = sorted(((p, p.next_deadline(today)) for p in prizes), key=lambda r: r[1])
     return rows[:limit] if limit else rows
 
 

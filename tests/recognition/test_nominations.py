@@ -178,3 +178,15 @@ def test_the_prize_overview_shows_each_prize_and_whether_it_had_a_nominee(
     services.nomination_submit(nomination=nomination, by=manager.user, today=BEFORE)
     page = client_for(programme_manager).get(reverse("recognition:prizes"), {"year": YEAR}).content.decode()
     assert f"1 of 2 listed prizes had at least one nominee in {YEAR}" in page
+
+
+def test_prize_deadlines_are_listed_in_the_opportunities_bulletin(institution, technician):
+    from core.opportunities import opportunities_for
+
+    make_prize(institution, "Papin Prize", month=6, day=30, categories="Technician of the Year")
+    make_prize(institution, "Unlisted award", listed=False)
+    today = date(YEAR, 3, 1)
+    found = [o for o in opportunities_for(technician.user, today=today) if o.kind == "prize"]
+    assert [(o.title, o.deadline, o.summary) for o in found] == [
+        ("Papin Prize", date(YEAR, 6, 30), "Technician of the Year")
+    ]
