@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "apprenticeships",
     "mentoring",
     "promotions",
+    "recognition",
     "actionplan",
 ]
 
@@ -318,3 +319,7 @@ LOGGING = {
 # Used to build absolute links in e-mails and calendar feeds.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[TechCareers] ")
+
+# Recognition reads public ORCID records and Crossref metadata (recognition/clients.py). Switch it
+# off where the network blocks them (people then upload their ORCID export); tests always do.
+RECOGNITION_REMOTE_LOOKUPS = env.bool("RECOGNITION_REMOTE_LOOKUPS", default=True)

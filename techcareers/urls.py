@@ -26,6 +26,7 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("guidance/", include("guidance.urls")),
     path("promotions/", include("promotions.urls")),
+    path("recognition/", include("recognition.urls")),
     path("action-plan/", include("actionplan.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),

@@ -74,6 +74,12 @@ def tasks_run_in_process():
     app.conf.task_always_eager = saved
 
 
+@pytest.fixture(autouse=True)
+def no_outside_network(settings):
+    """No test reaches ORCID or Crossref: recognition's client refuses (tests use recordings)."""
+    settings.RECOGNITION_REMOTE_LOOKUPS = False
+
+
 @pytest.fixture
 def institution(db):
     return InstitutionFactory(name="Institute of Cancer Research", short_name="ICR", slug="icr")

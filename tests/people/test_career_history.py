@@ -171,7 +171,7 @@ def test_the_profile_with_its_history_makes_the_same_queries_at_two_sizes(
     _history(technician, hr, so_family, changes)
     client = client_for(technician)
     client.get(reverse("people:profile", args=[technician.pk]))
-    with django_assert_max_num_queries(14):  # 14 at both sizes (one is the registrations held)
+    with django_assert_max_num_queries(15):  # 15 at both sizes (registrations held; recognition outputs section)
         response = client.get(reverse("people:profile", args=[technician.pk]))
     assert len(response.context["rows"]) == CareerEvent.objects.filter(person=technician).count() == changes + 1
 

@@ -169,6 +169,18 @@ OBJECT_URLS = {
     "actionplan:update_evidence": ("actionplan.ProgressUpdate", "item__plan__institution"),
     "actionplan:report": ("actionplan.ReportRun", "plan__institution"),
     "actionplan:report_download": ("actionplan.ReportRun", "plan__institution"),
+    "recognition:import_run": ("recognition.ImportRun", "person__institution"),
+    "recognition:output": ("recognition.Output", "person__institution"),
+    "recognition:output_edit": ("recognition.Output", "person__institution"),
+    "recognition:output_delete": ("recognition.Output", "person__institution"),
+    "recognition:output_celebrate": ("recognition.Output", "person__institution"),
+    "recognition:case": ("recognition.AcknowledgementCase", "person__institution"),
+    "recognition:prize_edit": ("recognition.Prize", "institution"),
+    "recognition:nomination": ("recognition.Nomination", "prize__institution"),
+    "recognition:nomination_agree": ("recognition.Nomination", "prize__institution"),
+    "recognition:nomination_submit": ("recognition.Nomination", "prize__institution"),
+    "recognition:nomination_withdraw": ("recognition.Nomination", "prize__institution"),
+    "recognition:nomination_decide": ("recognition.Nomination", "prize__institution"),
 }
 REFUSED = {403, 404, 405}
 
@@ -230,6 +242,9 @@ def _objects_the_demo_lacks(icr):
     ReportExport.objects.create(institution=icr, requested_by=first.user, year=today.year)
     plan = ActionPlan.objects.filter(institution=icr).first()
     ReportRun.objects.create(plan=plan, requested_by=first.user, start=plan.start, end=today, format="csv")
+    from recognition.models import ImportRun
+
+    ImportRun.objects.create(person=first, source="orcid", reference="0000-0002-1825-0097", added=3)
 
 
 def test_no_role_of_another_institution_gets_or_changes_any_object(settings, tmp_path):

@@ -23,6 +23,7 @@ DEMO_APPS = [
     "mentoring",
     "promotions",
     "surveys",
+    "recognition",
     "actionplan",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecognitionConfig(AppConfig):
+    name = "recognition"
+    verbose_name = "Recognition and visibility"
