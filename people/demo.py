@@ -676,6 +676,8 @@ def _seed_celebrations(institution, today):
     """Celebrate the latest promotions and completed apprenticeships found in career history (the
     feature apps add prizes, registrations and outputs of their own); most people agreed to
     share, one in three has not answered yet."""
+    if Celebration.objects.filter(person__institution=institution, source__startswith="people.CareerEvent:").exists():
+        return  # seeded once: later demos' promotions and completions celebrate themselves
     causes = {
         CareerEvent.Cause.PROMOTION: Celebration.Kind.PROMOTION,
         CareerEvent.Cause.APPRENTICESHIP_COMPLETED: Celebration.Kind.APPRENTICESHIP,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.tenancy import in_institution
 from core.workflow import transition
+from people.selectors import grades_on
 
 from . import services
 from .models import (
@@ -103,8 +104,12 @@ def _seed(context):
         (p for p in context.staff if p.pk not in demo_ids and p.grade_id and p.line_manager_id), key=lambda p: p.pk
     )
 
+    # Levels as they stood before the promotions demo's past rounds took effect (within the last 300
+    # days), so a second seed_demo picks the same people after those promotions moved them up.
+    before = grades_on(staff, context.today - timedelta(days=300))
+
     def at_level(*levels):
-        return [p for p in staff if p.grade.level in levels]
+        return [p for p in staff if (before.get(p.pk) or p.grade).level in levels]
 
     families = {p.job_family.name: p.job_family for p in context.staff if p.job_family_id}
     created = {"applications": 0}
@@ -584,8 +589,12 @@ def _record_manager_notices(institution, today):
     cohorts = Cohort.objects.filter(
         programme__institution=institution, opens_on__lte=today - timedelta(days=3)
     ).select_related("programme")
+    # Once per cohort: on a second seed, people promoted since (the promotions demo) would add managers.
+    told = set(ManagerNotice.objects.filter(cohort__in=cohorts).values_list("cohort_id", flat=True))
     rows = []
     for found in cohorts:
+        if found.pk in told:
+            continue
         opened = timezone.make_aware(datetime.combine(found.opens_on, time(9)))
         manager_ids = set(
             staff_eligible_for(found).filter(line_manager__isnull=False).values_list("line_manager_id", flat=True)
