@@ -32,14 +32,15 @@ Which register
 - RSci or IEng: more autonomy, usually Level 5 or equivalent.
 - CSci or CEng: full professional level, usually a master's or equivalent, leading others.
 
-What it costs in {year}
+What it costs in {year} (the fees the programme team entered; check the licensed body's current fees
+before you apply)
 
 {fees}
 
 The licensed body's membership comes on top (often £50 to £150 a year, less for technicians at
 some bodies). The Professional Registration Programme pays the first year for its participants;
 the Scientific Officer Association covers SO grades; other job families can ask whether their
-grant includes membership fees (many Wellcome and MRC grants do).
+grant can include membership fees.
 
 How long it takes
 

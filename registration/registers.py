@@ -1,8 +1,9 @@
 """The Science Council's and the Engineering Council's registers, with example fees: the data the
 first migration loads and `seed_demo` tops up (a test that empties the tables loses them).
 
-Fees change every year: these are the figures the institution's guide quoted when the portal was
-set up, to be checked and added to (a row a year) in the admin, never edited in place for a past year.
+The fees are illustrative starting figures, not checked against the councils' or licensed bodies'
+published fees: an administrator enters each year's real fees (a row a year) in the admin, never
+editing a past year's in place. The pages say the fees are as entered and to check the body's own.
 """
 
 from decimal import Decimal
