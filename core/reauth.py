@@ -27,16 +27,26 @@ def recently_reauthenticated(request: Any) -> bool:
     return bool(records) and time.time() - records[-1]["at"] < app_settings.REAUTHENTICATION_TIMEOUT
 
 
+def require_reauthentication(request: Any) -> None:
+    """For a view that hands out personal data only in one branch (e.g. `?format=csv`)."""
+    if not request.user.is_authenticated or not recently_reauthenticated(request):
+        raise ReauthenticationRequired()
+
+
+def export_recorded(request: Any, response: Any) -> Any:
+    """Log a personal-data export in the audit log and return the response."""
+    if response.status_code == 200:
+        what = response.get("Content-Disposition", "").partition("filename=")[2].strip('"') or request.path
+        audit.record(kind="export", action=f"Exported {what}", detail=request.get_full_path())
+    return response
+
+
 def reauthentication_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Every view behind this decorator hands out personal data: confirm it is you, then log it."""
+
     @wraps(view)
     def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated or not recently_reauthenticated(request):
-            raise ReauthenticationRequired()
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200:
-            # Every view behind this decorator hands out personal data (or changes roles): log it.
-            what = response.get("Content-Disposition", "").partition("filename=")[2].strip('"') or request.path
-            audit.record(kind="export", action=f"Exported {what}", detail=request.get_full_path())
-        return response
+        require_reauthentication(request)
+        return export_recorded(request, view(request, *args, **kwargs))
 
     return wrapper

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.access import allowed, require
 from core.disclosure import RULES_IN_WORDS
 from core.forms import add_service_errors
+from core.reauth import export_recorded, require_reauthentication
 from people import roles
 from people import selectors as people_selectors
 
@@ -131,10 +132,11 @@ def outputs(request):
         shown = shown.filter(published_on__year=int(year))
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
+        require_reauthentication(request)  # names and outputs of people leave the portal
         rows = exports.output_rows(shown.order_by("person__user__last_name", "-published_on"))
         if export == "csv":
-            return exports.csv_download(rows, filename="outputs.csv")
-        return exports.xlsx_download(rows, filename="outputs.xlsx", title="Outputs")
+            return export_recorded(request, exports.csv_download(rows, filename="outputs.csv"))
+        return export_recorded(request, exports.xlsx_download(rows, filename="outputs.xlsx", title="Outputs"))
     page = Paginator(shown, OUTPUTS_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

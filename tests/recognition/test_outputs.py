@@ -126,3 +126,14 @@ def test_the_pages_link_the_versioned_guidelines_with_their_last_review(institut
         html = client_for(technician).get(url).content.decode()
         assert '<a href="/guidance/authorship-and-acknowledgement/">' in html, url
         assert "last reviewed against peers on 1 September 2025" in html, url
+
+
+def test_exporting_outputs_asks_to_confirm_it_is_you_and_is_audited(technician, hr):
+    from core.models import AuditEvent
+
+    paper(technician, title="A paper")
+    stale = client_for(hr, reauthenticated=False).get(reverse("recognition:outputs"), {"format": "csv"})
+    assert stale.status_code != 200 and not AuditEvent.objects.filter(kind="export").exists()
+    fresh = client_for(hr).get(reverse("recognition:outputs"), {"format": "csv"})
+    assert fresh.status_code == 200
+    assert AuditEvent.objects.get(kind="export").action == "Exported outputs.csv"
