@@ -6,7 +6,7 @@ from people import roles
 
 from . import selectors
 
-nav_link("Exchange", "exchange:index", roles.has_profile, order=40)
+nav_link("Technician exchange", "exchange:index", roles.has_profile, order=24, menu="Programmes")
 
 MY_PLACEMENTS_ON_PANEL = 5
 

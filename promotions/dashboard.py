@@ -8,15 +8,15 @@ from people import roles
 
 from . import selectors
 
-nav_link("Promotions", "promotions:home", roles.has_profile, order=55, menu="Promotions")
-nav_link("Promotion criteria", "promotions:criteria", roles.has_profile, order=56, menu="Promotions")
-nav_link("Promotion rounds", "promotions:rounds", roles.has_profile, order=57, menu="Promotions")
+nav_link("Promotions", "promotions:home", roles.has_profile, order=55, menu="Career")
+nav_link("Promotion criteria", "promotions:criteria", roles.has_profile, order=56, menu="Career")
+nav_link("Promotion rounds", "promotions:rounds", roles.has_profile, order=57, menu="Career")
 nav_link(
     "Vacancies: degree check",
     "promotions:vacancies",
     lambda user: roles.has_profile(user) and allowed(user, "promotions.record_vacancies"),
     order=58,
-    menu="Promotions",
+    menu="Career",
 )
 
 

@@ -258,7 +258,7 @@ def output_celebrate(*, output: Output, by: Any, consent: bool) -> None:
     people_services.propose_celebration(
         person=output.person,
         kind=Celebration.Kind.PUBLICATION,
-        title=f"{output.person.name}: {output.get_part_display().lower()} on “{output.title}”"[:200],
+        title=f"{output.get_part_display()} on “{output.title}”"[:200],
         occurred_on=output.published_on,
         source=f"recognition.Output:{output.pk}",
         body=output.doi_url or output.venue,

@@ -16,12 +16,12 @@ def _sees_figures(user):
     return roles.has_profile(user) and allowed(user, "registration.see_figures")
 
 
-nav_link("My registration", "registration:mine", roles.has_profile, order=60, menu="Registration")
-nav_link("My CPD record", "registration:cpd", roles.has_profile, order=61, menu="Registration")
-nav_link("All journeys", "registration:journeys", _sees_figures, order=62, menu="Registration")
-nav_link("Registration programme", "registration:programme", _runs, order=63, menu="Registration")
-nav_link("Leadership cohorts", "registration:leadership", _runs, order=64, menu="Registration")
-nav_link("Employer Champion figures", "registration:champion", _sees_figures, order=65, menu="Registration")
+nav_link("My registration", "registration:mine", roles.has_profile, order=60, menu="Career")
+nav_link("My CPD record", "registration:cpd", roles.has_profile, order=61, menu="Career")
+nav_link("All journeys", "registration:journeys", _sees_figures, order=62, menu="Career")
+nav_link("Registration programme", "registration:programme", _runs, order=63, menu="Career")
+nav_link("Leadership cohorts", "registration:leadership", _runs, order=64, menu="Career")
+nav_link("Employer Champion figures", "registration:champion", _sees_figures, order=65, menu="Career")
 
 
 @dashboard_panel(order=35)

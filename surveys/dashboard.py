@@ -10,8 +10,8 @@ def _runs_surveys(user):
     return roles.is_hr(user) or roles.is_programme_manager(user)
 
 
-nav_link("My surveys", "surveys:mine", roles.has_profile, order=60, menu="Surveys")
-nav_link("Run surveys", "surveys:list", _runs_surveys, order=61, menu="Surveys")
+nav_link("My surveys", "surveys:mine", roles.has_profile, order=84, menu="People")
+nav_link("Run surveys", "surveys:list", _runs_surveys, order=85, menu="People")
 
 
 @dashboard_panel(order=18)

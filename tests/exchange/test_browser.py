@@ -35,7 +35,8 @@ def test_an_exchange_runs_from_application_to_the_feasibility_summary(
 
     # The visitor finds the round through the navigation and applies.
     as_(page, technician)
-    page.get_by_role("link", name="Exchange", exact=True).first.click()
+    page.get_by_role("button", name="Programmes", exact=True).click()
+    page.get_by_role("link", name="Technician exchange", exact=True).click()
     page.get_by_role("link", name=offer.round.title).click()
     page.get_by_role("link", name="Apply").click()
     page.fill("textarea[name=hopes_to_learn]", "How crystallisation screens are set up")
