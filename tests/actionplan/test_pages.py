@@ -225,8 +225,9 @@ def test_the_dashboard_uses_the_same_number_of_queries_for_26_and_260_actions(
     # are computed live for the day since the dashboard stopped reading a month-old snapshot; it
     # read 18 before that). 1D's "found attendance valuable" reads event feedback from the
     # survey engine beside the older yes/no answers: one query more per window (issue 14); 2F's
-    # promotions.updates_published one more (issue 12), 3D's recognition.prize_nominees one more (13).
-    with django_assert_max_num_queries(34):
+    # promotions.updates_published one more (issue 12), 3D's recognition.prize_nominees one more (13),
+    # and 1C/4C's apprenticeships measures two more (10), now that they are computed.
+    with django_assert_max_num_queries(36):
         response = client.get(dashboard_url(plan))
 
     assert len(response.context["items"]) == 26 * copies
@@ -271,8 +272,9 @@ def test_my_actions_and_the_summary_use_the_same_number_of_queries_for_26_and_26
     with django_assert_max_num_queries(12):  # 10 measured
         mine = client.get(reverse("actionplan:mine"))
     # 28 measured at both sizes: 14 for the page and 14 for the metrics, computed live (see above),
-    # 2F's promotions.updates_published and 3D's recognition.prize_nominees included.
-    with django_assert_max_num_queries(30):
+    # 2F's promotions.updates_published, 3D's recognition.prize_nominees and 1C/4C's apprenticeships
+    # measures included.
+    with django_assert_max_num_queries(32):
         summary = client.get(reverse("actionplan:summary", args=[plan.pk]))
 
     assert len(mine.context["items"]) == 26 * copies

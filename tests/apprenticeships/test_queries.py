@@ -69,11 +69,13 @@ def grow(institution, so_family, manager, standard, provider, intake, total):
 
 PAGES = [
     ("programme", lambda a: reverse("apprenticeships:programme"), "programme_manager", 18),
-    ("apprentice page", lambda a: a.get_absolute_url(), "apprentice", 19),
-    ("apprentice page for the programme manager", lambda a: a.get_absolute_url(), "programme_manager", 16),
+    # The apprentice pages suggest mentors: one query per registered mentoring signal (3).
+    ("apprentice page", lambda a: a.get_absolute_url(), "apprentice", 21),
+    ("apprentice page for the programme manager", lambda a: a.get_absolute_url(), "programme_manager", 18),
     ("intake", lambda a: reverse("apprenticeships:intake", args=[a.intake_id]), "programme_manager", 10),
     ("home of their manager", lambda a: reverse("apprenticeships:home"), "manager", 15),
-    ("dashboard of their manager", lambda a: reverse("home"), "manager", 41),
+    # The home page with every app's panels (promotions 2, registration 1, celebrations 2 among them).
+    ("dashboard of their manager", lambda a: reverse("home"), "manager", 44),
 ]
 
 

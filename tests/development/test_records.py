@@ -199,7 +199,8 @@ def test_my_development_page_and_dashboard_queries_do_not_grow_with_the_records(
         response = client.get(reverse("development:mine"))
     assert len(response.context["requests"]) == size
     assert len(response.context["records"]) == min(size, 25) and response.context["records"].paginator.count == size
-    with django_assert_max_num_queries(34):  # every app's panels, the celebrations feed and promotions (2) included
+    # Every app's panels: the celebrations feed (2), promotions (2), registration and apprenticeships included.
+    with django_assert_max_num_queries(35):
         home = client.get("/")
     # Approved days count in the allowance year they start in (a calendar year here).
     this_year = sum(1 for n in range(size) if (today + timedelta(days=2 * n + 1)).year == today.year)

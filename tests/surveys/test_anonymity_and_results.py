@@ -261,7 +261,7 @@ def test_my_surveys_and_the_dashboard_run_the_same_queries_at_two_sizes(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("surveys:mine"))
     assert page.content.decode().count("/answer/") == size
-    with django_assert_max_num_queries(32):  # the promotions panel: 2
+    with django_assert_max_num_queries(34):  # the promotions panel: 2; registration and apprenticeships: 1 each
         home = client.get("/")
     assert "Surveys waiting for you" in home.content.decode()
 
