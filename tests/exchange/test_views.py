@@ -322,7 +322,7 @@ def test_a_line_manager_cannot_cancel_their_reports_exchange(offer, technician, 
 
 def test_staff_see_the_exchange_link_in_the_navigation(technician):
     page = client_for(technician).get("/").content.decode()
-    assert f'href="{reverse("exchange:index")}">Exchange</a>' in page
+    assert f'href="{reverse("exchange:index")}">Technician exchange</a>' in page  # in the Programmes menu
 
 
 def test_the_apply_page_warns_before_typing_when_the_host_is_in_your_division(offer, institution, other_division):
