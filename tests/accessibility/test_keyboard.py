@@ -22,11 +22,12 @@ def focused(page):
     return page.evaluate(
         """() => { const el = document.activeElement;
           return {id: el.id, name: el.getAttribute('name'), tag: el.tagName.toLowerCase(),
-                  text: (el.innerText || el.value || '').trim(), label: el.getAttribute('aria-label') || ''}; }"""
+                  text: (el.innerText || el.value || '').trim(), label: el.getAttribute('aria-label') || '',
+                  href: el.getAttribute('href') || ''}; }"""
     )
 
 
-def tab_to(page, *, id=None, text=None, name=None):
+def tab_to(page, *, id=None, text=None, name=None, prefix=None, href=None):
     """Press Tab until the wanted control has the focus; fail if it never does."""
     seen = []
     for _ in range(MAX_TABS):
@@ -37,9 +38,11 @@ def tab_to(page, *, id=None, text=None, name=None):
             (id is not None and now["id"] == id)
             or (text is not None and now["text"] == text)
             or (name is not None and now["name"] == name)
+            or (prefix is not None and now["text"].startswith(prefix))
+            or (href is not None and now["href"] == href)
         ):
             return now
-    pytest.fail(f"Tab never reached {id or text or name}; focus went through {seen}")
+    pytest.fail(f"Tab never reached {id or text or name or prefix or href}; focus went through {seen}")
 
 
 def sign_in_by_keyboard(page, email):
@@ -193,3 +196,49 @@ def test_an_action_owner_adds_a_progress_update_by_keyboard_alone(browser_page, 
     )
     first.refresh_from_db()
     assert first.status == "on_track"
+
+
+def test_a_technician_applies_and_their_manager_endorses_by_keyboard_alone(
+    browser_page, institution, technician, manager, programme_manager
+):
+    from programmes.models import Application
+    from tests.programmes.conftest import CohortFactory, ProgrammeFactory
+
+    programme = ProgrammeFactory(institution=institution, title="Ignite", owner=programme_manager)
+    CohortFactory(programme=programme, name="Spring intake", min_level=3, max_level=3, eligibility_text="HSO")
+    for profile in (technician, manager):
+        EmailAddress.objects.create(user=profile.user, email=profile.user.email, verified=True, primary=True)
+    page = browser_page
+
+    sign_in_by_keyboard(page, technician.user.email)
+    tab_to(page, text="Programmes")
+    page.keyboard.press("Enter")  # opens the menu
+    tab_to(page, text="All programmes")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    tab_to(page, prefix="Ignite\n")  # the programme's card is one link
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    tab_to(page, text="Apply")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    tab_to(page, id="id_statement")
+    page.keyboard.type("I run the imaging core and want to lead projects.")
+    tab_to(page, text="Send application")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    application = Application.objects.get(applicant=technician)
+    assert application.state == Application.State.AWAITING_ENDORSEMENT
+
+    page.context.clear_cookies()
+    sign_in_by_keyboard(page, manager.user.email)
+    tab_to(page, href=application.get_absolute_url())  # "Applications to endorse" on the home page
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    tab_to(page, id="id_decision_0")
+    page.keyboard.press("Space")
+    tab_to(page, text="Send")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    application.refresh_from_db()
+    assert application.state == Application.State.ENDORSED, page.inner_text("main")
