@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint migrate seed worker beat clean
+.PHONY: run test install lint migrate seed worker beat clean bench
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,8 @@ beat: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+## Benchmark on the national data set (PostgreSQL): `make bench` (BENCH_ARGS="--only pages,figures" for a part).
+## Seed it first, once, into an empty database: `python manage.py seed_scale` (about 2 minutes).
+bench: install
+	CELERY_BROKER_URL= $(BIN)/python manage.py bench $(BENCH_ARGS)

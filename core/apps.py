@@ -19,6 +19,7 @@ class CoreConfig(AppConfig):
         # Every app's metrics.py registers its success measures, dashboard.py its panels and links.
         autodiscover_modules("metrics")
         autodiscover_modules("dashboard")
+        autodiscover_modules("privacy")
         # Role and group changes, from the admin or anywhere else, go into the audit log.
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed

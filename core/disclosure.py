@@ -51,6 +51,7 @@ class Figure:
     population: int  # the people it is built from: never shown, used for secondary suppression
     reason: str = ""  # why it is hidden, in words
     suffix: str = ""
+    prefix: str = ""  # "+" before a rise (a change year on year)
 
     @property
     def hidden(self) -> bool:
@@ -60,7 +61,7 @@ class Figure:
     def shown(self) -> str:
         if self.value is None:
             return self.reason
-        return f"{self.value}{self.suffix}"
+        return f"{self.prefix}{self.value}{self.suffix}"
 
     @property
     def short(self) -> str:
@@ -162,3 +163,27 @@ def measure(
         return None
     share = percentage(numerator or 0, denominator)
     return share if share.hidden else None
+
+
+CHANGE = "change"
+
+
+def change(current: Figure, previous: Figure) -> Figure:
+    """The change from `previous` to `current` (year on year), each already disclosed: shown only
+    when both are, so a hidden figure cannot be worked out from the other and the change."""
+    if current.value is None or previous.value is None:
+        hidden = current if current.value is None else previous
+        return Figure(kind=CHANGE, value=None, population=hidden.population, reason=hidden.reason)
+    value = current.value - previous.value
+    sign = "+" if value > 0 else ""
+    suffix = " points" if current.kind == PERCENTAGE else ""
+    return Figure(
+        kind=CHANGE, value=value, population=min(current.population, previous.population), suffix=suffix, prefix=sign
+    )
+
+
+def too_few(n: int) -> bool:
+    """Whether figures built from each person's own answers (an average, the free-text answers, a
+    response-level export, a group named beside its answers) must be hidden for a group of `n`:
+    7 people or fewer, the rule for averages."""
+    return n <= AVERAGE_MAX_HIDDEN

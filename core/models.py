@@ -32,6 +32,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", "Export of personal data"
         IMPORT = "import", "Import"
         RECORD = "record", "Staff record change"
+        EQUALITY = "equality", "Equality data: settings and named HR's looks"
 
     at = models.DateTimeField("when", default=timezone.now)
     institution = models.ForeignKey(

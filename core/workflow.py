@@ -39,6 +39,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.rowwise import one_query_per_row
+
 from . import audit
 
 NEW = None  # the state of a record that does not exist yet
@@ -126,7 +128,8 @@ def transition(
     field = workflow.field
     with transaction.atomic():
         if obj.pk:
-            current = model._base_manager.select_for_update().values_list(field, flat=True).get(pk=obj.pk)
+            with one_query_per_row():  # each move locks its own row, also in a bulk decision
+                current = model._base_manager.select_for_update().values_list(field, flat=True).get(pk=obj.pk)
         else:
             current = NEW
         move = workflow.move(current, to)

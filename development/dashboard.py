@@ -18,7 +18,6 @@ def _sees_reports(user):
 nav_link("My development", "development:mine", roles.has_profile, order=30, menu="Development")
 nav_link("My team", "development:team", _is_line_manager, order=31, menu="Development")
 nav_link("Guidance", "development:guidance", roles.has_profile, order=32, menu="Development")
-nav_link("Training report", "development:report", _sees_reports, order=33, menu="Development")
 nav_link("Import training", "development:import_upload", _sees_reports, order=34, menu="Development")
 nav_link(
     "Allowance policy",

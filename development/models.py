@@ -492,6 +492,9 @@ class TrainingRecord(models.Model):
         ordering = ["-date", "-pk"]
         indexes = [
             models.Index(fields=["person", "date"], name="trainingrecord_person_date_idx"),
+            # development.selectors.training_report (a year's records with their person and hours,
+            # read from the index alone) and report_years (the institution's earliest record).
+            models.Index(fields=["date", "person"], include=["hours"], name="trainingrecord_date_person_idx"),
             # development.selectors.off_the_job_hours: an apprentice's off-the-job hours since their start.
             models.Index(
                 fields=["person", "date"], condition=models.Q(off_the_job=True), name="trainingrecord_off_the_job_idx"

@@ -43,6 +43,7 @@ from .models import (
     GuidanceVersion,
     ManagerDelegate,
     ReportExport,
+    RequestTransition,
     TrainingImport,
     TrainingRecord,
 )
@@ -116,19 +117,40 @@ def allowance_for(
     year: int | None = None,
     today: date | None = None,
 ) -> Allowance:
-    """Return the person's Allowance for a year (the current one by default). Three queries."""
+    """Return the person's Allowance for a year (the current one by default). Two queries."""
     today = today or timezone.localdate()
     policy = policy or policy_for(profile.institution)
     year = year if year is not None else current_year(policy, today)
     start, end = policy.year_bounds(year)
-    records: Any = profile.training_records  # a TrainingRecordQuerySet manager (the stubs cannot tell)
-    used = records.in_period(start, end).aggregate(s=Sum("days"))["s"] or ZERO
-    approved = (
-        profile.development_requests.filter(
-            state=DevelopmentRequest.State.APPROVED, start_date__gte=start, start_date__lte=end
-        ).aggregate(s=Sum("days"))["s"]
-        or ZERO
+    # Both sums in one query (the home page shows this on every visit).
+    used_days = (
+        TrainingRecord.objects.filter(person=OuterRef("pk"))
+        .in_period(start, end)
+        .order_by()
+        .values("person")
+        .annotate(s=Sum("days"))
+        .values("s")
     )
+    approved_days = (
+        DevelopmentRequest.objects.filter(
+            person=OuterRef("pk"), state=DevelopmentRequest.State.APPROVED, start_date__gte=start, start_date__lte=end
+        )
+        .order_by()
+        .values("person")
+        .annotate(s=Sum("days"))
+        .values("s")
+    )
+    days = DecimalField(max_digits=8, decimal_places=2)
+    sums = (
+        StaffProfile._base_manager.filter(pk=profile.pk)
+        .annotate(
+            used=Coalesce(Subquery(used_days, output_field=days), Value(ZERO, output_field=days)),
+            approved=Coalesce(Subquery(approved_days, output_field=days), Value(ZERO, output_field=days)),
+        )
+        .values("used", "approved")
+        .get()
+    )
+    used, approved = Decimal(sums["used"]), Decimal(sums["approved"])
     minimum = policy.minimum_for(profile, overrides_of(policy))
     return Allowance(year, policy.year_label(year), minimum, used, approved, expected_by(policy, year, minimum, today))
 
@@ -514,7 +536,7 @@ def training_report(institution: Institution, year: int, *, margin: int | None =
     """Training per head by job family, grade and division for an allowance year.
 
     Headcount is everyone employed at some point in the year; training is every record dated
-    in the year. Seven queries whatever the number of staff or records.
+    in the year.
     """
     policy = policy_for(institution)
     margin = policy.under_representation_margin if margin is None else margin
@@ -530,28 +552,45 @@ def training_report(institution: Institution, year: int, *, margin: int | None =
     )
     records = TrainingRecord.objects.filter(person__in=staff.values("pk")).in_period(start, end)
 
+    # Two queries whatever the number of staff or records: every person sits in exactly one
+    # (job family, grade, division) cell, so each cell's distinct people add up to every
+    # breakdown's and the institution's. The records query walks trainingrecord_date_person_idx
+    # (the year's rows, their person and hours from the index alone on PostgreSQL).
+    cell = ("job_family", "grade", "division")
+    labels = ("job_family__name", "grade__job_family__name", "grade__short_name", "division__name")
+    heads = list(staff.values(*cell, *labels).annotate(n=Count("pk")).order_by())
+    trained = {
+        (row["person__job_family"], row["person__grade"], row["person__division"]): row
+        for row in records.values(*(f"person__{key}" for key in cell))
+        .annotate(hours=Sum("hours"), records=Count("pk"), people=Count("person", distinct=True))
+        .order_by()
+    }
+
     def grouped(key: str, label_fields: list[str]) -> list[ReportRow]:
-        heads = {row[key]: row for row in staff.values(key, *label_fields).annotate(n=Count("pk")).order_by()}
-        trained = {
-            row[f"person__{key}"]: row
-            for row in records.values(f"person__{key}")
-            .annotate(hours=Sum("hours"), records=Count("pk"), people=Count("person", distinct=True))
-            .order_by()
-        }
-        rows = []
-        for group, head in heads.items():
-            done = trained.get(group, {})
-            label = " · ".join(str(head[f]) for f in label_fields if head[f]) if group is not None else NOT_RECORDED
-            rows.append(
-                ReportRow(label, head["n"], done.get("people", 0), _hours(done.get("hours")), done.get("records", 0))
-            )
-        return sorted(rows, key=lambda row: (row.label == NOT_RECORDED, row.label))
+        groups: dict[Any, ReportRow] = {}
+        for head in heads:
+            group = head[key]
+            done = trained.get((head["job_family"], head["grade"], head["division"]), {})
+            if group not in groups:
+                label = " · ".join(str(head[f]) for f in label_fields if head[f]) if group is not None else NOT_RECORDED
+                groups[group] = ReportRow(label, 0, 0, ZERO, 0)
+            row = groups[group]
+            row.headcount += head["n"]
+            row.people_trained += done.get("people", 0)
+            row.hours += _hours(done.get("hours"))
+            row.records += done.get("records", 0)
+        return sorted(groups.values(), key=lambda row: (row.label == NOT_RECORDED, row.label))
 
     by_family = grouped("job_family", ["job_family__name"])
     by_grade = grouped("grade", ["grade__job_family__name", "grade__short_name"])
     by_division = grouped("division", ["division__name"])
-    totals = records.aggregate(hours=Sum("hours"), records=Count("pk"), people=Count("person", distinct=True))
-    total = ReportRow("Institution", staff.count(), totals["people"], _hours(totals["hours"]), totals["records"])
+    total = ReportRow(
+        "Institution",
+        sum(row.headcount for row in by_family),
+        sum(row.people_trained for row in by_family),
+        sum((row.hours for row in by_family), ZERO),
+        sum(row.records for row in by_family),
+    )
     report = TrainingReport(
         institution, year, policy.year_label(year), start, end, margin, total, by_family, by_grade, by_division
     )
@@ -578,6 +617,8 @@ def report_years(institution: Institution, *, today: date | None = None) -> tupl
     """The allowance years to offer in the report: from the first record's to the current one."""
     policy = policy_for(institution)
     this_year = current_year(policy, today)
+    # The earliest record: walks trainingrecord_date_person_idx from its start instead of
+    # sorting every record of the institution.
     first = TrainingRecord.objects.for_institution(institution).order_by("date").values_list("date", flat=True).first()
     first_year = policy.year_containing(first) if first else this_year
     return policy, list(range(this_year, min(first_year, this_year) - 1, -1))
@@ -647,3 +688,28 @@ def institutions_with_reminders_due(*, today: date | None = None) -> QuerySet[In
     waiting = approval_reminders_due(today=today).values("person__institution_id")
     reminding = AllowancePolicy.objects.filter(remind_mid_year=True).values("institution_id")
     return Institution.objects.filter(Q(pk__in=waiting) | Q(pk__in=reminding)).order_by("pk")
+
+
+def pipeline_people(*, institution: Institution, start: date, end: date) -> dict[str, set[int]]:
+    """The institution's staff at each stage of development-day decisions, for the equality report.
+
+    Requests submitted from `start` to `end`: "applied" asked for days, "approved" had a request
+    approved (even if later cancelled), "completed" marked one done. Everyone in post may ask,
+    so the eligible population is the equality report's default. One query.
+    """
+    approved = RequestTransition.objects.filter(request=OuterRef("pk"), to_state=DevelopmentRequest.State.APPROVED)
+    stages: dict[str, set[int]] = {"applied": set(), "approved": set(), "completed": set()}
+    rows = (
+        DevelopmentRequest.objects.filter(
+            person__institution=institution, submitted_at__date__gte=start, submitted_at__date__lte=end
+        )
+        .annotate(was_approved=Exists(approved))
+        .values_list("person_id", "state", "was_approved")
+    )
+    for person, state, was_approved in rows:
+        stages["applied"].add(person)
+        if was_approved or state in (DevelopmentRequest.State.APPROVED, DevelopmentRequest.State.COMPLETED):
+            stages["approved"].add(person)
+        if state == DevelopmentRequest.State.COMPLETED:
+            stages["completed"].add(person)
+    return stages

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import disclosure, text
+from core import text
 from core.access import allowed
 from core.exports import csv_response
 from core.forms import add_service_errors
@@ -500,40 +500,20 @@ def _report_for(request):
     return form, report
 
 
+# The training report's page and CSV moved to the report catalogue (reports/library/training.py),
+# which calls `selectors.training_report` as it is; the old addresses lead there.
 @login_required
 def report(request):
     rules.require_see_reports(request.user)
-    form, report = _report_for(request)
-    chart = {
-        "labels": [row.label for row in report.by_family],
-        "values": [
-            None if row.shown["hours_per_head"].hidden else float(row.hours_per_head) for row in report.by_family
-        ],
-        "average": float(report.total.hours_per_head),
-        "threshold": float(report.threshold),
-    }
-    exports = selectors.exports_for_user(request.user)[:5]
-    return render(
-        request,
-        "development/report.html",
-        {
-            "form": form,
-            "report": report,
-            "chart": chart,
-            "exports": exports,
-            "query": request.GET.urlencode(),
-            "columns": selectors.REPORT_COLUMNS,
-            "rules": disclosure.RULES_IN_WORDS,
-        },
-    )
+    query = request.GET.urlencode()
+    return redirect(reverse("reports:report", args=["training"]) + (f"?{query}" if query else ""))
 
 
 @login_required
 def report_csv(request):
     rules.require_see_reports(request.user)
-    _, report = _report_for(request)
-    header, rows = selectors.report_table(report)
-    return csv_response([header, *rows, [disclosure.RULES_IN_WORDS]], filename=f"training-report-{report.year}.csv")
+    query = request.GET.urlencode()
+    return redirect(reverse("reports:report_csv", args=["training"]) + (f"?{query}" if query else ""))
 
 
 @login_required

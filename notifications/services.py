@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +31,11 @@ def wants(user: Any, kind_key: str) -> bool:
     return not Preference.objects.filter(user=user, kind=kind_key, enabled=False).exists()
 
 
+def _institution_id_of(user: Any) -> int | None:
+    profile = getattr(user, "profile", None)
+    return profile.institution_id if profile is not None else None
+
+
 def notification_enqueue(
     *,
     recipient: Any,
@@ -48,13 +55,13 @@ def notification_enqueue(
     kinds.get(kind)  # an unknown kind is a programming error: fail loudly
     if not wants(recipient, kind):
         return None
-    if institution is None:
-        institution = recipient.institution
+    # The id, not the row: loading each recipient's institution is a query per recipient.
+    institution_id = institution.pk if institution is not None else _institution_id_of(recipient)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
                 recipient=recipient,
-                institution=institution,
+                institution_id=institution_id,
                 kind=kind,
                 channel=channel,
                 idempotency_key=idempotency_key,
@@ -68,6 +75,70 @@ def notification_enqueue(
     # A broker that is down is logged; the row waits, PENDING, for deliver_pending_notifications.
     publish_after_commit(deliver_notification, notification.pk)
     return notification
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a bulk enqueue (`notifications_enqueue_many`)."""
+
+    recipient: Any
+    idempotency_key: str
+    context: dict[str, Any] = field(default_factory=dict)
+    institution: Any = None
+    link: str = ""
+
+
+def notifications_enqueue_many(*, kind: str, messages: Iterable[Message]) -> list[Notification]:
+    """Put many messages of one kind in the outbox: what `notification_enqueue` does for one.
+
+    For the reminder sweeps that reach thousands of people at once: the preferences are read
+    once, the keys already sent are read once, and the new rows go in with one INSERT per 1,000
+    (conflicts on the key ignored, so two sweeps at once still send each message once). Returns
+    the rows this call created; their delivery is queued when the transaction commits.
+    """
+    kinds.get(kind)
+    messages = list(messages)
+    if kinds.get(kind).optional and messages:
+        switched_off = set(
+            Preference.objects.filter(
+                kind=kind, enabled=False, user__in=[message.recipient.pk for message in messages]
+            ).values_list("user_id", flat=True)
+        )
+        messages = [message for message in messages if message.recipient.pk not in switched_off]
+    created: list[Notification] = []
+    for start in range(0, len(messages), 1000):
+        batch = messages[start : start + 1000]
+        keys = [message.idempotency_key for message in batch]
+        sent = set(Notification.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+        new = [
+            Notification(
+                recipient=message.recipient,
+                institution_id=(
+                    message.institution.pk if message.institution is not None else _institution_id_of(message.recipient)
+                ),
+                kind=kind,
+                channel=Notification.Channel.EMAIL,
+                idempotency_key=message.idempotency_key,
+                context=message.context,
+                link=message.link,
+            )
+            for message in batch
+            if message.idempotency_key not in sent
+        ]
+        if not new:
+            continue
+        with transaction.atomic():
+            Notification.objects.bulk_create(new, ignore_conflicts=True)
+        # ignore_conflicts leaves no primary keys: read back the rows this call inserted (a
+        # concurrent sweep's rows for the same keys are its own to deliver).
+        created += Notification.objects.filter(
+            idempotency_key__in=[row.idempotency_key for row in new], status=Notification.Status.PENDING
+        )
+    from .tasks import deliver_notification
+
+    for notification in created:
+        publish_after_commit(deliver_notification, notification.pk)
+    return created
 
 
 def template_for(kind_key: str, institution: Any) -> tuple[str, str]:
@@ -195,10 +266,16 @@ def notification_mark_read(*, notification: Notification) -> None:
 def preferences_set(*, user: Any, enabled_by_kind: dict[str, bool]) -> None:
     """Save the user's on/off choice for each optional kind."""
     optional = {kind.key for kind in kinds.optional_kinds()}
+    chosen = {key: bool(enabled) for key, enabled in enabled_by_kind.items() if key in optional}
     with transaction.atomic():
-        for key, enabled in enabled_by_kind.items():
-            if key in optional:
-                Preference.objects.update_or_create(user=user, kind=key, defaults={"enabled": bool(enabled)})
+        saved = {row.kind: row for row in Preference.objects.select_for_update().filter(user=user, kind__in=chosen)}
+        changed = [row for key, row in saved.items() if row.enabled != chosen[key]]
+        for row in changed:
+            row.enabled = chosen[row.kind]
+        Preference.objects.bulk_update(changed, ["enabled"])
+        Preference.objects.bulk_create(
+            [Preference(user=user, kind=key, enabled=enabled) for key, enabled in chosen.items() if key not in saved]
+        )
 
 
 def message_template_save(*, institution: Any, kind: str, subject: str, body: str, by: Any) -> MessageTemplate:

@@ -7,7 +7,6 @@ from core.portal import Panel, dashboard_panel, nav_link
 
 from . import roles, selectors
 from .forms import ManagerAnswerForm
-from .models import Grade
 
 nav_link("Staff directory", "people:directory", roles.has_profile, order=80, menu="People")
 
@@ -45,22 +44,6 @@ def confirm_reports(request):
         title="Confirm your reports",
         template="people/panels/confirm_reports.html",
         context={"confirmations": waiting, "form": ManagerAnswerForm()},
-    )
-
-
-@dashboard_panel(order=10)
-def career_pathway(request):
-    profile = request.user.profile
-    ladder, current, following = [], profile.grade, None
-    if profile.job_family_id:
-        ladder = list(Grade.objects.filter(job_family_id=profile.job_family_id).order_by("level"))
-        if current:
-            following = next((grade for grade in ladder if grade.level > current.level), None)
-    return Panel(
-        title="My career pathway",
-        template="people/panels/pathway.html",
-        context={"ladder": ladder, "current": current, "next": following, "job_family": profile.job_family},
-        empty_text="Your grade ladder appears here once HR has recorded your job family and grade.",
     )
 
 
@@ -112,6 +95,8 @@ def administration(request):
 
 
 nav_link("Celebrations", "people:celebrations", roles.has_profile, order=81, menu="People")
+nav_link("Import staff", "people:import_upload", roles.is_hr, order=86, menu="People")
+nav_link("Personal data requests", "people:personal_data", roles.is_hr, order=87, menu="People")
 nav_link("Audit log", "people:audit_log", roles.is_institution_admin, order=89, menu="People")
 
 RECENT_CELEBRATIONS = 4

@@ -1,5 +1,6 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import CareerEvent, Division, Grade, JobFamily, StaffProfile
 from .orcid import normalise_orcid
@@ -187,4 +188,28 @@ class ManagerAnswerForm(forms.Form):
         max_length=500,
         help_text="Shown to the person, e.g. who their line manager is.",
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label="Staff list",
+        help_text="A .csv or .xlsx file with the columns staff_number, name, email, division, job_family, grade, "
+        "line_manager_staff_number, start_date, leaving_date and contract_type; at most 10 MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("Upload a .csv or .xlsx file.")
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationError("The file is larger than 10 MB; split it.")
+        return upload
+
+
+class StaffImportConfirmForm(forms.Form):
+    invite = forms.BooleanField(
+        label="Invite the new staff",
+        required=False,
+        help_text="E-mail each new person an invitation to sign in. Leave it unticked and the import e-mails nobody.",
     )

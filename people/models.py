@@ -1,5 +1,8 @@
 """The staff directory: institutions, their divisions, job families and grades, and staff."""
 
+from typing import ClassVar
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.jobs import Job
 from core.tenancy import InstitutionManager, InstitutionQuerySet
 from core.workflow import NEW, Move, TransitionRecord, Workflow
 
@@ -579,3 +583,127 @@ class Celebration(models.Model):
     @property
     def published(self) -> bool:
         return self.consent == self.Consent.GIVEN
+
+
+# --- Importing the staff list -----------------------------------------------------------------
+
+
+class StaffImport(Job):
+    """HR's upload of the staff list, checked row by row, written only when HR confirms.
+
+    One job, two phases, each with its progress bar: the worker checks every row (`stage`
+    checking → checked; the rows land in `StaffImportRow`, nothing else is written), HR reads the
+    bad rows and confirms, and the worker writes every good row in one transaction (importing →
+    imported). Between the two, a checked file waits as long as HR likes.
+    """
+
+    class Stage(models.TextChoices):
+        CHECKING = "checking", "Checking rows"
+        CHECKED = "checked", "Checked, waiting for HR to confirm"
+        IMPORTING = "importing", "Writing the good rows"
+        IMPORTED = "imported", "Imported"
+
+    FAILED_LABEL = "Could not be imported"
+
+    task_name: ClassVar[str] = "people.tasks.run_staff_import"
+    institution_path: ClassVar[str] = "institution"
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file = models.FileField("file", upload_to="people/imports/")
+    original_name = models.CharField("file name", max_length=255)
+    stage = models.CharField(
+        "stage",
+        max_length=10,
+        choices=Stage.choices,
+        default=Stage.CHECKING,
+        help_text="Checked rows wait for HR to confirm; nothing is written before it.",
+    )
+    total_rows = models.PositiveIntegerField("rows", default=0)
+    checked_rows = models.PositiveIntegerField("rows checked", default=0)
+    bad_count = models.PositiveIntegerField("rows with problems", default=0)
+    new_count = models.PositiveIntegerField("new staff", default=0)
+    changed_count = models.PositiveIntegerField("changed records", default=0)
+    unchanged_count = models.PositiveIntegerField("unchanged records", default=0)
+    invite = models.BooleanField(
+        "invite new staff",
+        default=False,
+        help_text="E-mail each new person an invitation to sign in. Without it the import e-mails nobody.",
+    )
+    written_rows = models.PositiveIntegerField("rows written", default=0)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_at = models.DateTimeField("imported", null=True, blank=True)
+
+    objects = InstitutionManager(InstitutionQuerySet)
+
+    class Meta(Job.Meta):
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.state_label})"
+
+    def get_absolute_url(self):
+        return reverse("people:import", args=[self.pk])
+
+    @property
+    def is_working(self):
+        """A worker is checking or writing: the page keeps polling."""
+        return self.stage in (self.Stage.CHECKING, self.Stage.IMPORTING) and self.status != self.Status.FAILED
+
+    @property
+    def has_failed(self):
+        return self.status == self.Status.FAILED
+
+    @property
+    def state_label(self):
+        return self.FAILED_LABEL if self.has_failed else self.get_stage_display()
+
+    @property
+    def good_count(self):
+        return self.total_rows - self.bad_count
+
+    @property
+    def percent_done(self):
+        if self.stage == self.Stage.IMPORTING:
+            return self.progress
+        return round(100 * self.checked_rows / self.total_rows) if self.total_rows else 0
+
+
+class StaffImportRowQuerySet(InstitutionQuerySet):
+    institution_path = "batch__institution"
+
+    def bad(self):
+        return self.exclude(errors=[])
+
+    def good(self):
+        return self.filter(errors=[])
+
+
+class StaffImportRow(models.Model):
+    """One checked row of a staff import: what it says (parsed), what it would do, what is wrong."""
+
+    class Action(models.TextChoices):
+        NEW = "new", "New person"
+        CHANGE = "change", "Changes the record"
+        SAME = "same", "No change"
+
+    batch = models.ForeignKey(StaffImport, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField("row", help_text="The row in the file; the headings are row 1.")
+    staff_number = models.CharField("staff number", max_length=30, blank=True)
+    data = models.JSONField("row", default=dict, help_text="The row as read, formula cells neutralised.")
+    errors = models.JSONField("problems", default=list, blank=True)
+    action = models.CharField("action", max_length=6, choices=Action.choices, blank=True)
+    profile = models.ForeignKey(
+        StaffProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="record"
+    )
+
+    objects = InstitutionManager(StaffImportRowQuerySet)
+
+    class Meta:
+        ordering = ["batch", "number"]
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="staffimportrow_unique_number")]
+
+    def __str__(self):
+        return f"Row {self.number} of {self.batch_id}"

@@ -91,3 +91,18 @@ Nothing is published unless you say yes, and you can change your mind at any tim
 {{ link }}""",
     )
 )
+
+STAFF_INVITED = register(
+    Kind(
+        key="people.staff_invited",
+        label="Invitation to sign in, after HR imported the staff list",
+        description="Sent once to each new person an import adds, only when HR ticks “invite” on the import.",
+        subject="Your TechCareers account at {{ institution_name }}",
+        body="""Dear {{ recipient.first_name }},
+
+{{ institution_name }} has added you to TechCareers, where technical staff see their career
+pathway, find programmes and training, request development days and keep a record of their
+work. Sign in with your institution account:
+{{ link }}""",
+    )
+)

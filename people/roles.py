@@ -4,6 +4,9 @@ A group grants a role only within the member's own institution: every view scope
 queries to `user.institution`, so an HR member of one institution sees nothing of another.
 """
 
+import functools
+
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
@@ -41,13 +44,29 @@ def group_names(user):
         return frozenset()
     cached = getattr(user, "_group_names_cache", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
+        if prefetched is not None:  # a list of people loaded with prefetch_related("user__groups")
+            cached = frozenset(group.name for group in prefetched)
+        else:
+            cached = frozenset(user.groups.values_list("name", flat=True))
         user._group_names_cache = cached
     return cached
 
 
 def has_profile(user):
     return user.is_authenticated and getattr(user, "profile", None) is not None
+
+
+def staff_view(view):
+    """A view for someone signed in with a staff record (a platform superuser without one gets a 403)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        require_profile(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def require_profile(user):

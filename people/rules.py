@@ -84,3 +84,18 @@ rules.add_perm("people.name_line_manager", is_confirmation_person)
 rules.add_perm("people.answer_manager_confirmation", is_named_manager | is_hr_of_confirmation)
 rules.add_perm("people.see_audit_log", is_institution_admin)
 rules.add_perm("people.see_career_history", same_institution & (is_self | is_line_manager_of | is_hr))
+
+
+# HR keeps the staff list (import) and answers subject access requests and erasure.
+rules.add_perm("people.import_staff", has_profile & is_hr)
+rules.add_perm("people.subject_access", same_institution & is_hr)
+
+HR_ONLY = "Only HR can import the staff list, export a person's data or erase a leaver."
+
+
+def require_import_staff(user):
+    require(user, "people.import_staff", message=HR_ONLY)
+
+
+def require_subject_access(user, profile):
+    require(user, "people.subject_access", profile, message=HR_ONLY)

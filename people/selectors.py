@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -14,7 +15,16 @@ from core.access import get_visible_or_404
 from core.dates import working_days_before
 from core.models import AuditEvent
 
-from .models import CareerEvent, Celebration, Grade, ManagerConfirmation, StaffProfile, StaffProfileQuerySet
+from .models import (
+    CareerEvent,
+    Celebration,
+    Grade,
+    ManagerConfirmation,
+    StaffImport,
+    StaffImportRow,
+    StaffProfile,
+    StaffProfileQuerySet,
+)
 
 WELCOME_WINDOW_DAYS = 61  # "within 2 months of starting" (2H)
 
@@ -27,6 +37,20 @@ def staff_visible_to(user: Any) -> StaffProfileQuerySet:
 def get_profile_for_user(user: Any, pk: Any) -> StaffProfile:
     """Return the profile, or 404 if it belongs to another institution."""
     return get_visible_or_404(staff_visible_to(user).with_directory_details(), pk)
+
+
+def directory_page(queryset: StaffProfileQuerySet, number: Any, size: int) -> Page:
+    """One page of the directory, ids first.
+
+    Counting and sorting a whole institution's staff joined to their user, manager and
+    manager's user is what made the directory slow at national size: sort ids by name (a join
+    to the user alone), then load the page's 25 rows with their details.
+    """
+    ids = queryset.order_by("user__last_name", "user__first_name", "pk").values_list("pk", flat=True)
+    page = Paginator(ids, size).get_page(number)
+    rows = {row.pk: row for row in queryset.with_directory_details().filter(pk__in=list(page.object_list))}
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
 
 
 def directory_search(queryset: StaffProfileQuerySet, text: str) -> StaffProfileQuerySet:
@@ -243,12 +267,14 @@ def get_own_celebration(user: Any, pk: Any) -> Celebration:
 
 
 def holders_of(institution: Any, *role_names: str) -> list[StaffProfile]:
-    """Current, active staff of `institution` holding any of the roles (e.g. roles.PROGRAMME_MANAGER)."""
+    """Current, active staff of `institution` holding any of the roles (e.g. roles.PROGRAMME_MANAGER),
+    with their groups (two queries): checking each one's roles asks nothing more."""
     return list(
         StaffProfile.objects.filter(institution=institution)
         .current()
         .filter(user__is_active=True, user__groups__name__in=role_names)
         .select_related("user")
+        .prefetch_related("user__groups")
         .distinct()
         .order_by("pk")
     )
@@ -257,3 +283,60 @@ def holders_of(institution: Any, *role_names: str) -> list[StaffProfile]:
 def audit_events() -> QuerySet[AuditEvent]:
     """The audit log of the institution in scope, newest first (one query a page)."""
     return AuditEvent.objects.order_by("-at", "-pk")
+
+
+def in_post_between(institution: Any, start: date, end: date) -> StaffProfileQuerySet:
+    """Staff (see `StaffProfileQuerySet.staff`) employed at some time from `start` to `end` inclusive:
+    started by `end` (or no start date known) and not left before `start`. Lazy: no query until read."""
+    return (
+        StaffProfile.objects.filter(institution=institution)
+        .staff()
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=end))
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=start))
+    )
+
+
+# --- Staff imports ----------------------------------------------------------------------------
+
+
+def imports_of(institution: Any) -> QuerySet[StaffImport]:
+    return StaffImport.objects.filter(institution=institution).select_related("uploaded_by")
+
+
+def get_import_for_user(user: Any, pk: Any) -> StaffImport:
+    """One of the viewer's institution's staff imports (the request is scoped), else 404."""
+    return get_visible_or_404(StaffImport.objects.select_related("institution"), pk)
+
+
+def bad_rows_of(batch: StaffImport) -> QuerySet[StaffImportRow]:
+    return StaffImportRow.objects.filter(batch=batch).bad().order_by("number")
+
+
+# --- Subject access and erasure ---------------------------------------------------------------
+
+
+def people_matching(institution: Any, text: str) -> StaffProfileQuerySet:
+    """Everyone with a staff record here (leavers included) matching a name, e-mail or staff number."""
+    queryset = StaffProfile.objects.filter(institution=institution).select_related("user")
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(user__email__icontains=word)
+            | Q(staff_number__iexact=word)
+        )
+    return queryset.order_by("user__last_name", "user__first_name", "pk")
+
+
+def erasure_due(institution: Any, *, today: date | None = None) -> StaffProfileQuerySet:
+    """Leavers whose retention period (`PERSONAL_DATA_RETENTION_DAYS`) has ended, not yet erased."""
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    return (
+        StaffProfile.objects.filter(institution=institution, leaving_date__lte=cutoff)
+        .exclude(user__email__endswith="@erased.invalid")
+        .select_related("user")
+        .order_by("leaving_date", "pk")
+    )

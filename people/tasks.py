@@ -1,7 +1,7 @@
-from core.jobs import fan_out, retrying_task
+from core.jobs import fan_out, job_task, retrying_task
 from core.tenancy import across_institutions, in_institution
 
-from . import selectors, services
+from . import selectors, services, services_staff_import
 from .models import ManagerConfirmation
 
 
@@ -53,3 +53,12 @@ def send_manager_confirmation_reminder(confirmation_id):
         if confirmation is None:  # answered or withdrawn since the beat looked
             return False
         return services.manager_confirmation_remind(confirmation=confirmation) is not None
+
+
+@job_task("people.StaffImport")
+def run_staff_import(batch):
+    """Check an uploaded staff list, or write a confirmed one (progress is saved as it goes).
+
+    The check ends with the rows waiting for HR; HR's confirmation queues the job again to write.
+    """
+    services_staff_import.staff_import_run(batch=batch)

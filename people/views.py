@@ -1,19 +1,30 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import portal
+from core import portal, privacy
 from core.access import allowed, require
 from core.forms import add_service_errors
+from core.reauth import reauthentication_required
 
-from . import roles, selectors, services
+from . import roles, selectors, services, services_privacy, services_staff_import
 from .filters import AuditFilter, DirectoryFilter
-from .forms import ManagerAnswerForm, OnboardingForm, OwnProfileForm, StaffRecordForm
+from .forms import (
+    ManagerAnswerForm,
+    OnboardingForm,
+    OwnProfileForm,
+    StaffImportConfirmForm,
+    StaffImportForm,
+    StaffRecordForm,
+)
 from .models import CONFIRM_REFUSAL, Celebration
-from .rules import require_edit_staff_record
+from .rules import require_edit_staff_record, require_import_staff, require_subject_access
 from .sections import sections_for
 
 DIRECTORY_PAGE_SIZE = 25
@@ -32,9 +43,9 @@ def home(request):
 @login_required
 def directory(request):
     profile = roles.require_profile(request.user)
-    queryset = selectors.staff_visible_to(request.user).current().with_directory_details()
+    queryset = selectors.staff_visible_to(request.user).current()
     staff_filter = DirectoryFilter(request.GET, queryset=queryset, institution=profile.institution)
-    page = Paginator(staff_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.directory_page(staff_filter.qs, request.GET.get("page"), DIRECTORY_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -247,3 +258,129 @@ def audit_log(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "people/audit_log.html", {"filter": audit_filter, "page": page, "query": query.urlencode()})
+
+
+# --- Importing the staff list (HR) ------------------------------------------------------------
+
+IMPORT_BAD_ROWS_PAGE_SIZE = 100
+
+
+@login_required
+def import_upload(request):
+    profile = roles.require_profile(request.user)
+    require_import_staff(request.user)
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services_staff_import.staff_import_start(
+                institution=profile.institution, by=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(batch)
+    recent = selectors.imports_of(profile.institution)[:10]
+    return render(
+        request,
+        "people/import_upload.html",
+        {"form": form, "recent": recent, "headings": services_staff_import.TEMPLATE_HEADINGS},
+    )
+
+
+@login_required
+def import_detail(request, pk):
+    require_import_staff(request.user)
+    batch = selectors.get_import_for_user(request.user, pk)
+    if batch.stage == batch.Stage.IMPORTING and not batch.has_failed:
+        batch.progress = services_staff_import.written_progress(batch)
+    bad = Paginator(selectors.bad_rows_of(batch), IMPORT_BAD_ROWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "people/import_progress.html" if request.htmx else "people/import_detail.html"
+    return render(request, template, {"batch": batch, "bad": bad, "form": StaffImportConfirmForm()})
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk):
+    require_import_staff(request.user)
+    batch = selectors.get_import_for_user(request.user, pk)
+    form = StaffImportConfirmForm(request.POST)
+    form.is_valid()
+    try:
+        services_staff_import.staff_import_confirm(
+            batch=batch, by=request.user, invite=form.cleaned_data.get("invite", False)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Writing the {batch.good_count} good rows; this page shows the progress.")
+    return redirect(batch)
+
+
+# --- Subject access and erasure (HR) ----------------------------------------------------------
+
+
+@login_required
+def personal_data(request):
+    """Find a person to export or erase; the leavers whose retention period has ended."""
+    profile = roles.require_profile(request.user)
+    require_import_staff(request.user)  # HR only, like the import
+    query = request.GET.get("q", "").strip()[:200]
+    found = selectors.people_matching(profile.institution, query)[:20] if query else []
+    due = selectors.erasure_due(profile.institution)
+    page = Paginator(due, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/personal_data.html",
+        {"query": query, "found": found, "due": page, "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS},
+    )
+
+
+@login_required
+def personal_data_person(request, pk):
+    roles.require_profile(request.user)
+    profile = selectors.get_profile_for_user(request.user, pk)
+    require_subject_access(request.user, profile)
+    return render(
+        request,
+        "people/personal_data_person.html",
+        {
+            "person": profile,
+            "erasable_from": services_privacy.erasable_from(profile),
+            "erased": services_privacy.is_erased(profile),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@reauthentication_required
+def personal_data_export(request, pk, fmt):
+    """The person's data as JSON or CSV; confirm it is you first, and the export is audited."""
+    roles.require_profile(request.user)
+    profile = selectors.get_profile_for_user(request.user, pk)
+    require_subject_access(request.user, profile)
+    if fmt not in ("json", "csv"):
+        raise Http404("Choose JSON or CSV.")
+    subject = services_privacy.subject_of(profile)
+    name = f"personal-data-{profile.pk}.{fmt}"
+    if fmt == "json":
+        response = HttpResponse(privacy.export_json(subject), content_type="application/json")
+    else:
+        response = StreamingHttpResponse(privacy.export_csv_lines(subject), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def personal_data_erase(request, pk):
+    roles.require_profile(request.user)
+    profile = selectors.get_profile_for_user(request.user, pk)
+    require_subject_access(request.user, profile)
+    try:
+        services_privacy.person_erase(profile=profile, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The leaver's personal data was erased; their records still count in every report.")
+    return redirect("people:personal_data_person", pk=profile.pk)

@@ -6,6 +6,7 @@ in-process and e-mail is printed to the console. `DATABASE_URL` switches to Post
 turns on the production mode that passes `manage.py check --deploy`.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -72,6 +73,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -94,6 +98,11 @@ INSTALLED_APPS = [
     "promotions",
     "recognition",
     "actionplan",
+    "sso",
+    "equality",
+    "pathways",
+    "reports",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +123,20 @@ MIDDLEWARE = [
     "people.middleware.SessionLifetimeMiddleware",
     "people.middleware.RequireMultiFactorMiddleware",
 ]
+
+# The test suite fails on any N+1 query in a request (django-zeal, a development dependency: it
+# patches every relation, so it is never installed in a running portal).
+TESTING = "pytest" in sys.modules
+if TESTING:
+    INSTALLED_APPS.append("zeal")
+    MIDDLEWARE.insert(0, "zeal.middleware.zeal_middleware")
+    ZEAL_RAISE = True
+    # The same look-up three times from one line is a loop; twice is often two fields of a form
+    # or the two people of an exchange.
+    ZEAL_NPLUSONE_THRESHOLD = 3
+    # Django's session store reads its own row by key each time the session is loaded; allauth's
+    # SAML sign-in loads it more than once in one request. Not a loop over rows.
+    ZEAL_ALLOWLIST = [{"model": "sessions.Session", "field": "get()"}]
 
 ROOT_URLCONF = "techcareers.urls"
 
@@ -163,10 +186,15 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "fallback": _CACHE_FALLBACK}
 
 AUTH_USER_MODEL = "people.User"
+# core.privacy: the staff record a person's subject access export and erasure start from (with the account),
+# and how long a leaver's identity is kept after their leaving date before HR may erase it.
+PRIVACY_PROFILE_MODEL = "people.StaffProfile"
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=6 * 365)
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # ModelBackend and allauth's, loading the viewer's record with their user (people/backends.py).
+    "people.backends.PasswordBackend",
+    "people.backends.AccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -184,8 +212,16 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_ADAPTER = "people.adapters.InstitutionAccountAdapter"
-ACCOUNT_FORMS = {"signup": "people.forms.SignupForm"}
+# sso.adapters.SSOAccountAdapter extends people.adapters.InstitutionAccountAdapter with institution sign-in.
+ACCOUNT_ADAPTER = "sso.adapters.SSOAccountAdapter"
+# Institutional single sign-on (sso/): each institution's SAML or OpenID Connect provider is an allauth
+# SocialApp written from the admin's SignInMethod; the provider vouches for the e-mail address.
+SOCIALACCOUNT_ADAPTER = "sso.adapters.InstitutionSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {"saml": {"provider_class": "sso.providers.InstitutionSAMLProvider"}}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # sso.adapters links accounts itself, inside one institution
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
+ACCOUNT_FORMS = {"signup": "sso.forms.SignupForm"}  # people's, refused where the institution uses SSO only
 # Failed sign-ins are limited per address and per account together (people.adapters): an
 # address may fail 30 times a minute over all accounts, and 5 times in 5 minutes for one
 # account (the "key" is the account and the address); an account may fail 50 times an hour

@@ -15,6 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", people_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
+    path("sign-in/", include("sso.urls")),
     path("staff/", include("people.urls")),
     path("notifications/", include("notifications.urls")),
     path("programmes/", include("programmes.urls")),
@@ -28,6 +29,9 @@ urlpatterns = [
     path("promotions/", include("promotions.urls")),
     path("recognition/", include("recognition.urls")),
     path("action-plan/", include("actionplan.urls")),
+    path("equality/", include("equality.urls")),
+    path("pathways/", include("pathways.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     # Browsers ask for /favicon.ico on every site whatever the page says; one small public file.

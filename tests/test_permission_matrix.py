@@ -74,6 +74,10 @@ PUBLIC = {
     # the accessibility statement must be readable before signing in; the icon browsers ask for
     re.compile(r"^/accessibility/$"),
     re.compile(r"^/favicon\.ico$"),
+    # "Where do you work?", the first step of signing in (sso)
+    re.compile(r"^/sign-in/$"),
+    # an institution's published career pathway: for recruitment and its Technician Commitment submission
+    re.compile(r"^/pathways/published/"),
 }
 SKIP_PREFIXES = ("/accounts/", "/admin/", "/static/", "/media/")
 

@@ -7,7 +7,6 @@ they like without holding a job open.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -38,21 +37,17 @@ def training_import_start(*, institution: Institution, by: Any, upload: Any) -> 
     return batch
 
 
-def _read_table(batch: TrainingImport) -> tuple[list[str], list[dict[str, Any]]]:
-    """Return the file's rows as dicts with normalised headers, read with the bounds of core.uploads.
+def _read_table(batch: TrainingImport) -> tuple[list[str], list[uploads.TableRow]]:
+    """Return the file's headings and rows, read by `core.uploads.open_table` (bounded, capped).
 
-    The archive of an XLSX is checked before it is opened, rows are streamed, and reading stops
-    at the first row past IMPORT_MAX_ROWS (`TooManyRows`).
+    The rows are kept in a list because the checked preview is stored whole (IMPORT_MAX_ROWS
+    caps it); formula cells arrive neutralised and named, and are refused row by row.
     """
-    with batch.file.open("rb") as handle:
-        if batch.original_name.lower().endswith(".xlsx"):
-            rows: Iterator[Any] = uploads.xlsx_rows(handle, max_rows=IMPORT_MAX_ROWS)
-        else:
-            rows = uploads.csv_rows(handle, max_rows=IMPORT_MAX_ROWS)
-        header = next(rows, None) or []
-        headers = [str(h or "").strip().lower().replace(" ", "_").replace("-", "_") for h in header]
-        table = [dict(zip(headers, row, strict=False)) for row in rows if any(v not in (None, "") for v in row)]
-    return headers, table
+    with (
+        batch.file.open("rb") as handle,
+        uploads.open_table(handle, batch.original_name, max_rows=IMPORT_MAX_ROWS) as table,
+    ):
+        return table.headers, list(table.rows())
 
 
 def _parse_date(value: Any) -> date | None:
@@ -115,8 +110,11 @@ def training_import_check(*, batch: TrainingImport) -> TrainingImport:
     }
     seen: set[tuple[int, str, date]] = set()
     checked: list[dict[str, Any]] = []
-    for number, row in enumerate(table, start=2):  # row 1 is the header
+    for position, table_row in enumerate(table, start=1):
+        number, row = table_row.number, table_row.values
         errors = []
+        if table_row.formulas:
+            errors.append(f"Formula cell in {', '.join(table_row.formulas)}: formulas are not imported.")
         email = str(row.get("email") or "").strip().lower()
         staff_number = str(row.get("staff_number") or "").strip().lower()
         person = by_email.get(email) if email else by_number.get(staff_number)
@@ -154,7 +152,7 @@ def training_import_check(*, batch: TrainingImport) -> TrainingImport:
                 "errors": errors,
             }
         )
-        if number % PROGRESS_EVERY == 0:
+        if position % PROGRESS_EVERY == 0:
             _save_progress(batch, len(checked), len(table))
     batch.rows = checked
     batch.total_rows = batch.checked_rows = len(checked)

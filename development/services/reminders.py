@@ -7,13 +7,13 @@ second run of the day send nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.utils import timezone
 
 from core.text import number
-from notifications.models import Notification
-from notifications.services import notification_enqueue
+from notifications.services import Message, notification_enqueue, notifications_enqueue_many
 from people.models import StaffProfile
 
 from .. import selectors
@@ -54,16 +54,26 @@ def approval_reminder_send(*, request: DevelopmentRequest) -> int:
 
 
 def nothing_recorded_send(
-    *, person: StaffProfile, policy: AllowancePolicy, year: int, overrides: list[AllowanceOverride]
-) -> Notification | None:
-    return notification_enqueue(
-        recipient=person.user,
-        institution=policy.institution,
+    *, people: Iterable[StaffProfile], policy: AllowancePolicy, year: int, overrides: list[AllowanceOverride]
+) -> int:
+    """Remind everyone given, once per allowance year, that nothing is recorded or planned.
+
+    In bulk: past mid-year this can be most of an institution's staff.
+    """
+    created = notifications_enqueue_many(
         kind=NOTHING_RECORDED.key,
-        idempotency_key=f"development.nothing_recorded:{person.pk}:{year}",
-        context={"minimum": number(policy.minimum_for(person, overrides)), "year": policy.year_label(year)},
-        link="/development/",
+        messages=(
+            Message(
+                recipient=person.user,
+                institution=policy.institution,
+                idempotency_key=f"development.nothing_recorded:{person.pk}:{year}",
+                context={"minimum": number(policy.minimum_for(person, overrides)), "year": policy.year_label(year)},
+                link="/development/",
+            )
+            for person in people
+        ),
     )
+    return len(created)
 
 
 def development_reminders_send(*, today: date | None = None) -> int:
@@ -74,7 +84,5 @@ def development_reminders_send(*, today: date | None = None) -> int:
         sent += approval_reminder_send(request=request)
     for policy in AllowancePolicy.objects.select_related("institution").prefetch_related("overrides"):
         year, people = selectors.nothing_recorded_due(policy=policy, today=today)
-        overrides = list(policy.overrides.all())
-        for person in people:
-            sent += nothing_recorded_send(person=person, policy=policy, year=year, overrides=overrides) is not None
+        sent += nothing_recorded_send(people=people, policy=policy, year=year, overrides=list(policy.overrides.all()))
     return sent

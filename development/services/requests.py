@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.rowwise import one_query_per_row
 from core.text import number
 from core.workflow import transition
 from notifications.services import notification_enqueue
@@ -185,7 +186,8 @@ def request_decide(*, request: DevelopmentRequest, by: Any, decision: str, reaso
     if decision != State.APPROVED and not reason:
         raise ValidationError({"reason": "Say why, so that the technician knows what to do next."})
     with transaction.atomic():
-        request = DevelopmentRequest.objects.select_for_update().select_related("person__user").get(pk=request.pk)
+        with one_query_per_row():  # each decision locks its own request, also in a bulk approval
+            request = DevelopmentRequest.objects.select_for_update().select_related("person__user").get(pk=request.pk)
         if request.state == State.SUBMITTED:
             # Said with the requester's name; a request no longer waiting is refused by the workflow.
             require_decide_request(by, request)

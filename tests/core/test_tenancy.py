@@ -22,7 +22,7 @@ from people.models import Institution, StaffProfile
 from tests.factories import UserFactory, staff
 
 OUR_APPS = {"core", "people", "notifications", "programmes", "exchange", "development", "registration",
-            "apprenticeships", "actionplan"}  # fmt: skip
+            "apprenticeships", "actionplan", "equality", "pathways"}  # fmt: skip
 
 # Models that reach an institution but are deliberately not scoped, and why.
 UNSCOPED_BY_DESIGN = {

@@ -88,23 +88,7 @@ def test_programme_manager_imports_only_the_good_rows_after_seeing_the_bad_ones(
     assert list(TrainingRecord.objects.values_list("person", "title")) == [(technician.pk, "Laboratory safety")]
 
 
-def test_programme_manager_sees_the_chart_and_downloads_the_spreadsheet(browser_page, programme_manager, technician):
-    from datetime import date
-
-    from .conftest import make_record
-
-    verified(programme_manager)
-    make_record(technician, on=date(timezone.localdate().year, 1, 5), hours="6")
-    page = browser_page
-    sign_in(page, programme_manager.user.email)
-    page.wait_for_url("**/")
-    page.goto("/development/report/")
-    assert page.evaluate("Chart.getChart('family-chart').data.labels.length") >= 1
-    page.click("text=Build XLSX spreadsheet")
-    link = page.get_by_role("link", name=f"Download spreadsheet ({timezone.localdate().year})")
-    with page.expect_download() as download:
-        link.click()
-    assert download.value.suggested_filename == f"training-report-{timezone.localdate().year}.xlsx"
+# The training report's chart and downloads moved to the report catalogue: tests/reports/test_browser.py.
 
 
 @pytest.mark.celery_worker

@@ -242,7 +242,7 @@ def test_reminders_leave_their_outbox_rows_even_if_the_commit_callbacks_never_ru
     with django_capture_on_commit_callbacks(execute=False):
         [due] = selectors.approval_reminders_due()
         assert services.approval_reminder_send(request=due) == 1
-        services.nothing_recorded_send(person=manager, policy=policy, year=2026, overrides=[])
+        services.nothing_recorded_send(people=[manager], policy=policy, year=2026, overrides=[])
     assert Notification.objects.filter(kind="development.approval_waiting", recipient=manager.user).exists()
     assert Notification.objects.filter(kind="development.nothing_recorded", recipient=manager.user).exists()
 

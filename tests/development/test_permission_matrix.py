@@ -8,6 +8,8 @@ ROLES = ["technician", "manager", "mentor", "programme_manager", "hr", "institut
 EVERYONE = dict.fromkeys(ROLES, 200)
 MANAGER_ONLY = {**dict.fromkeys(ROLES, 403), "manager": 200}
 REPORTS = {**dict.fromkeys(ROLES, 403), "programme_manager": 200, "hr": 200, "institution_admin": 200}
+# The training report moved to the report catalogue: its old addresses redirect those who may see it.
+MOVED = {**REPORTS, "programme_manager": 302, "hr": 302, "institution_admin": 302}
 POLICY = {**dict.fromkeys(ROLES, 403), "hr": 200, "institution_admin": 200}
 A_REPORT = {**dict.fromkeys(ROLES, 404), "technician": 302, "manager": 200, "hr": 200, "institution_admin": 200}
 
@@ -21,8 +23,8 @@ PAGES = [
     ("/development/delegates/", MANAGER_ONLY),
     ("/development/people/{technician}/", A_REPORT),
     ("/development/imports/", REPORTS),
-    ("/development/report/", REPORTS),
-    ("/development/report/training.csv", REPORTS),
+    ("/development/report/", MOVED),
+    ("/development/report/training.csv", MOVED),
     ("/development/policy/", POLICY),
 ]
 

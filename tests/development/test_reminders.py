@@ -68,8 +68,8 @@ def test_technician_with_nothing_recorded_is_reminded_after_mid_year_only(techni
     assert list(before) == []
     year, due = selectors.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))
     assert year == 2026 and list(due) == [technician]
-    services.nothing_recorded_send(person=technician, policy=policy, year=year, overrides=[])
-    services.nothing_recorded_send(person=technician, policy=policy, year=year, overrides=[])
+    services.nothing_recorded_send(people=[technician], policy=policy, year=year, overrides=[])
+    services.nothing_recorded_send(people=[technician], policy=policy, year=year, overrides=[])
     reminder = Notification.objects.get(kind="development.nothing_recorded")
     assert reminder.recipient == technician.user and reminder.context == {"minimum": "5", "year": "2026"}
 
@@ -85,7 +85,7 @@ def test_mid_year_reminder_can_be_switched_off_by_the_institution_and_by_the_per
     policy = AllowancePolicy.objects.create(institution=institution, minimum_days=5, remind_mid_year=False)
     assert list(selectors.nothing_recorded_due(policy=policy, today=date(2026, 7, 3))[1]) == []
     Preference.objects.create(user=technician.user, kind="development.nothing_recorded", enabled=False)
-    assert services.nothing_recorded_send(person=technician, policy=policy, year=2026, overrides=[]) is None
+    assert services.nothing_recorded_send(people=[technician], policy=policy, year=2026, overrides=[]) == 0
     assert not Notification.objects.exists()
 
 

@@ -137,34 +137,7 @@ def test_a_wider_margin_stops_marking_the_family(data_set, institution):
     assert not by_label(report.by_family)["Biological Services Unit"].under_represented
 
 
-def test_report_page_shows_hidden_figures_in_words_and_marks_under_representation(data_set, institution, hr):
-    response = client_for(hr).get(reverse("development:report"), {"year": 2026})
-    page = response.content.decode()
-    # The HR viewer is staff too (no job family recorded): 238 hours over 71 people.
-    assert 'data-testid="average">3.35<' in page
-    assert "&lt;5" not in page and "rounded to the nearest 5" in page
-    family_table = page.split('data-testid="by-job-family"')[1].split("</table>")[0]
-    analytical = family_table.split("Analytical Scientists")[1].split("</tr>")[0]
-    assert "7 or fewer" in analytical and "under 23 people" in analytical and "18" not in analytical
-    bsu = family_table.split("Biological Services Unit")[1].split("</tr>")[0]
-    assert "Under-represented" in bsu and "1.67" in bsu
-    research = family_table.split("Research Management")[1].split("</tr>")[0]
-    assert "Under-represented" in research and "0.00" in research  # two families hidden: no need to hide it
-    labels = response.context["chart"]["labels"]
-    assert response.context["chart"]["values"][labels.index("Analytical Scientists")] is None
-
-
-def test_csv_export_shows_the_same_figures_with_reasons_in_words(data_set, institution, programme_manager):
-    response = client_for(programme_manager).get(reverse("development:report_csv"), {"year": 2026})
-    lines = b"".join(response.streaming_content).decode().splitlines()
-    analytical = next(line for line in lines if line.startswith("Job family,Analytical Scientists"))
-    assert analytical == (
-        "Job family,Analytical Scientists,5,5,not shown: fewer than 23 people,not shown: 7 people or fewer,"
-        "not shown: 7 people or fewer,not shown: 7 people or fewer,not shown: 7 people or fewer,"
-    )
-    bsu = next(line for line in lines if line.startswith("Job family,Biological Services Unit"))
-    assert bsu == "Job family,Biological Services Unit,25,10,33,40.0,8,1.67,0.33,yes"
-    assert "rounded to the nearest 5" in lines[-1]
+# The report's page and CSV moved to the report catalogue: tests/reports/test_training.py.
 
 
 def test_xlsx_export_is_built_by_the_worker_and_downloadable(
@@ -185,35 +158,6 @@ def test_xlsx_export_is_built_by_the_worker_and_downloadable(
     assert ["Institution", "Institution", 70, 30, 45, 238, 32, 3.35, 0.45, None] in rows
     # At a 60% margin (threshold 1.34) the BSU's 1.67 hours per head is not marked.
     assert ["Job family", "Biological Services Unit", 25, 10, 33, 40, 8, 1.67, 0.33, None] in rows
-
-
-def test_report_is_for_hr_and_programme_managers_only(data_set, institution, outsider, hr):
-    technician = data_set["Scientific Officer"][0]
-    assert client_for(technician).get(reverse("development:report")).status_code == 403
-    assert client_for(outsider).get(reverse("development:report")).status_code == 403
-    assert client_for(hr).get(reverse("development:report")).status_code == 200
-
-
-def test_another_institutions_hr_sees_none_of_this_data(data_set, other_institution):
-    from people import roles
-    from tests.conftest import _with_totp
-
-    their_hr = staff(other_institution, groups=[roles.HR])
-    _with_totp(their_hr.user)
-    response = client_for(their_hr).get(reverse("development:report"), {"year": 2026})
-    assert response.context["report"].total.headcount == 1 and response.context["report"].total.hours == 0
-
-
-@pytest.mark.parametrize("people", [10, 40])
-def test_report_queries_do_not_grow_with_the_data(people, institution, hr, django_assert_max_num_queries):
-    family = JobFamilyFactory(institution=institution)
-    for n in range(people):
-        person = staff(institution, job_family=family, division=DivisionFactory(institution=institution))
-        make_record(person, on=date(2026, 1 + n % 12, 1))
-    client = client_for(hr)
-    with django_assert_max_num_queries(20):
-        response = client.get(reverse("development:report"), {"year": 2026})
-    assert response.context["report"].total.headcount == people + 1
 
 
 def test_a_failing_export_is_marked_failed_so_the_page_stops_waiting(

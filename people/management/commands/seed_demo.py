@@ -25,6 +25,9 @@ DEMO_APPS = [
     "surveys",
     "recognition",
     "actionplan",
+    "equality",
+    "pathways",
+    "reports",
 ]
 
 
