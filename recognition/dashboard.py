@@ -6,7 +6,6 @@ are listed on the prizes page, so the home page (pinned in query count) costs no
 
 from django.urls import reverse
 
-from core.access import allowed
 from core.opportunities import Opportunity, opportunity_source
 from core.portal import nav_link
 from people import roles
@@ -19,13 +18,6 @@ nav_link("My outputs", "recognition:mine", roles.has_profile, order=60, menu="Re
 nav_link("Outputs", "recognition:outputs", roles.has_profile, order=61, menu="Recognition")
 nav_link("Prizes and nominations", "recognition:prizes", roles.has_profile, order=62, menu="Recognition")
 nav_link("How I was credited", "recognition:cases", roles.has_profile, order=63, menu="Recognition")
-nav_link(
-    "Authorship report",
-    "recognition:report",
-    lambda user: roles.has_profile(user) and allowed(user, "recognition.see_report"),
-    order=64,
-    menu="Recognition",
-)
 
 
 @profile_section("recognition.outputs", order=20)

@@ -10,11 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import allowed, require
-from core.disclosure import RULES_IN_WORDS
 from core.forms import add_service_errors
 from core.reauth import export_recorded, require_reauthentication
 from people import roles
-from people import selectors as people_selectors
 
 from . import exports, rules, selectors, services
 from .forms import (
@@ -408,9 +406,10 @@ def nomination_detail(request, pk):
     )
 
 
-def _nomination_action(request, pk, action, done):
+def _nomination_action(request, pk, action, done, *, nomination=None):
     _profile(request)
-    nomination = selectors.get_nomination_for_user(request.user, pk)
+    if nomination is None:
+        nomination = selectors.get_nomination_for_user(request.user, pk)
     require(request.user, "recognition.see_nomination", nomination, message=rules.NOMINATORS_ONLY)
     try:
         action(nomination)
@@ -469,35 +468,29 @@ def nomination_decide(request, pk):
         pk,
         lambda n: services.nomination_decide(nomination=n, won=won, by=request.user),
         "The outcome is recorded." + (" The nominee is asked whether the win may be celebrated." if won else ""),
+        nomination=nomination,
     )
 
 
 # --- The annual report (2E) -------------------------------------------------------------------
 
 
+# The annual report's page, CSV and XLSX moved to the report catalogue (reports/library/authorships.py),
+# which calls `selectors.authorship_report` as it is; the old address leads there. Publishing stays here.
+CATALOGUE_REPORT = "reports:report"
+
+
+def _catalogue(year=None):
+    url = reverse(CATALOGUE_REPORT, args=["authorships"])
+    return f"{url}?year={year}" if year else url
+
+
 @login_required
 def report(request):
-    profile = _profile(request)
+    _profile(request)
     rules.require_see_report(request.user)
-    year = _year(request)
-    data = selectors.authorship_report(institution=profile.institution, year=year)
-    export = request.GET.get("format")
-    if export == "csv":
-        return exports.csv_download(data.rows(), filename=f"authorship-report-{year}.csv")
-    if export == "xlsx":
-        return exports.xlsx_download(data.rows(), filename=f"authorship-report-{year}.xlsx", title=f"Authorship {year}")
-    return render(
-        request,
-        "recognition/report.html",
-        {
-            "report": data,
-            "year": year,
-            "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
-            "celebrations": list(people_selectors.celebrations(year=year)),
-            "published": selectors.published_reports(),
-            "rules_in_words": RULES_IN_WORDS,
-        },
-    )
+    value = request.GET.get("year", "")
+    return redirect(_catalogue(int(value) if value.isdigit() else None))
 
 
 @login_required
@@ -508,13 +501,13 @@ def report_publish(request):
     form = ReportYearForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the year to publish.")
-        return redirect("recognition:report")
+        return redirect(_catalogue())
     try:
         published = services.report_publish(
             institution=profile.institution, year=form.cleaned_data["year"], by=request.user
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("recognition:report")
+        return redirect(_catalogue())
     messages.success(request, f"The {published.year} report is published; its figures are kept as they are today.")
-    return redirect(reverse("recognition:report") + f"?year={published.year}")
+    return redirect(_catalogue(published.year))

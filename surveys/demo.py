@@ -171,15 +171,16 @@ def _new_so_answers(survey, rng, today):
 
 
 def _leavers(survey, context, rng, today):
-    """Six people HR has recorded as leaving (four have left); five answered the questionnaire."""
+    """Eleven people HR has recorded as leaving over the last five months (nine have left); the
+    nine who left answered the questionnaire, enough for its summary to be shown (core.disclosure)."""
     demo_people = {profile.pk for profile in context.accounts.values()}
     managers = set(StaffProfile.objects.filter(institution=survey.institution).values_list("line_manager", flat=True))
     candidates = [
         p for p in sorted(context.staff, key=lambda p: p.pk) if p.pk not in demo_people and p.pk not in managers
     ]
-    leavers = random.Random(4).sample(candidates, 6) if len(candidates) >= 6 else []
+    leavers = random.Random(4).sample(candidates, 11) if len(candidates) >= 11 else []
     hr = context.accounts["hr@icr.ac.uk"].user
-    for offset, person in zip((-24, -17, -12, -6, 9, 20), leavers, strict=False):
+    for offset, person in zip((-150, -120, -90, -60, -45, -24, -17, -12, -6, 9, 20), leavers, strict=False):
         if person.leaving_date is None:
             # HR records the leaving date through people's own service (the career event "Left").
             people_services.staff_record_change(
@@ -195,7 +196,7 @@ def _leavers(survey, context, rng, today):
     ):
         invited_on = max(survey.opens_on, min(today, person.leaving_date - timedelta(days=21)))
         _invite(survey, [person], invited_on, invited_on + timedelta(days=survey.respond_within_days))
-        if made < 5:
+        if made < 9:
             invitation = survey.invitations.select_related("person__job_family", "survey").get(person=person)
             _answer(
                 survey,

@@ -4,15 +4,16 @@ Every cell goes through `core.exports` (a text starting with = + - @, a tab, a c
 or a NUL gets a leading apostrophe, so a spreadsheet shows it as text instead of running it).
 
 Anonymity and small groups: exports carry the response's random key, never a person, the
-submission day only for a named survey, and the job family only when at least 5 responses
+submission day only for a named survey, and the job family only when more than 7 responses
 share it (else “Other job families”, the same folding as the results page). A survey with
-fewer than 5 responses exports nothing but its header.
+7 responses or fewer exports nothing but its header (`core.disclosure.too_few`).
 """
 
 import io
 
 from openpyxl import Workbook
 
+from core import disclosure
 from core.exports import append_row, csv_response
 
 from . import selectors
@@ -28,9 +29,9 @@ def _table(survey):
     header += ["job family"] + [q.text for q in questions]
     yield header
     responses = list(selectors.response_rows(survey).select_related("respondent__user"))
-    if selectors.small(len(responses)):
+    if disclosure.too_few(len(responses)):
         return
-    shown_families = {name for name, n, _ in selectors.family_breakdown(survey) if n is not None}
+    shown_families = selectors.shown_families(survey)
     for response in responses:
         by_question: dict = {}
         for answer in response.answers.all():

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from core import disclosure
 from core.access import get_visible_or_404
 from core.tenancy import across_institutions, in_institutions
 from people import roles
@@ -20,7 +21,6 @@ from people import roles
 from . import audiences
 from .models import LIKERT, Answer, Invitation, Participation, Question, Response, Survey
 
-SMALLEST_GROUP = 5  # results for fewer people than this are suppressed
 REMINDER_DAYS_BEFORE = 3  # the one reminder goes this many days before a person's deadline
 AGREE = 4  # on the agreement scale, 4 (agree) and 5 (strongly agree) count as agreeing
 
@@ -152,9 +152,10 @@ def rate(responded: int, invited: int) -> Decimal | None:
 @dataclass
 class QuestionResult:
     question: Question
-    rows: list[tuple[str, int | None]] = field(default_factory=list)  # (label, count or None if suppressed)
-    answered: int = 0
-    mean: Decimal | None = None
+    # (label, people choosing it, their share of those answering): every figure through core.disclosure
+    rows: list[tuple[str, disclosure.Figure, disclosure.Figure]] = field(default_factory=list)
+    answered: disclosure.Figure = field(default_factory=lambda: disclosure.count(0))
+    mean: disclosure.Figure | None = None
     texts: list[str] = field(default_factory=list)
     suppressed: bool = False
 
@@ -162,31 +163,27 @@ class QuestionResult:
 @dataclass
 class Results:
     survey: Survey
-    invited: int
-    responded: int
-    rate: Decimal | None
+    invited: disclosure.Figure
+    responded: disclosure.Figure
+    rate: disclosure.Figure
     suppressed: bool
     questions: list[QuestionResult]
-    families: list[tuple[str, int | None, int]]  # (family, responses or None if suppressed, invited)
-
-
-def small(count: int) -> bool:
-    """Whether a group is too small to show: 1 to 4 people (0 is shown; nobody is singled out)."""
-    return 0 < count < SMALLEST_GROUP
+    families: list[tuple[str, disclosure.Figure, disclosure.Figure]]  # (family, responses, invited)
 
 
 def survey_results(survey: Survey) -> Results:
     """Counts per option, means and free-text answers for every question, in six queries whatever the size.
 
-    Suppression: with fewer than 5 responses nothing but the counts of invited and answered is
-    shown; an option chosen by 1 to 4 people shows “<5”; job families with fewer than 5
-    responses are folded into “Other job families” (itself “<5” if still small); free text is
-    listed in random order (the answers' random keys).
+    Disclosure control (`core.disclosure`, HESA's rules): counts are rounded to the nearest 5,
+    shares hidden for fewer than 23 answering, means for 7 or fewer; with 7 responses or fewer in
+    all nothing but the counts of invited and answered is shown; job families with 7 responses
+    or fewer are counted together as "Other job families"; free text is listed in random order
+    (the answers' random keys).
     """
     invited = survey.invitations.count()
     responded = survey.responses.count()
     questions = list(survey.questions.all())
-    suppressed = small(responded) or responded == 0
+    suppressed = disclosure.too_few(responded)
     counts: dict[int, dict[Any, int]] = {}
     for row in (
         Answer.objects.filter(response__survey=survey)
@@ -211,32 +208,31 @@ def survey_results(survey: Survey) -> Results:
             texts.setdefault(question_id, []).append(text)
     results = []
     for question in questions:
-        result = QuestionResult(question=question, answered=answered.get(question.pk, 0), suppressed=suppressed)
+        n_answered = answered.get(question.pk, 0)
+        result = QuestionResult(question=question, answered=disclosure.count(n_answered), suppressed=suppressed)
         by_key = counts.get(question.pk, {})
+        raw: list[tuple[str, int]] = []
         if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
-            labels = question.option_list
-            result.rows = [(label, by_key.get(label, 0)) for label in labels]
+            raw = [(label, by_key.get(label, 0)) for label in question.option_list]
         elif question.kind == Question.Kind.LIKERT:
-            result.rows = [(label, by_key.get(value, 0)) for value, label in LIKERT]
+            raw = [(label, by_key.get(value, 0)) for value, label in LIKERT]
             total = sum(by_key.get(value, 0) for value, _ in LIKERT)
-            if total:
-                result.mean = round(Decimal(sum(v * by_key.get(v, 0) for v, _ in LIKERT)) / total, 2)
+            result.mean = disclosure.average(sum(v * by_key.get(v, 0) for v, _ in LIKERT), total, places=2)
         elif question.kind == Question.Kind.NUMBER:
-            result.rows = number_rows(by_key)
-            total = sum(by_key.values())
-            if total:
-                result.mean = round(Decimal(sum(v * n for v, n in by_key.items())) / total, 2)
+            raw = number_rows(by_key)
+            result.mean = disclosure.average(sum(v * n for v, n in by_key.items()), sum(by_key.values()), places=2)
         else:
             result.texts = texts.get(question.pk, [])
-        result.rows = [(label, None if n is None or small(n) else n) for label, n in result.rows]
+        shares = disclosure.protect([disclosure.percentage(n, n_answered) for _, n in raw]) if raw else []
+        result.rows = [(label, disclosure.count(n), share) for (label, n), share in zip(raw, shares, strict=True)]
         if suppressed:
             result.rows, result.mean, result.texts = [], None, []
         results.append(result)
     return Results(
         survey=survey,
-        invited=invited,
-        responded=responded,
-        rate=rate(survey.participations.count(), invited),
+        invited=disclosure.count(invited),
+        responded=disclosure.count(responded),
+        rate=disclosure.percentage(survey.participations.count(), invited, places=1),
         suppressed=suppressed,
         questions=results,
         families=[] if suppressed else family_breakdown(survey),
@@ -246,7 +242,7 @@ def survey_results(survey: Survey) -> Results:
 NUMBER_BINS = 6  # a number question with more distinct answers than this is shown in ranges
 
 
-def number_rows(counts: dict[Any, int]) -> list[tuple[str, int | None]]:
+def number_rows(counts: dict[Any, int]) -> list[tuple[str, int]]:
     """Rows for a number question: one per value, or up to NUMBER_BINS equal ranges of values.
 
     Ranges keep the table readable and, with fewer single values under 5, suppress less.
@@ -263,23 +259,30 @@ def number_rows(counts: dict[Any, int]) -> list[tuple[str, int | None]]:
     return [(f"{start} to {start + width - 1}", n) for start, n in sorted(bins.items())]
 
 
-def family_breakdown(survey: Survey) -> list[tuple[str, int | None, int]]:
-    """Responses and invitations per job family, small families folded into “Other job families”."""
+def family_breakdown(survey: Survey) -> list[tuple[str, disclosure.Figure, disclosure.Figure]]:
+    """Responses and invitations per job family (rounded counts); a family with 7 responses or
+    fewer is folded into "Other job families", so its name is never shown beside its answers."""
     responses = dict(survey.responses.values_list("job_family_name").annotate(n=Count("pk")).order_by())
     invited = dict(survey.invitations.values_list("person__job_family__name").annotate(n=Count("pk")).order_by())
-    rows: list[tuple[str, int | None, int]] = []
+    rows: list[tuple[str, disclosure.Figure, disclosure.Figure]] = []
     other_responses = other_invited = 0
     for name in sorted({*responses, *invited} - {None}, key=lambda n: n or "~"):
         n = responses.get(name, 0)
-        if small(n) or not name:
+        if disclosure.too_few(n) or not name:
             other_responses += n
             other_invited += invited.get(name, 0)
         else:
-            rows.append((name, n, invited.get(name, 0)))
+            rows.append((name, disclosure.count(n), disclosure.count(invited.get(name, 0))))
     other_invited += invited.get(None, 0)
+    other_responses += responses.get(None, 0)
     if other_responses or other_invited:
-        rows.append(("Other job families", None if small(other_responses) else other_responses, other_invited))
+        rows.append(("Other job families", disclosure.count(other_responses), disclosure.count(other_invited)))
     return rows
+
+
+def shown_families(survey: Survey) -> set[str]:
+    """The job families an export may name beside a response (see `family_breakdown`)."""
+    return {name for name, _, _ in family_breakdown(survey) if name != "Other job families"}
 
 
 def response_rows(survey: Survey) -> Any:
@@ -342,11 +345,17 @@ class FeedbackSummary:
     agree: int = 0  # answers agreeing that attending was valuable
     answering: int = 0
 
+    @property
+    def valuable(self) -> disclosure.Figure:
+        """The share who found attending valuable, as it may be shown (core.disclosure)."""
+        return disclosure.percentage(self.agree, self.answering)
+
 
 def feedback_summary(*, audience: str, ref: int) -> FeedbackSummary:
     """The feedback survey of one event (by audience and ref): invited, answered, and the "valuable" answers.
 
-    Counts of answers are shown to the organisers only from SMALLEST_GROUP responses up.
+    The answers are counted only from 8 responses up (`core.disclosure.too_few`), and the share
+    is shown only for 23 answering or more (`valuable`).
     """
     from .questionnaires import VALUABLE_THEME
 
@@ -355,6 +364,15 @@ def feedback_summary(*, audience: str, ref: int) -> FeedbackSummary:
         return FeedbackSummary(survey=None)
     invited, responded = survey_counts(survey)
     agree, answering = agreement_by_ref(audience=audience, refs=[ref], theme=VALUABLE_THEME).get(ref, (0, 0))
-    if small(responded):
+    if disclosure.too_few(responded):
         agree = answering = 0
     return FeedbackSummary(survey=survey, invited=invited, responded=responded, agree=agree, answering=answering)
+
+
+def leaver_surveys(institution: Any) -> QuerySet[Survey]:
+    """The institution's published leaver questionnaires (4E), newest first (one query)."""
+    return (
+        Survey.objects.for_institution(institution)
+        .filter(kind=Survey.Kind.LEAVER, state=Survey.State.PUBLISHED)
+        .order_by("-opens_on", "-pk")
+    )

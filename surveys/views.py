@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from core import disclosure
 from core.access import get_visible_or_404
 from core.forms import add_service_errors
 from people import roles
@@ -164,11 +165,19 @@ def results(request, pk):
     survey = selectors.get_survey_for_manager(request.user, pk)
     data = selectors.survey_results(survey)
     charts = [
-        {"id": f"chart-{r.question.pk}", "labels": [label for label, _ in r.rows], "values": [n for _, n in r.rows]}
+        {
+            "id": f"chart-{r.question.pk}",
+            "labels": [label for label, _, _ in r.rows],
+            "values": [None if n.value is None else int(n.value) for _, n, _ in r.rows],
+        }
         for r in data.questions
         if r.rows
     ]
-    return render(request, "surveys/results.html", {"survey": survey, "results": data, "charts": charts})
+    return render(
+        request,
+        "surveys/results.html",
+        {"survey": survey, "results": data, "charts": charts, "rules": disclosure.RULES_IN_WORDS},
+    )
 
 
 @login_required
