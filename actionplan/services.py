@@ -328,19 +328,23 @@ def snapshots_record(*, plan: ActionPlan, on: date | None = None) -> int:
     """
     on = on or timezone.localdate()
     measures = selectors.measure_values(plan=plan, on=on)
+    fields = ["value", "status", "detail", "how"]
     with transaction.atomic():
+        # The day's rows in one read, then one UPDATE and one INSERT (not one of each per measure).
+        existing = {
+            row.measure_id: row
+            for row in MeasureSnapshot.objects.select_for_update().filter(measure__in=measures, date=on)
+        }
+        new: list[MeasureSnapshot] = []
         for measure in measures:
             current = measure.current  # type: ignore[attr-defined]
-            MeasureSnapshot.objects.update_or_create(
-                measure=measure,
-                date=on,
-                defaults={
-                    "value": current.value,
-                    "status": current.status,
-                    "detail": current.detail,
-                    "how": current.how,
-                },
-            )
+            row = existing.get(measure.pk) or MeasureSnapshot(measure=measure, date=on)
+            for name in fields:
+                setattr(row, name, getattr(current, name))
+            if row.pk is None:
+                new.append(row)
+        MeasureSnapshot.objects.bulk_update(list(existing.values()), fields)
+        MeasureSnapshot.objects.bulk_create(new)
     return len(measures)
 
 

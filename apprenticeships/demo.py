@@ -141,6 +141,42 @@ MANAGER_GUIDANCE = "\n\n".join(
 )
 
 
+def _partner_recommendation(person):
+    """A technician at the partner institution shares what they thought of the same college (1C)."""
+    if person is None or Recommendation.objects.filter(by=person).exists():
+        return
+    name, contact, email, link = PROVIDERS[0]
+    provider, _ = Provider.objects.get_or_create(
+        institution=person.institution,
+        name=name,
+        defaults={"contact_name": contact, "contact_email": email, "portfolio_link": link},
+    )
+    reference, title, version, level, months, minimum, methods, grades = STANDARDS[0]
+    standard, _ = Standard.objects.get_or_create(
+        institution=person.institution,
+        reference=reference,
+        version=version,
+        defaults={
+            "title": title,
+            "level": level,
+            "typical_months": months,
+            "minimum_off_the_job_hours": minimum,
+            "assessment_methods": methods,
+            "assessment_grades": grades,
+        },
+    )
+    services.recommendation_add(
+        provider=provider,
+        by=person,
+        standard=standard,
+        course="Level 3 Laboratory technician",
+        rating=4,
+        comment="Good on laboratory practice and the portfolio; plan the end-point assessment dates early, as the "
+        "assessor's diary fills up.",
+        shared_with_sector=True,
+    )
+
+
 def seed(context):
     today, icr = context.today, context.institution
     accounts = context.accounts
@@ -176,6 +212,7 @@ def seed(context):
 
     by_grade = _by_grade(context.staff)
     apprentices = by_grade.get("APP", [])
+    _partner_recommendation(accounts.get("partner@crick.ac.uk"))
     if len(apprentices) < 10:
         context.lines.append("Apprenticeships: fewer than 10 apprentice-grade staff; demo skipped.")
         return
@@ -243,6 +280,7 @@ def seed(context):
                 rating=5,
                 comment="Tutors who know research labs; the monthly workshops on quality procedures were the best "
                 "part.",
+                shared_with_sector=True,
             )
 
     # An intake 26 months ago: one at the gateway, one on a break in learning.

@@ -62,7 +62,7 @@ class ProviderForm(forms.ModelForm):
 class RecommendationForm(forms.ModelForm):
     class Meta:
         model = Recommendation
-        fields = ["standard", "course", "rating", "comment"]
+        fields = ["standard", "course", "rating", "comment", "shared_with_sector"]
         widgets = {"rating": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, standards, **kwargs):

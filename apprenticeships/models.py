@@ -141,6 +141,12 @@ class Recommendation(models.Model):
         "comment", max_length=2000, help_text="What was good or not, for a colleague who is choosing."
     )
     by = models.ForeignKey("people.StaffProfile", on_delete=models.CASCADE, related_name="+", verbose_name="by")
+    shared_with_sector = models.BooleanField(
+        "share with technicians at other institutions",
+        default=False,
+        help_text="Shown on the sector-wide list with your institution's name, never yours (1C collects "
+        "recommendations across the sector).",
+    )
     created_at = models.DateTimeField("given", auto_now_add=True)
 
     objects = InstitutionManager(RecommendationQuerySet)
@@ -150,6 +156,12 @@ class Recommendation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rating__gte=1, rating__lte=5), name="apprenticeship_recommendation_rating_1_5"
+            ),
+        ]
+        indexes = [
+            # apprenticeships.selectors.sector_recommendations: the shared ones, newest first.
+            models.Index(
+                fields=["-created_at"], condition=models.Q(shared_with_sector=True), name="recommendation_shared_idx"
             ),
         ]
 

@@ -16,12 +16,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core import disclosure
 from core.access import allowed, get_visible_or_404
 from core.dates import add_months
+from core.tenancy import across_institutions
 from core.text import number
 from development import selectors as development
 from people import roles
@@ -33,6 +34,7 @@ from .models import (
     Apprenticeship,
     ApprenticeshipQuerySet,
     ApprenticeshipRequest,
+    ApprenticeshipRequestTransition,
     BreakInLearning,
     Grade,
     Intake,
@@ -69,6 +71,45 @@ def get_standard_for_user(user: Any, pk: Any) -> Standard:
 
 def get_provider_for_user(user: Any, pk: Any) -> Provider:
     return get_visible_or_404(Provider.objects.filter(institution=user.institution), pk)
+
+
+@dataclass
+class SectorProvider:
+    """One provider as the sector knows it: the shared recommendations of every institution that
+    works with a provider of that name."""
+
+    name: str
+    recommendations: list[Recommendation]
+
+    @property
+    def institutions(self) -> list[str]:
+        return sorted({r.provider.institution.short_name for r in self.recommendations})
+
+
+def sector_recommendations(*, standard_reference: str = "", text: str = "") -> list[SectorProvider]:
+    """Recommendations shared with the sector, by provider (one query, read across institutions).
+
+    Institutions keep their own provider rows, so the same college appears once per institution:
+    they are grouped by name. The recommender is never named; their institution is.
+    """
+    with across_institutions():
+        rows = Recommendation.objects.filter(shared_with_sector=True)
+    if standard_reference:
+        rows = rows.filter(standard__reference__iexact=standard_reference.strip())
+    for word in text.split():
+        rows = rows.filter(Q(provider__name__icontains=word) | Q(course__icontains=word))
+    providers: dict[str, SectorProvider] = {}
+    for row in rows.select_related("provider__institution", "standard").order_by("-created_at", "-pk")[:500]:
+        key = " ".join(row.provider.name.lower().split())
+        providers.setdefault(key, SectorProvider(row.provider.name, [])).recommendations.append(row)
+    return sorted(providers.values(), key=lambda p: (-len(p.recommendations), p.name.lower()))
+
+
+def sector_standard_references() -> list[str]:
+    """The standards that shared recommendations name, for the filter (one query)."""
+    with across_institutions():
+        rows = Recommendation.objects.filter(shared_with_sector=True, standard__isnull=False)
+    return sorted(set(rows.values_list("standard__reference", flat=True)))
 
 
 def recommendations_of(provider: Provider) -> QuerySet[Recommendation]:
@@ -482,3 +523,37 @@ def reminders_due(*, today: date | None = None) -> QuerySet[Apprenticeship]:
 
 def viewer_can_run(user: Any) -> bool:
     return allowed(user, "apprenticeships.run")
+
+
+def pipeline_people(*, institution: Institution, start: date, end: date) -> dict[str, set[int]]:
+    """The institution's staff at each stage of apprenticeships, for the equality report.
+
+    "applied": existing staff who asked for a levy-funded apprenticeship from `start` to `end`;
+    "approved": whose request their line manager approved (even if it went no further);
+    "started": who started an apprenticeship in the period (new recruits and existing staff);
+    "completed": who, of those, completed it. Everyone in post is eligible (the report's
+    default). Two queries.
+    """
+    approved = ApprenticeshipRequestTransition.objects.filter(
+        request=OuterRef("pk"), to_state=ApprenticeshipRequest.State.APPROVED
+    )
+    stages: dict[str, set[int]] = {"applied": set(), "approved": set(), "started": set(), "completed": set()}
+    requests = (
+        ApprenticeshipRequest.objects.filter(
+            person__institution=institution, submitted_at__date__gte=start, submitted_at__date__lte=end
+        )
+        .annotate(was_approved=Exists(approved))
+        .values_list("person_id", "state", "was_approved")
+    )
+    for person, state, was_approved in requests:
+        stages["applied"].add(person)
+        if was_approved or state in (ApprenticeshipRequest.State.APPROVED, ApprenticeshipRequest.State.ENROLLED):
+            stages["approved"].add(person)
+    started = Apprenticeship.objects.filter(
+        institution=institution, apprentice__institution=institution, start_date__gte=start, start_date__lte=end
+    ).values_list("apprentice_id", "state")
+    for person, state in started:
+        stages["started"].add(person)
+        if state == Apprenticeship.State.COMPLETED:
+            stages["completed"].add(person)
+    return stages

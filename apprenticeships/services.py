@@ -92,14 +92,28 @@ def provider_save(*, institution: Institution, by: Any, instance: Provider | Non
 
 
 def recommendation_add(
-    *, provider: Provider, by: StaffProfile, course: str, rating: int, comment: str, standard: Standard | None = None
+    *,
+    provider: Provider,
+    by: StaffProfile,
+    course: str,
+    rating: int,
+    comment: str,
+    standard: Standard | None = None,
+    shared_with_sector: bool = False,
 ) -> Recommendation:
-    """Any member of staff recommends a provider and course to colleagues (1C collects these)."""
+    """Any member of staff recommends a provider and course to colleagues (1C collects these),
+    and may share it, without their name, with technicians at other institutions."""
     if not comment.strip():
         raise ValidationError({"comment": "Say what was good or not, for a colleague who is choosing."})
     with transaction.atomic():
         recommendation = Recommendation(
-            provider=provider, standard=standard, course=course.strip(), rating=rating, comment=comment.strip(), by=by
+            provider=provider,
+            standard=standard,
+            course=course.strip(),
+            rating=rating,
+            comment=comment.strip(),
+            by=by,
+            shared_with_sector=shared_with_sector,
         )
         recommendation.full_clean()
         recommendation.save()

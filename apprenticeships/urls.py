@@ -12,6 +12,7 @@ urlpatterns = [
     path("standards/<int:pk>/edit/", views.standard_edit, name="standard_edit"),
     path("providers/new/", views.provider_create, name="provider_create"),
     path("providers/<int:pk>/", views.provider_detail, name="provider"),
+    path("providers/sector/", views.sector_recommendations, name="sector"),
     path("providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
     path("intakes/new/", views.intake_create, name="intake_create"),
     path("intakes/<int:pk>/", views.intake_detail, name="intake"),

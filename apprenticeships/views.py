@@ -233,6 +233,24 @@ def provider_detail(request, pk):
     )
 
 
+@login_required
+def sector_recommendations(request):
+    """Providers and courses recommended by technicians across the sector (1C), without names."""
+    _profile(request)
+    standard = request.GET.get("standard", "").strip()[:20]
+    text = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "apprenticeships/sector.html",
+        {
+            "providers": selectors.sector_recommendations(standard_reference=standard, text=text),
+            "standards": selectors.sector_standard_references(),
+            "standard": standard,
+            "q": text,
+        },
+    )
+
+
 def _intake_form(request, profile, instance=None):
     return IntakeForm(
         request.POST or None,

@@ -9,14 +9,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.access import allowed, get_visible_or_404
 from people import roles
 from people.models import Institution, StaffProfile
 
-from .models import ExchangeFeedback, ExchangeOffer, ExchangePlacement, ExchangePlacementQuerySet, ExchangeRound
+from .models import (
+    ExchangeFeedback,
+    ExchangeOffer,
+    ExchangePlacement,
+    ExchangePlacementQuerySet,
+    ExchangeRound,
+    PlacementTransition,
+)
 from .rules import sides_to_approve
 
 State = ExchangePlacement.State
@@ -293,3 +300,32 @@ def feedback_reminders_due(*, today: date | None = None) -> QuerySet[ExchangePla
     """
     today = today or timezone.localdate()
     return ExchangePlacement.objects.filter(state=State.DAYS_RECORDED, both_days_done_on__lt=today).order_by("pk")
+
+
+def pipeline_people(*, institution: Institution, start: date, end: date) -> dict[str, set[int]]:
+    """The institution's staff at each stage of the exchange, as visitors, for the equality report.
+
+    Placements requested from `start` to `end`: "applied" asked to visit, "approved" had a visit
+    approved by both managers (even if later cancelled), "completed" finished one. Everyone in
+    post may take part, so the eligible population is the report's default. One query.
+    """
+    approved = PlacementTransition.objects.filter(placement=OuterRef("pk"), to_state=State.APPROVED)
+    after_approval = (State.APPROVED, State.SCHEDULED, State.DAYS_RECORDED, State.COMPLETED)
+    stages: dict[str, set[int]] = {"applied": set(), "approved": set(), "completed": set()}
+    rows = (
+        ExchangePlacement.objects.filter(
+            offer__round__institution=institution,
+            visitor__institution=institution,
+            created_at__date__gte=start,
+            created_at__date__lte=end,
+        )
+        .annotate(was_approved=Exists(approved))
+        .values_list("visitor_id", "state", "was_approved")
+    )
+    for person, state, was_approved in rows:
+        stages["applied"].add(person)
+        if was_approved or state in after_approval:
+            stages["approved"].add(person)
+        if state == State.COMPLETED:
+            stages["completed"].add(person)
+    return stages

@@ -162,9 +162,17 @@ def placement_request(
         _transition(placement, State.REQUESTED, event="requested", by=by)
         context = _context(placement)
         link = placement.get_absolute_url()
+        # Both line managers (the host may work at a partner institution) in one query, with their user.
+        managers = StaffProfile._base_manager.select_related("user").in_bulk(
+            [pk for pk in (visitor.line_manager_id, offer.host.line_manager_id) if pk]
+        )
         for report in (visitor, offer.host):
             # A programme manager approves for someone without a line manager, so nobody waits forever.
-            approvers = [report.line_manager] if report.line_manager else _programme_managers(offer.round.institution)
+            approvers = (
+                [managers[report.line_manager_id]]
+                if report.line_manager_id
+                else _programme_managers(offer.round.institution)
+            )
             for approver in approvers:
                 notification_enqueue(
                     recipient=approver.user,

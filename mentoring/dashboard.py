@@ -33,11 +33,19 @@ def scope_ids(request):
     return request._mentoring_scope_ids
 
 
+def relationships(request):
+    """The viewer's current relationships on both sides, asked once for both panels."""
+    if not hasattr(request, "_mentoring_relationships"):
+        with in_institutions(scope_ids(request)):
+            request._mentoring_relationships = selectors.current_relationships_of(request.user.profile)
+    return request._mentoring_relationships
+
+
 @dashboard_panel(order=30)
 def my_mentees(request):
-    """The mentor's real mentees and the requests waiting for them (two queries)."""
+    """The mentor's real mentees and the requests waiting for them."""
     with in_institutions(scope_ids(request)):
-        panel = selectors.mentees_of(request.user.profile)
+        panel = selectors.mentees_of(request.user.profile, rows=relationships(request))
     if not (panel.active or panel.waiting or roles.has_role(request.user, roles.Role.MENTOR)):
         return None
     return Panel(
@@ -50,9 +58,9 @@ def my_mentees(request):
 
 @dashboard_panel(order=31)
 def my_mentors(request):
-    """The mentee's mentors and waiting requests, or a way to find one (one query more)."""
+    """The mentee's mentors and waiting requests, or a way to find one."""
     with in_institutions(scope_ids(request)):
-        rows = selectors.mentors_of(request.user.profile)
+        rows = selectors.mentors_of(request.user.profile, rows=relationships(request))
     return Panel(
         title="My mentors",
         template="mentoring/panels/mentors.html",

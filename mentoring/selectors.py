@@ -159,25 +159,30 @@ class MenteesPanel:
     waiting: list[Relationship]
 
 
-def mentees_of(profile: StaffProfile) -> MenteesPanel:
-    """The mentor's active mentees and the requests waiting for their answer (one query)."""
-    rows = list(
-        Relationship.objects.filter(mentor=profile, state__in=[State.ACTIVE, State.REQUESTED])
-        .select_related("mentee__user", "mentee__grade")
-        .order_by("mentee__user__last_name", "mentee__user__first_name", "pk")
+def current_relationships_of(profile: StaffProfile) -> list[Relationship]:
+    """The person's active and requested relationships, as mentor and as mentee (one query)."""
+    return list(
+        Relationship.objects.filter(Q(mentor=profile) | Q(mentee=profile), state__in=[State.ACTIVE, State.REQUESTED])
+        .select_related("mentee__user", "mentee__grade", "mentor__user", "mentor__grade")
+        .order_by("pk")
     )
+
+
+def mentees_of(profile: StaffProfile, *, rows: list[Relationship] | None = None) -> MenteesPanel:
+    """The mentor's active mentees and the requests waiting for their answer (one query, none
+    when given the rows of `current_relationships_of`)."""
+    rows = [row for row in (current_relationships_of(profile) if rows is None else rows) if row.mentor_id == profile.pk]
+    rows.sort(key=lambda r: (r.mentee.user.last_name, r.mentee.user.first_name, r.pk))
     return MenteesPanel(
         active=[r for r in rows if r.state == State.ACTIVE], waiting=[r for r in rows if r.state == State.REQUESTED]
     )
 
 
-def mentors_of(profile: StaffProfile) -> list[Relationship]:
-    """The mentee's current mentors and requests (one query)."""
-    return list(
-        Relationship.objects.filter(mentee=profile, state__in=[State.ACTIVE, State.REQUESTED])
-        .select_related("mentor__user", "mentor__grade")
-        .order_by("purpose", "pk")
-    )
+def mentors_of(profile: StaffProfile, *, rows: list[Relationship] | None = None) -> list[Relationship]:
+    """The mentee's current mentors and requests (one query, none when given the rows of
+    `current_relationships_of`)."""
+    rows = [row for row in (current_relationships_of(profile) if rows is None else rows) if row.mentee_id == profile.pk]
+    return sorted(rows, key=lambda r: (r.purpose, r.pk))
 
 
 def meetings_of(relationship: Relationship) -> QuerySet[Meeting]:

@@ -11,7 +11,7 @@ from surveys import selectors as survey_selectors
 
 from .bulletin import clicked_pairs_and_uptake, uptake_after_clicks
 from .models import Cohort, Evaluation, Event, ManagerNotice, Programme
-from .selectors import MANAGER_NOTICE_DAYS, staff_eligible_for
+from .selectors import MANAGER_NOTICE_DAYS, managers_of_eligible_staff
 
 FEEDBACK_AUDIENCE = "event_attendees"  # the survey audience of event feedback (programmes.apps)
 VALUABLE_THEME = "valuable"  # the feedback question "Attending was valuable to me" (surveys.questionnaires)
@@ -240,27 +240,27 @@ def bulletin_uptake(*, institution, start, end):
 )
 def managers_notified_within_3_days(*, institution, start, end):
     last_due = min(end, timezone.localdate() - timedelta(days=MANAGER_NOTICE_DAYS))
-    cohorts = Cohort.objects.filter(
-        programme__institution=institution, opens_on__gte=start, opens_on__lte=last_due
-    ).select_related("programme")
-    expected = on_time = 0
-    for cohort in cohorts:
-        managers = set(
-            staff_eligible_for(cohort)
-            .filter(line_manager__isnull=False)
-            .values_list("line_manager_id", flat=True)
-            .distinct()
+    cohorts = {
+        cohort.pk: cohort
+        for cohort in Cohort.objects.filter(
+            programme__institution=institution, opens_on__gte=start, opens_on__lte=last_due
         )
-        if not managers:
-            continue
-        deadline = cohort.opens_on + timedelta(days=MANAGER_NOTICE_DAYS)
-        told = {
-            notice.manager_id
-            for notice in ManagerNotice.objects.filter(cohort=cohort, manager_id__in=managers)
-            if timezone.localdate(notice.notified_at) <= deadline
-        }
-        expected += len(managers)
-        on_time += len(told)
+        .select_related("programme")
+        .prefetch_related("job_families")
+    }
+    # Five queries whatever the number of cohorts: the cohorts, their families, the partners and
+    # the managed staff (managers_of_eligible_staff), every notice.
+    expected_pairs = managers_of_eligible_staff(cohorts.values())
+    notices = ManagerNotice.objects.filter(cohort__in=list(cohorts)).values_list(
+        "cohort_id", "manager_id", "notified_at"
+    )
+    on_time_pairs = {
+        (cohort_id, manager_id)
+        for cohort_id, manager_id, notified_at in notices
+        if timezone.localdate(notified_at) <= cohorts[cohort_id].opens_on + timedelta(days=MANAGER_NOTICE_DAYS)
+    }
+    expected = len(expected_pairs)
+    on_time = len(expected_pairs & on_time_pairs)
     if not expected:
         return None
     return MetricResult(

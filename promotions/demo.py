@@ -206,12 +206,11 @@ def _seed(context):
     )
 
     # --- Two past rounds with outcomes ---------------------------------------------------------
-    past = [
-        ("Spring last year", today - timedelta(days=330), hso_people[0:5]),
-        ("Autumn last year", today - timedelta(days=150), hso_people[5:10]),
-    ]
-    for name, opens, people in past:
-        round, created = _round(context, pm, name, opens)
+    # Rounds are named by the month they open ("November 2026"), as the messages read them: "The
+    # November 2026 promotion round is open".
+    past = [(today - timedelta(days=330), hso_people[0:5]), (today - timedelta(days=150), hso_people[5:10])]
+    for opens, people in past:
+        round, created = _round(context, pm, f"{opens:%B %Y}", opens)
         if not created:
             continue
         services.round_notify_managers(round_id=round.pk, now=_at(opens + timedelta(days=1)))
@@ -239,7 +238,8 @@ def _seed(context):
                 )
         services.summary_publish(round=round, by=hr.user, now=_at(round.outcomes_on + timedelta(days=7)))
     # --- The open round ------------------------------------------------------------------------
-    round, created = _round(context, pm, "This spring", today - timedelta(days=10))
+    opens = today - timedelta(days=10)
+    round, created = _round(context, pm, f"{opens:%B %Y}", opens)
     if created:
         services.round_notify_managers(round_id=round.pk, now=_at(round.opens_on + timedelta(days=1)))
         # A development cohort running now (not a network: its meetings are counted for 2I).

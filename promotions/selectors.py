@@ -13,6 +13,7 @@ from core.access import allowed, get_visible_or_404
 from core.dates import working_days_before
 from guidance.selectors import current_version
 from people.models import Grade, Institution, StaffProfile
+from people.selectors import in_post_between
 
 from .models import Application, ApplicationQuerySet, CriteriaVersion, Declaration, ManagerNotice, Round, Vacancy
 
@@ -350,3 +351,36 @@ def promotions_due(today: date) -> QuerySet[Application]:
 
 def opted_in_eligible(round: Round) -> QuerySet[StaffProfile]:
     return eligible_staff(round).filter(promotion_declaration__alert_me_of_rounds=True)
+
+
+def pipeline_people(*, institution: Institution, start: date, end: date) -> dict[str, set[int]]:
+    """The institution's staff at each stage of promotion, for the equality report.
+
+    The rounds are those whose submissions closed from `start` to `end`. "eligible": staff in
+    post in the period one level below a grade those rounds' criteria are for, in its job family
+    (as `eligible_staff`, by today's grade: someone promoted since counts through their
+    application instead); "applied": who stated an intention or applied; "submitted": who
+    submitted an application; "promoted": who was promoted. Three queries.
+    """
+    rounds = Round.objects.filter(
+        institution=institution, submissions_close_on__gte=start, submissions_close_on__lte=end
+    )
+    targets = CriteriaVersion.objects.filter(rounds__in=rounds).values_list(
+        "target_grade__job_family_id", "target_grade__level"
+    )
+    condition = Q(pk__in=[])
+    for family, level in set(targets):
+        condition |= Q(grade__job_family_id=family, grade__level=level - 1)
+    stages: dict[str, set[int]] = {"eligible": set(), "applied": set(), "submitted": set(), "promoted": set()}
+    stages["eligible"] = set(in_post_between(institution, start, end).filter(condition).values_list("pk", flat=True))
+    sent = (Application.State.SUBMITTED, Application.State.PROMOTED, Application.State.NOT_PROMOTED)
+    rows = Application.objects.filter(round__in=rounds, applicant__institution=institution).values_list(
+        "applicant_id", "state", "submitted_at"
+    )
+    for person, state, submitted_at in rows:
+        stages["applied"].add(person)
+        if submitted_at is not None or state in sent:
+            stages["submitted"].add(person)
+        if state == Application.State.PROMOTED:
+            stages["promoted"].add(person)
+    return stages

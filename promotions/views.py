@@ -1,9 +1,6 @@
 """Promotions pages. Each view: access helper, form, service, redirect or render."""
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -35,16 +32,6 @@ PROMOTION_PURPOSE = "promotion"  # mentoring's purpose value for promotion mento
 State = Application.State
 
 
-def promotions_view(view):
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        roles.require_profile(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def _my_check(person, criteria):
     """The criteria for the person's next grade and whether their records meet its qualification rule."""
     step = selectors.next_step_for(person, criteria)
@@ -54,7 +41,7 @@ def _my_check(person, criteria):
     return step, decide(Requirement.of(step), found)
 
 
-@promotions_view
+@roles.staff_view
 def home(request):
     person = request.user.profile
     today = timezone.localdate()
@@ -78,7 +65,7 @@ def home(request):
     )
 
 
-@promotions_view
+@roles.staff_view
 def criteria(request):
     person = request.user.profile
     in_force = selectors.criteria_in_force(person.institution)
@@ -96,7 +83,7 @@ def criteria(request):
     )
 
 
-@promotions_view
+@roles.staff_view
 def criteria_version(request, pk):
     version = selectors.get_criteria_for_user(request.user, pk)
     return render(
@@ -111,7 +98,7 @@ def criteria_version(request, pk):
     )
 
 
-@promotions_view
+@roles.staff_view
 def criteria_new(request):
     rules.require_run(request.user)
     institution = request.user.profile.institution
@@ -142,7 +129,7 @@ def criteria_new(request):
     return render(request, "promotions/form.html", {"form": form, "title": "Publish promotion criteria", "base": base})
 
 
-@promotions_view
+@roles.staff_view
 def declaration(request):
     person = request.user.profile
     form = DeclarationForm(request.POST or None, instance=selectors.declaration_of(person))
@@ -156,13 +143,13 @@ def declaration(request):
 # --- Rounds ------------------------------------------------------------------------------------
 
 
-@promotions_view
+@roles.staff_view
 def rounds(request):
     page = Paginator(selectors.rounds_of(request.user.profile.institution), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "promotions/rounds.html", {"page": page, "can_run": allowed(request.user, "promotions.run")})
 
 
-@promotions_view
+@roles.staff_view
 def round_edit(request, pk=None):
     rules.require_run(request.user)
     round = selectors.get_round_for_user(request.user, pk) if pk else None
@@ -181,7 +168,7 @@ def round_edit(request, pk=None):
     return render(request, "promotions/form.html", {"form": form, "title": title})
 
 
-@promotions_view
+@roles.staff_view
 def round_detail(request, pk):
     round = selectors.get_round_for_user(request.user, pk)
     person = request.user.profile
@@ -211,7 +198,7 @@ def round_detail(request, pk):
 
 
 @require_POST
-@promotions_view
+@roles.staff_view
 def round_intend(request, pk):
     round = selectors.get_round_for_user(request.user, pk)
     try:
@@ -223,7 +210,7 @@ def round_intend(request, pk):
     return redirect(application)
 
 
-@promotions_view
+@roles.staff_view
 def round_workshop(request, pk):
     round = selectors.get_round_for_user(request.user, pk)
     rules.require_run_round(request.user, round)
@@ -239,7 +226,7 @@ def round_workshop(request, pk):
     return render(request, "promotions/form.html", {"form": form, "title": f"Workshop on the criteria: {round}"})
 
 
-@promotions_view
+@roles.staff_view
 def round_summary(request, pk):
     round = selectors.get_round_for_user(request.user, pk)
     can_run = allowed(request.user, "promotions.run_round", round)
@@ -257,7 +244,7 @@ def round_summary(request, pk):
 
 
 @require_POST
-@promotions_view
+@roles.staff_view
 def summary_publish(request, pk):
     round = selectors.get_round_for_user(request.user, pk)
     try:
@@ -302,13 +289,13 @@ def _application_page(request, application, **forms):
     return render(request, "promotions/application.html", context, status=400 if forms else 200)
 
 
-@promotions_view
+@roles.staff_view
 def application_detail(request, pk):
     return _application_page(request, selectors.get_application_for_user(request.user, pk))
 
 
 @require_POST
-@promotions_view
+@roles.staff_view
 def application_submit(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
     form = StatementForm(request.POST)
@@ -324,7 +311,7 @@ def application_submit(request, pk):
 
 
 @require_POST
-@promotions_view
+@roles.staff_view
 def application_support(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
     rules.require_support(request.user, application)
@@ -343,7 +330,7 @@ def application_support(request, pk):
 
 
 @require_POST
-@promotions_view
+@roles.staff_view
 def application_outcome(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
     rules.require_record_outcome(request.user, application)
@@ -369,7 +356,7 @@ def application_outcome(request, pk):
 
 
 @require_POST
-@promotions_view
+@roles.staff_view
 def application_withdraw(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
     try:
@@ -384,7 +371,7 @@ def application_withdraw(request, pk):
 # --- Vacancies ---------------------------------------------------------------------------------
 
 
-@promotions_view
+@roles.staff_view
 def vacancies(request):
     rules.require_record_vacancies(request.user)
     institution = request.user.profile.institution
@@ -404,7 +391,7 @@ def vacancies(request):
     )
 
 
-@promotions_view
+@roles.staff_view
 def vacancy_edit(request, pk):
     vacancy = selectors.get_vacancy_for_user(request.user, pk)
     rules.require_edit_vacancy(request.user, vacancy)

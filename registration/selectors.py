@@ -450,3 +450,24 @@ def cpd_declarations_due(*, today: date | None = None) -> list[int]:
         .distinct()
         .order_by("person_id")
     )
+
+
+def pipeline_people(*, institution: Institution, start: date, end: date) -> dict[str, set[int]]:
+    """The institution's staff at each stage of professional registration, for the equality report.
+
+    Journeys started from `start` to `end`: "applied" started one, "submitted" sent an
+    application to the register, "registered" was registered. Everyone in post may register, so
+    the eligible population is the report's default. One query.
+    """
+    sent = (State.SUBMITTED, State.REGISTERED, State.UNSUCCESSFUL)
+    stages: dict[str, set[int]] = {"applied": set(), "submitted": set(), "registered": set()}
+    rows = Journey.objects.filter(
+        institution=institution, person__institution=institution, started_on__gte=start, started_on__lte=end
+    ).values_list("person_id", "state", "submitted_on", "registered_on")
+    for person, state, submitted_on, registered_on in rows:
+        stages["applied"].add(person)
+        if submitted_on is not None or state in sent:
+            stages["submitted"].add(person)
+        if registered_on is not None or state == State.REGISTERED:
+            stages["registered"].add(person)
+    return stages

@@ -3,11 +3,9 @@
 Reads run in the viewer's institution (the request's scope); registers and fees are sector data.
 """
 
-import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -39,18 +37,6 @@ State = Journey.State
 JOURNEYS_PAGE_SIZE = 25
 
 
-def registration_view(view):
-    """Signed in, with a staff record."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        roles.require_profile(request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def _registers():
     return list(Register.objects.order_by("council", "level", "code"))
 
@@ -58,7 +44,7 @@ def _registers():
 # --- The technician's own pages ----------------------------------------------------------------
 
 
-@registration_view
+@roles.staff_view
 def mine(request):
     profile = request.user.profile
     today = timezone.localdate()
@@ -78,7 +64,7 @@ def mine(request):
     )
 
 
-@registration_view
+@roles.staff_view
 def start(request):
     profile = request.user.profile
     form = StartForm(request.POST or None, registers=_registers())
@@ -93,7 +79,7 @@ def start(request):
     return render(request, "registration/form.html", {"form": form, "title": "Start a registration journey"})
 
 
-@registration_view
+@roles.staff_view
 def journey_detail(request, pk):
     journey = selectors.get_journey_for_user(request.user, pk)
     user = request.user
@@ -125,8 +111,9 @@ def journey_detail(request, pk):
     )
 
 
-def _post_move(request, pk, service, done):
-    journey = selectors.get_journey_for_user(request.user, pk)
+def _post_move(request, pk, service, done, *, journey=None):
+    if journey is None:
+        journey = selectors.get_journey_for_user(request.user, pk)
     try:
         service(journey=journey, by=request.user)
     except ValidationError as error:
@@ -136,35 +123,39 @@ def _post_move(request, pk, service, done):
     return redirect(journey)
 
 
-@registration_view
+@roles.staff_view
 @require_POST
 def journey_record_mentor(request, pk):
     return _post_move(request, pk, services.journey_record_mentor, "Your mentor is recorded on the journey.")
 
 
-@registration_view
+@roles.staff_view
 @require_POST
 def journey_prepare(request, pk):
     return _post_move(request, pk, services.journey_start_preparing, "You are preparing your application.")
 
 
-@registration_view
+@roles.staff_view
 @require_POST
 def journey_withdraw(request, pk):
     return _post_move(request, pk, services.journey_withdraw, "The journey is withdrawn.")
 
 
-@registration_view
+@roles.staff_view
 @require_POST
 def journey_agree(request, pk):
     journey = selectors.get_journey_for_user(request.user, pk)
     rules.require_agree_support(request.user, journey)
     return _post_move(
-        request, pk, services.journey_supporter_agree, f"Thank you: {journey.person} can now submit the application."
+        request,
+        pk,
+        services.journey_supporter_agree,
+        f"Thank you: {journey.person} can now submit the application.",
+        journey=journey,
     )
 
 
-@registration_view
+@roles.staff_view
 def statement_edit(request, pk, area_index):
     journey = selectors.get_journey_for_user(request.user, pk)
     rules.require_edit_statements(request.user, journey)
@@ -194,7 +185,7 @@ def statement_edit(request, pk, area_index):
     return render(request, "registration/form.html", {"form": form, "title": area, "back": journey})
 
 
-@registration_view
+@roles.staff_view
 def journey_supporter(request, pk):
     journey = selectors.get_journey_for_user(request.user, pk)
     rules.require_own(request.user, journey)
@@ -214,7 +205,7 @@ def journey_supporter(request, pk):
     return render(request, "registration/form.html", {"form": form, "title": "Name your supporter", "back": journey})
 
 
-@registration_view
+@roles.staff_view
 def journey_submit(request, pk):
     journey = selectors.get_journey_for_user(request.user, pk)
     rules.require_own(request.user, journey)
@@ -231,7 +222,7 @@ def journey_submit(request, pk):
     return render(request, "registration/form.html", {"form": form, "title": "Record your submission", "back": journey})
 
 
-@registration_view
+@roles.staff_view
 def journey_outcome(request, pk):
     journey = selectors.get_journey_for_user(request.user, pk)
     rules.require_record_progress(request.user, journey)
@@ -248,7 +239,7 @@ def journey_outcome(request, pk):
     return render(request, "registration/form.html", {"form": form, "title": "Record the outcome", "back": journey})
 
 
-@registration_view
+@roles.staff_view
 def journey_renewal(request, pk):
     journey = selectors.get_journey_for_user(request.user, pk)
     rules.require_record_progress(request.user, journey)
@@ -264,7 +255,7 @@ def journey_renewal(request, pk):
     return render(request, "registration/form.html", {"form": form, "title": "Record a renewal", "back": journey})
 
 
-@registration_view
+@roles.staff_view
 def cpd(request):
     profile = request.user.profile
     record = selectors.cpd_record_of(profile)
@@ -281,7 +272,7 @@ def cpd(request):
     return render(request, "registration/cpd.html", {"record": record, "form": form})
 
 
-@registration_view
+@roles.staff_view
 def audit_pack(request):
     record = selectors.cpd_record_of(request.user.profile)
     response = HttpResponse(audit.audit_pack_pdf(record), content_type="application/pdf")
@@ -292,7 +283,7 @@ def audit_pack(request):
 # --- Programme managers and HR -----------------------------------------------------------------
 
 
-@registration_view
+@roles.staff_view
 def journeys(request):
     rules.require_see_figures(request.user)
     institution = request.user.profile.institution
@@ -329,7 +320,7 @@ def _settings_or_prompt(request):
     return settings
 
 
-@registration_view
+@roles.staff_view
 def programme(request):
     rules.require_run_programme(request.user)
     settings = _settings_or_prompt(request)
@@ -342,7 +333,7 @@ def programme(request):
     )
 
 
-@registration_view
+@roles.staff_view
 def cohort(request, pk):
     rules.require_run_programme(request.user)
     found = programmes.get_cohort_to_run(request.user, pk)
@@ -352,7 +343,7 @@ def cohort(request, pk):
     return render(request, "registration/cohort.html", {"page": selectors.cohort_page(settings, found)})
 
 
-@registration_view
+@roles.staff_view
 def leadership(request):
     rules.require_run_programme(request.user)
     return render(
@@ -362,7 +353,7 @@ def leadership(request):
     )
 
 
-@registration_view
+@roles.staff_view
 def leadership_cohort(request, pk):
     rules.require_run_programme(request.user)
     found = programmes.get_cohort_to_run(request.user, pk)
@@ -373,7 +364,7 @@ def leadership_cohort(request, pk):
     return render(request, "registration/leadership_cohort.html", {"cohort": found, "rows": rows, "pursuing": pursuing})
 
 
-@registration_view
+@roles.staff_view
 def champion(request):
     rules.require_see_figures(request.user)
     institution = request.user.profile.institution
@@ -395,7 +386,7 @@ def champion(request):
     )
 
 
-@registration_view
+@roles.staff_view
 def settings_edit(request):
     rules.require_run_programme(request.user)
     institution = request.user.profile.institution

@@ -8,28 +8,6 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
-  // The training report: hours per head by job family, under-represented families in amber.
-  function familyChart() {
-    var data = readJSON("chart-data");
-    var canvas = document.getElementById("family-chart");
-    if (!data || !canvas) return;
-    new Chart(canvas, {
-      type: "bar",
-      data: {
-        labels: data.labels,
-        datasets: [
-          {
-            label: "Hours per head",
-            data: data.values,
-            backgroundColor: data.values.map(function (v) { return v !== null && v < data.threshold ? "#b35900" : "#0a58ca"; }),
-          },
-          {label: "Institution average", data: data.labels.map(function () { return data.average; }), type: "line", borderColor: "#146c43", pointRadius: 0},
-        ],
-      },
-      options: {scales: {y: {beginAtZero: true, title: {display: true, text: "hours per head"}}}},
-    });
-  }
-
   // One small line chart per measure: its recorded values over time, the target dashed.
   function measureCharts() {
     var charts = readJSON("measure-charts");
@@ -54,7 +32,7 @@
       if (!canvas) return;
       new Chart(canvas, {
         type: "bar",
-        data: {labels: chart.labels, datasets: [{label: "People (groups under 5 not shown)", data: chart.values, backgroundColor: "#0a58ca"}]},
+        data: {labels: chart.labels, datasets: [{label: "People (rounded to the nearest 5)", data: chart.values, backgroundColor: "#0a58ca"}]},
         options: {animation: false, indexAxis: "y", scales: {x: {beginAtZero: true, ticks: {precision: 0}}}},
       });
     });
@@ -62,7 +40,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof Chart === "undefined") return;
-    familyChart();
     measureCharts();
     surveyCharts();
   });

@@ -30,6 +30,14 @@ ACCOUNTS = {
 }
 
 
+# Pages checked for a role whatever the crawl reached within its page limit.
+ALSO_VISIT = {
+    "technician": ["/pathways/", "/pathways/next-step/", "/pathways/self-assessment/", "/pathways/plan/"],
+    "manager": ["/pathways/readiness/", "/pathways/self-assessment/", "/pathways/plan/"],
+    "programme manager": ["/pathways/manage/", "/pathways/frameworks/upload/", "/pathways/readiness/"],
+}
+
+
 # allauth's account pages (password, two-factor, e-mail) are the same for everyone but the
 # navigation: the technician's crawl and the signed-out crawl check them, the others skip them.
 ACCOUNT_PAGES = re.compile(r"^/accounts/")
@@ -62,6 +70,8 @@ def test_every_page_a_role_reaches_is_accessible(browser_page, live_server, role
     crawl = Crawl(browser_page, live_server.url, who=role, skip=None if role == "technician" else ACCOUNT_PAGES)
     sign_in_as_demo(browser_page, ACCOUNTS[role], crawl)
     crawl.crawl("/")
+    for path in ALSO_VISIT.get(role, []):
+        crawl.visit(path)
     crawl.visit("/no-such-page/", expect_status=404)
     if role == "technician":  # the refusal page, with the rule's own reason and a way on
         crawl.visit("/development/policy/", expect_status=403)
@@ -74,8 +84,9 @@ def test_the_signed_out_pages_are_accessible(browser_page, live_server):
     """Sign-in, sign-up, password reset, the statement and the error pages, before signing in."""
     call_command("seed_demo", stdout=StringIO())
     crawl = Crawl(browser_page, live_server.url, who="signed out")
-    for start in ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/accessibility/"):
+    for start in ("/accounts/login/", "/sign-in/", "/accounts/signup/", "/accounts/password/reset/", "/accessibility/",
+                  "/pathways/published/icr/"):  # fmt: skip
         crawl.crawl(start)
     crawl.visit("/no-such-page/", expect_status=404)
-    assert {"/accounts/login/", "/accounts/password/reset/"} <= set(crawl.visited)
+    assert {"/accounts/login/", "/sign-in/", "/accounts/password/reset/"} <= set(crawl.visited)
     assert not crawl.problems, _report(crawl)

@@ -242,3 +242,99 @@ def test_a_technician_applies_and_their_manager_endorses_by_keyboard_alone(
         page.keyboard.press("Enter")
     application.refresh_from_db()
     assert application.state == Application.State.ENDORSED, page.inner_text("main")
+
+
+def test_a_programme_manager_signs_in_with_their_code_and_downloads_a_plan_report_by_keyboard_alone(
+    browser_page, institution, programme_manager
+):
+    import time
+    from pathlib import Path
+
+    from actionplan.models import ReportRun
+    from actionplan.services import plan_import
+    from tests.conftest import totp_code
+
+    seed = Path(__file__).resolve().parents[2] / "actionplan" / "data" / "icr-2024-2027.json"
+    plan = plan_import(institution=institution, text=seed.read_text(encoding="utf-8"), source=seed.name).plan
+    user = programme_manager.user
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    page = browser_page
+
+    sign_in_by_keyboard(page, user.email)
+    assert "/accounts/2fa/authenticate/" in page.url  # programme managers give their code
+    tab_to(page, id="id_code")
+    if 30 - time.time() % 30 < 6:  # allauth takes only the current code: wait for a fresh one
+        time.sleep(30 - time.time() % 30 + 0.5)
+    page.keyboard.type(totp_code())
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert "/accounts/" not in page.url
+
+    tab_to(page, href=plan.get_absolute_url())
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    tab_to(page, id="id_format")
+    page.keyboard.type("CSV")  # a select takes the typed option
+    tab_to(page, text="Generate report")
+    page.keyboard.press("Enter")  # htmx adds the run to the list, which polls until it is done
+    page.get_by_test_id("report-download").first.wait_for(timeout=30_000)
+    run = ReportRun.objects.get(plan=plan)
+    assert (run.format, run.status) == (ReportRun.Format.CSV, ReportRun.Status.DONE)
+    tab_to(page, href=f"/action-plan/reports/{run.pk}/download/")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "1E" in content and plan.items.count() > 0
+
+
+def test_hr_runs_the_training_report_for_last_year_and_downloads_it_by_keyboard_alone(
+    browser_page, institution, hr, so_family
+):
+    import time
+    from datetime import date
+    from pathlib import Path
+
+    from tests.conftest import totp_code
+    from tests.development.conftest import make_record
+    from tests.factories import staff
+
+    for n in range(3):
+        person = staff(institution, job_family=so_family, grade=so_family.grades.get(short_name="HSO"))
+        make_record(person, on=date(2025, 3 + n, 10), title=f"Course {n}")
+    make_record(person, on=date(2026, 2, 10), title="This year's course")
+    EmailAddress.objects.create(user=hr.user, email=hr.user.email, verified=True, primary=True)
+    page = browser_page
+
+    sign_in_by_keyboard(page, hr.user.email)
+    tab_to(page, id="id_code")
+    if 30 - time.time() % 30 < 6:  # allauth takes only the current code: wait for a fresh one
+        time.sleep(30 - time.time() % 30 + 0.5)
+    page.keyboard.type(totp_code())
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+
+    tab_to(page, text="People")
+    page.keyboard.press("Enter")  # opens the menu
+    tab_to(page, href="/reports/")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    tab_to(page, href="/reports/training/")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    tab_to(page, id="id_year")
+    page.keyboard.type("2025")  # a select takes the typed option
+    tab_to(page, text="Show")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    assert "year=2025" in page.url
+    assert "Scientific Officer" in page.locator("main").inner_text()
+    tab_to(page, text="Download CSV")
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")  # staff figures: confirm it is you first
+    assert "/accounts/reauthenticate/" in page.url
+    tab_to(page, id="id_password")
+    page.keyboard.type(PASSWORD)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")  # confirmed, back to the download
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Scientific Officer" in content and "2025" in content

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core import metrics
 from people.models import User
 from programmes import dashboard
-from programmes.models import Application, Evaluation, ManagerNotice, Programme
+from programmes.models import Application, Cohort, Evaluation, ManagerNotice, Programme
 from tests.conftest import client_for
 from tests.factories import staff
 from tests.programmes.conftest import CohortFactory, ProgrammeFactory, SessionFactory, make_application
@@ -87,6 +87,31 @@ def test_managers_notified_within_3_days_counts_late_notices_as_misses(instituti
     assert (result.numerator, result.denominator, result.value) == (1, 2, 50)
 
 
+@pytest.mark.parametrize("cohorts", [2, 6])
+def test_managers_notified_within_3_days_asks_the_same_queries_for_any_number_of_cohorts(
+    cohorts, institution, so_family, django_assert_max_num_queries
+):
+    so, hso = so_family.grades.get(short_name="SO"), so_family.grades.get(short_name="HSO")
+    so_manager, hso_manager = staff(institution), staff(institution)
+    staff(institution, job_family=so_family, grade=so, line_manager=so_manager)
+    staff(institution, job_family=so_family, grade=hso, line_manager=hso_manager)
+    opened = timezone.localdate() - timedelta(days=20)
+    for n in range(cohorts):
+        # Even cohorts admit HSO only (1 manager), odd ones SO and HSO (2 managers); the HSO
+        # manager is told on time for every cohort, the SO manager never.
+        cohort = CohortFactory(
+            programme__institution=institution, min_level=(3 if n % 2 == 0 else 2), max_level=3, opens_on=opened
+        )
+        ManagerNotice.objects.create(
+            cohort=cohort, manager=hso_manager, notified_at=timezone.now() - timedelta(days=19)
+        )
+    measure = metrics.get("programmes.managers_notified_within_3_days")
+    with django_assert_max_num_queries(5):
+        result = measure(institution=institution, **_period())
+    # Hand-computed: each cohort expects its HSO manager (told in time); the odd ones also the SO manager.
+    assert (result.numerator, result.denominator) == (cohorts, cohorts + cohorts // 2)
+
+
 def test_dashboard_shows_my_application_and_my_sessions(cohort, technician):
     make_application(cohort, technician, State.ACCEPTED)
     SessionFactory(cohort=cohort, title="Kick-off")
@@ -123,3 +148,44 @@ def test_dashboard_queries_do_not_grow_with_applications(
         panel = dashboard.my_programmes(request)
         html = render_to_string(panel.template, {"ctx": panel.context, "panel": panel})
     assert html.count('data-testid="state"') == 5
+
+
+def test_the_managers_of_many_cohorts_are_those_of_each_cohorts_eligible_staff(
+    institution, other_institution, so_family
+):
+    """managers_of_eligible_staff applies staff_eligible_for's rules to many cohorts at once."""
+    from programmes.selectors import managers_of_eligible_staff, staff_eligible_for
+    from tests.factories import GradeFactory, JobFamilyFactory
+
+    institution.partners.add(other_institution)
+    their_family = JobFamilyFactory(institution=other_institution, name="Scientific Officer")
+    their_hso = GradeFactory(job_family=their_family, level=3, short_name="HSO", name="Higher Scientific Officer")
+    rm = JobFamilyFactory(institution=institution, name="Research Management")
+    rm3 = GradeFactory(job_family=rm, level=3, short_name="RM3", name="Research Manager 3")
+    so, hso = so_family.grades.get(short_name="SO"), so_family.grades.get(short_name="HSO")
+    for family, grade, where in [(so_family, so, institution), (so_family, hso, institution), (rm, rm3, institution),
+                                 (their_family, their_hso, other_institution), (None, None, institution)]:  # fmt: skip
+        staff(where, job_family=family, grade=grade, line_manager=staff(where))
+    staff(
+        institution,
+        job_family=so_family,
+        grade=hso,
+        leaving_date=timezone.localdate() - timedelta(days=1),
+        line_manager=staff(institution),
+    )  # fmt: skip  (left: in no cohort)
+    cohorts = [
+        CohortFactory(programme__institution=institution, min_level=3, max_level=3),
+        CohortFactory(programme__institution=institution, min_level=2),
+        CohortFactory(programme__institution=institution),
+        CohortFactory(programme=ProgrammeFactory(institution=institution, open_to_partners=True), min_level=3),
+    ]
+    cohorts[0].job_families.add(rm)
+    loaded = list(Cohort.objects.filter(pk__in=[c.pk for c in cohorts]).select_related("programme")
+                  .prefetch_related("job_families"))  # fmt: skip
+    expected = {
+        (cohort.pk, manager)
+        for cohort in loaded
+        for manager in staff_eligible_for(cohort).exclude(line_manager=None).values_list("line_manager_id", flat=True)
+    }
+    assert managers_of_eligible_staff(loaded) == expected
+    assert len({manager for _, manager in expected}) == 5  # every kind of cohort admits someone

@@ -44,7 +44,7 @@ PAGES = [
     ("my outputs", lambda: (reverse("recognition:mine"), {}), "technician", 13),
     ("outputs list", lambda: (reverse("recognition:outputs"), {}), "hr", 10),
     ("outputs list of a manager", lambda: (reverse("recognition:outputs"), {}), "manager", 12),
-    ("report", lambda: (reverse("recognition:report"), {"year": 2024}), "programme_manager", 12),
+    ("report", lambda: (reverse("reports:report", args=["authorships"]), {"year": 2024}), "programme_manager", 20),
     ("prize overview", lambda: (reverse("recognition:prizes"), {"year": NEXT_YEAR}), "programme_manager", 12),
     ("cases", lambda: (reverse("recognition:cases"), {}), "programme_manager", 13),
     ("home", lambda: (reverse("home"), {}), "technician", 40),

@@ -98,18 +98,28 @@ def test_the_report_matches_the_hand_computed_figures_with_suppression(instituti
     ]
 
 
+# The page, its CSV and XLSX moved to the report catalogue (reports/library/authorships.py).
+CATALOGUE = reverse("reports:report", args=["authorships"])
+
+
 def test_the_page_and_the_csv_show_the_same_suppressed_figures(institution, data_set, programme_manager):
     client = client_for(programme_manager)
-    page = client.get(reverse("recognition:report"), {"year": 2024}).content.decode()
+    page = client.get(CATALOGUE, {"year": 2024}).content.decode()
     assert HIDDEN in page and SECONDARY_REASON in page and "40%" in page
-    csv = b"".join(client.get(reverse("recognition:report"), {"year": 2024, "format": "csv"}).streaming_content)
+    csv_url = reverse("reports:report_csv", args=["authorships"])
+    csv = b"".join(client.get(csv_url, {"year": 2024}).streaming_content)
     lines = csv.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Year,Breakdown,Group,Technical staff,With a named authorship,With an acknowledgement"
-    assert "2024,Division,Genetics,30,20%,40%" in lines
-    assert f"2024,Division,Structural Biology,5,{HIDDEN},{HIDDEN}" in lines
-    assert "2023,Trend,All technical staff,60,3%,0%" in lines
-    xlsx = client.get(reverse("recognition:report"), {"year": 2024, "format": "xlsx"})
-    assert xlsx["Content-Disposition"] == 'attachment; filename="authorship-report-2024.xlsx"'
+    assert "Division,Technical staff,With a named authorship (%),With an acknowledgement (%)" in lines
+    assert "Genetics,30,20,40" in lines
+    assert f"Structural Biology,5,{HIDDEN},{HIDDEN}" in lines
+    assert "2023,60,3,0" in lines  # the trend
+    xlsx = client.get(reverse("reports:report_xlsx", args=["authorships"]), {"year": 2024})
+    assert xlsx["Content-Disposition"] == 'attachment; filename="authorships-report.xlsx"'
+
+
+def test_the_old_address_leads_to_the_catalogue(programme_manager):
+    response = client_for(programme_manager).get(reverse("recognition:report"), {"year": 2024})
+    assert response.status_code == 302 and response["Location"] == f"{CATALOGUE}?year=2024"
 
 
 def test_publishing_keeps_the_figures_and_counts_for_the_2e_measure(institution, data_set, hr):
@@ -146,5 +156,5 @@ def test_the_report_lists_the_years_published_celebrations(institution, technici
     people_services.propose_celebration(
         person=technician, kind="prize", title="Not agreed yet", occurred_on=date(2024, 8, 1), source="t:2"
     )
-    page = client_for(programme_manager).get(reverse("recognition:report"), {"year": 2024}).content.decode()
+    page = client_for(programme_manager).get(CATALOGUE, {"year": 2024}).content.decode()
     assert "Won the Papin Prize" in page and "Not agreed yet" not in page

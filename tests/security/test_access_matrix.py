@@ -30,6 +30,11 @@ OBJECT_URLS = {
     "people:history": ("people.StaffProfile", "institution"),
     "people:confirmation_answer": ("people.ManagerConfirmation", "person__institution"),
     "people:celebration_consent": ("people.Celebration", "person__institution"),
+    "people:import": ("people.StaffImport", "institution"),
+    "people:import_confirm": ("people.StaffImport", "institution"),
+    "people:personal_data_person": ("people.StaffProfile", "institution"),
+    "people:personal_data_export": ("people.StaffProfile", "institution"),
+    "people:personal_data_erase": ("people.StaffProfile", "institution"),
     "guidance:page": ("guidance.GuidancePage", "institution"),
     "guidance:version_create": ("guidance.GuidancePage", "institution"),
     "guidance:review_create": ("guidance.GuidancePage", "institution"),
@@ -181,6 +186,27 @@ OBJECT_URLS = {
     "recognition:nomination_submit": ("recognition.Nomination", "prize__institution"),
     "recognition:nomination_withdraw": ("recognition.Nomination", "prize__institution"),
     "recognition:nomination_decide": ("recognition.Nomination", "prize__institution"),
+    "pathways:public": None,  # public by design: an institution's published pathway, no personal data
+    "pathways:pathway_edit": ("pathways.Pathway", "institution"),
+    "pathways:history": ("pathways.Pathway", "institution"),
+    "pathways:route_add": ("pathways.Pathway", "institution"),
+    "pathways:route_remove": ("pathways.SideRoute", "pathway__institution"),
+    "pathways:step_edit": ("pathways.PathwayStep", "pathway__institution"),
+    "pathways:framework": ("pathways.FrameworkVersion", "framework__institution"),
+    "pathways:review_assessment": ("pathways.SelfAssessment", "person__institution"),
+    "pathways:plan_submit": ("pathways.Plan", "person__institution"),
+    "pathways:plan_reopen": ("pathways.Plan", "person__institution"),
+    "pathways:review_plan": ("pathways.Plan", "person__institution"),
+    "pathways:plan_pdf": ("pathways.Plan", "person__institution"),
+    "pathways:goal_mark": ("pathways.Goal", "plan__person__institution"),
+    "pathways:goal_remove": ("pathways.Goal", "plan__person__institution"),
+    "reports:schedule_stop": ("reports.Schedule", "institution"),
+    # A report of the catalogue by its key, not an object: its figures are always the viewer's own
+    # institution's (tests/reports/test_training.py: another institution's HR sees none of them).
+    "reports:report": None,
+    "reports:report_csv": None,
+    "reports:report_xlsx": None,
+    "reports:schedule_create": None,
 }
 REFUSED = {403, 404, 405}
 
@@ -206,7 +232,10 @@ def test_every_url_with_an_object_has_an_entry():
 
 
 # URLs that name their object by something other than its pk (a slug is per institution).
-URL_KWARGS = {"guidance:version": lambda version: {"slug": version.page.slug, "number": version.number}}
+URL_KWARGS = {
+    "guidance:version": lambda version: {"slug": version.page.slug, "number": version.number},
+    "people:personal_data_export": lambda person: {"pk": person.pk, "fmt": "json"},
+}
 
 
 def _url(name, path, obj):
@@ -245,6 +274,9 @@ def _objects_the_demo_lacks(icr):
     from recognition.models import ImportRun
 
     ImportRun.objects.create(person=first, source="orcid", reference="0000-0002-1825-0097", added=3)
+    from people.models import StaffImport
+
+    StaffImport.objects.create(institution=icr, original_name="staff.csv", file="staff.csv", uploaded_by=first.user)
 
 
 def test_no_role_of_another_institution_gets_or_changes_any_object(settings, tmp_path):

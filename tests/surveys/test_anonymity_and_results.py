@@ -85,14 +85,14 @@ def _results_page(client, survey):
     return client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
 
 
-def test_results_stay_hidden_under_five_responses(annual, institution, programme_manager):
-    people = [staff(institution) for _ in range(4)]
+def test_results_stay_hidden_for_seven_responses_or_fewer(annual, institution, programme_manager):
+    people = [staff(institution) for _ in range(7)]
     survey = make_survey(institution, title="Small")
     services.survey_publish(survey=survey)
-    _answered(survey, people, text="Only four of us")
+    _answered(survey, people, text="Only seven of us")
     page = _results_page(client_for(programme_manager), survey)
-    assert "Fewer than 5 responses so far" in page
-    assert "Only four of us" not in page
+    assert "7 responses or fewer so far" in page
+    assert "Only seven of us" not in page
     rows = list(
         csv.reader(
             io.StringIO(
@@ -105,23 +105,26 @@ def test_results_stay_hidden_under_five_responses(annual, institution, programme
     assert len(rows) == 1  # the header only
 
 
-def test_results_show_counts_means_and_small_options_as_under_five(institution, programme_manager, so_family):
+def test_results_go_through_disclosure_control(institution, programme_manager, so_family):
     lab = JobFamilyFactory(institution=institution, name="Laboratory support")
-    big = [staff(institution, job_family=so_family) for _ in range(6)]
+    big = [staff(institution, job_family=so_family) for _ in range(10)]
     few = [staff(institution, job_family=lab) for _ in range(2)]
     survey = make_survey(institution, title="Counts")
     services.survey_publish(survey=survey)
     _answered(survey, big, likert=4, single="Higher grade", text='=HYPERLINK("http://evil")')
     _answered(survey, few, likert=1, single="Outside research")
     page = _results_page(client_for(programme_manager), survey)
-    assert "8 responses from" in page
-    assert "mean 3.25" in page  # (6*4 + 2*1) / 8
-    assert '<td>Higher grade</td><td class="text-end">6</td>' in page
-    assert '<td>Outside research</td><td class="text-end">&lt;5</td>' in page
-    # The two Laboratory support responses are folded into the other families and suppressed.
+    assert "about 10 responses from" in page  # 12, rounded to the nearest 5
+    assert "mean 3.50" in page  # (10*4 + 2*1) / 12, shown: more than 7 answers
+    # Counts rounded to the nearest 5 (2 shows as 0); shares hidden under 23 answering, in words.
+    higher = page.split("<td>Higher grade</td>")[1].split("</tr>")[0]
+    assert '<td class="text-end">10</td>' in higher and "under 23 people" in higher
+    assert '<td>Outside research</td><td class="text-end">0</td>' in page
+    assert "&lt;5" not in page and "rounded to the nearest 5" in page
+    # The two Laboratory support responses are folded into the other families.
     assert "Laboratory support" not in page
     assert "<td>Other job families</td>" in page
-    assert '<td>Scientific Officer</td><td class="text-end">6</td><td class="text-end">6</td>' in page
+    assert '<td>Scientific Officer</td><td class="text-end">10</td><td class="text-end">10</td>' in page
 
 
 def test_many_different_numbers_are_shown_in_ranges():
@@ -143,7 +146,7 @@ def test_the_csv_export_is_streamed_neutralises_formulas_and_folds_small_familie
 ):
     lab = JobFamilyFactory(institution=institution, name="Laboratory support")
     survey = make_survey(institution, title="Export")
-    big = [staff(institution, job_family=so_family) for _ in range(5)]
+    big = [staff(institution, job_family=so_family) for _ in range(8)]
     few = [staff(institution, job_family=lab)]
     services.survey_publish(survey=survey)
     _answered(survey, big, text='=HYPERLINK("http://evil")')
@@ -153,7 +156,7 @@ def test_the_csv_export_is_streamed_neutralises_formulas_and_folds_small_familie
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     header, body = rows[0], rows[1:]
     assert header[:2] == ["response", "job family"]  # anonymous: no respondent, no day
-    assert len(body) == 6
+    assert len(body) == 9
     assert {row[1] for row in body} == {"Scientific Officer", "Other job families"}
     texts = {row[-1] for row in body}
     assert texts == {'\'=HYPERLINK("http://evil")', "'@SUM(A1)"}
@@ -162,19 +165,19 @@ def test_the_csv_export_is_streamed_neutralises_formulas_and_folds_small_familie
 
 
 def test_the_xlsx_export_has_one_row_per_response(institution, programme_manager):
-    people = [staff(institution) for _ in range(5)]
+    people = [staff(institution) for _ in range(8)]
     survey = make_survey(institution, title="XLSX")
     services.survey_publish(survey=survey)
     _answered(survey, people, text="-1 is fine")
     response = client_for(programme_manager).get(reverse("surveys:export_xlsx", args=[survey.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 6
+    assert len(rows) == 9
     assert rows[1][-1] == "'-1 is fine"
 
 
 def test_a_named_survey_exports_the_respondent(institution, programme_manager):
-    people = [staff(institution) for _ in range(5)]
+    people = [staff(institution) for _ in range(8)]
     survey = make_survey(institution, title="Named", anonymous=False, kind=Survey.Kind.OTHER)
     services.survey_publish(survey=survey)
     _answered(survey, people)
@@ -222,7 +225,7 @@ def test_the_survey_list_shows_only_the_own_institutions_surveys(annual, program
 # --- Query counts at two sizes ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [6, 30])
+@pytest.mark.parametrize("size", [10, 30])
 def test_the_results_page_runs_the_same_queries_at_two_sizes(
     institution, programme_manager, so_family, size, django_assert_max_num_queries
 ):
@@ -232,9 +235,9 @@ def test_the_results_page_runs_the_same_queries_at_two_sizes(
     _answered(survey, people, text="Fine")
     client = client_for(programme_manager)
     client.get("/")  # the first request of a session reads the session and the sign-in checks
-    with django_assert_max_num_queries(16):  # 16 at 6 responses and at 30
+    with django_assert_max_num_queries(16):  # 16 at 10 responses and at 30
         page = client.get(reverse("surveys:results", args=[survey.pk]))
-    assert f"{size} responses" in page.content.decode()
+    assert f"about {size} responses" in page.content.decode()
 
 
 @pytest.mark.parametrize("size", [2, 12])
