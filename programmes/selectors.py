@@ -576,7 +576,7 @@ def endorsements_waiting(*, today: date | None = None) -> QuerySet[Application]:
     cutoff_at = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
     return Application.objects.filter(
         state=Application.State.AWAITING_ENDORSEMENT, submitted_at__lt=cutoff_at, applicant__line_manager__isnull=False
-    ).select_related("applicant__user", "applicant__line_manager__user", "cohort__programme")
+    ).select_related("applicant__user", "applicant__institution", "applicant__line_manager__user", "cohort__programme")
 
 
 def sessions_starting_on(day: date) -> QuerySet[Session]:

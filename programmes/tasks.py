@@ -15,7 +15,7 @@ from core.jobs import fan_out, retrying_task
 from core.tenancy import across_institutions, in_institution, institution_id_of
 
 from . import selectors, services
-from .models import Application, Cohort, DigestSubscription, Event, Session
+from .models import Cohort, DigestSubscription, Event, Session
 
 
 def _in_institution_of(model, pk):
@@ -53,16 +53,7 @@ def remind_window_closing_for_cohort(cohort_id):
 def remind_endorsements_waiting():
     """Daily: remind line managers of applications waiting more than 3 working days (once each)."""
     with across_institutions():
-        return fan_out(remind_endorsement, selectors.endorsements_waiting())
-
-
-@retrying_task
-def remind_endorsement(application_id):
-    with _in_institution_of(Application, application_id):
-        application = selectors.endorsements_waiting().filter(pk=application_id).first()
-        if application is None:  # endorsed (or withdrawn) since the scan
-            return None
-        return services.application_remind_endorsement(application=application)
+        return services.remind_endorsements_waiting(applications=selectors.endorsements_waiting())
 
 
 @retrying_task

@@ -78,6 +78,26 @@ def test_endorsement_waiting_more_than_3_working_days_reminds_the_manager_once(s
     assert reminder.recipient == manager.user
 
 
+@pytest.mark.parametrize("waiting", [2, 12])
+def test_the_endorsement_sweep_runs_the_same_queries_however_many_wait(
+    waiting, cohort, institution, django_assert_num_queries
+):
+    # Each application has its own manager: a sweep that loaded managers one by one would grow.
+    long_ago = timezone.now() - timedelta(days=14)
+    for _ in range(waiting):
+        applicant = staff(institution, line_manager=staff(institution))
+        application = make_application(cohort, applicant, State.AWAITING_ENDORSEMENT)
+        Application.objects.filter(pk=application.pk).update(submitted_at=long_ago)
+    # The waiting applications with their people, the keys already sent, one INSERT in a savepoint
+    # (three statements), and the new rows read back to queue their delivery.
+    with django_assert_num_queries(6):
+        tasks.remind_endorsements_waiting()
+    assert Notification.objects.filter(kind="programmes.endorsement_waiting").count() == waiting
+    with django_assert_num_queries(2):  # a second run finds every key sent and inserts nothing
+        tasks.remind_endorsements_waiting()
+    assert Notification.objects.filter(kind="programmes.endorsement_waiting").count() == waiting
+
+
 def test_working_days_skip_the_weekend():
     friday = datetime(2026, 11, 27).date()
     monday = friday + timedelta(days=3)

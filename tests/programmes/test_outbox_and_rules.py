@@ -212,7 +212,6 @@ def test_a_status_change_touches_last_changed(endorsed, programme_manager):
         "remind_window_closing",
         "remind_window_closing_for_cohort",
         "remind_endorsements_waiting",
-        "remind_endorsement",
         "remind_sessions_tomorrow",
         "remind_session_participants",
         "remind_events_tomorrow",
