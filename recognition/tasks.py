@@ -1,4 +1,5 @@
-"""Recognition's background work: a daily beat job that fans out one task per reminder.
+"""Recognition's background work: a daily beat job, one task per prize due and the yearly
+prompts in bulk (one INSERT per 1,000 people).
 
 - A listed prize whose nominations close within 30 days: the coordinator and line managers are
   told, once per person and prize year.
@@ -12,8 +13,6 @@ from django.utils import timezone
 
 from core.jobs import retrying_task
 from core.tenancy import across_institutions, in_institution, institution_id_of
-from notifications.selectors import sent_times
-from people.models import StaffProfile
 
 from . import selectors, services
 from .models import Prize
@@ -33,15 +32,7 @@ def send_reminders(on=None):
         prizes = selectors.prize_deadlines_due(today=today)
         for prize_id in prizes:
             remind_prize_deadline.delay(prize_id, today.isoformat())
-        prompts = 0
-        if prompt_due(today):
-            staff = list(selectors.staff_to_prompt(year=today.year).values_list("pk", flat=True))
-            keys = {f"recognition.update_outputs:{pk}:{today.year}": pk for pk in staff}
-            sent = sent_times(kind="recognition.update_outputs", idempotency_keys=keys)
-            todo = [pk for key, pk in keys.items() if key not in sent]
-            for person_id in todo:
-                prompt_outputs_update.delay(person_id, today.year)
-            prompts = len(todo)
+        prompts = services.outputs_update_prompts(year=today.year) if prompt_due(today) else 0
     return {"prize_deadlines": len(prizes), "output_prompts": prompts}
 
 
@@ -52,12 +43,3 @@ def remind_prize_deadline(prize_id, on):
         return 0
     with in_institution(institution_id):
         return services.prize_deadline_remind(prize_id=prize_id, today=date.fromisoformat(on))
-
-
-@retrying_task
-def prompt_outputs_update(person_id, year):
-    institution_id = institution_id_of(StaffProfile, person_id)
-    if institution_id is None:
-        return 0
-    with in_institution(institution_id):
-        return services.outputs_update_prompt(person_id=person_id, year=year)

@@ -56,6 +56,22 @@ def test_the_yearly_prompt_to_update_outputs_goes_once_a_year_from_november(inst
     assert Notification.objects.filter(kind="recognition.update_outputs").count() == 4
 
 
+@pytest.mark.parametrize("people", [2, 12])
+def test_the_yearly_prompts_run_the_same_queries_however_many_staff(people, institution, django_assert_num_queries):
+    for _ in range(people):
+        paper(staff(institution), on=date(2024, 1, 1))
+    # Prizes due, the staff with their outputs counted, who switched the prompt off, the prompts
+    # already sent, one INSERT in a savepoint (three statements), the new rows read back.
+    with django_assert_num_queries(8):
+        tasks.send_reminders(on="2025-11-01")
+    prompts = Notification.objects.filter(kind="recognition.update_outputs")
+    assert prompts.count() == people
+    assert {prompt.context["count"] for prompt in prompts} == {1}
+    with django_assert_num_queries(4):  # every prompt already sent: nothing is inserted
+        tasks.send_reminders(on="2025-11-02")
+    assert prompts.count() == people
+
+
 def test_the_beat_schedule_exists():
     assert PeriodicTask.objects.filter(task="recognition.tasks.send_reminders").exists()
 
