@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.text import with_unit
+from notifications.selectors import keys_in_outbox
 from notifications.services import notification_enqueue
 from people.models import StaffProfile
 
@@ -462,6 +463,15 @@ def quarterly_report_send(*, plan: ActionPlan, today: date | None = None) -> int
     """
     today = today or timezone.localdate()
     quarter = quarter_of(today)
+    # Stop before the figures and the PDF when every owner has this quarter's report (a second run
+    # of the job) or nobody holds an owner role: at national size the job spent 0.2-0.5 s per plan
+    # building what it would not send.
+    keys = {
+        _quarterly_report_key(plan, holder_pk, quarter)
+        for holder_pk in selectors.owner_holders(plan).values_list("pk", flat=True)
+    }
+    if not keys - keys_in_outbox(keys):
+        return 0
     run = _quarterly_report_run(plan=plan, quarter=quarter, today=today)
     rows = []
     for measure in selectors.measure_values(plan=plan, on=today):
@@ -491,7 +501,7 @@ def _send_quarterly_report(
             recipient=holder.user,
             institution=plan.institution,
             kind=QUARTERLY_REPORT.key,
-            idempotency_key=f"actionplan.quarterly_report:{plan.pk}:{holder.pk}:{quarter}",
+            idempotency_key=_quarterly_report_key(plan, holder.pk, quarter),
             context={
                 "plan": plan.title,
                 "quarter": quarter,
@@ -508,6 +518,10 @@ def _send_quarterly_report(
 
 def _absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def _quarterly_report_key(plan: ActionPlan, holder_pk: int, quarter: str) -> str:
+    return f"actionplan.quarterly_report:{plan.pk}:{holder_pk}:{quarter}"
 
 
 def _quarterly_report_run(*, plan: ActionPlan, quarter: str, today: date) -> ReportRun | None:

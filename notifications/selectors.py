@@ -31,6 +31,16 @@ def sent_times(*, kind: str, idempotency_keys: Iterable[str]) -> dict[str, datet
     return {key: sent_at for key, sent_at in rows if sent_at is not None}
 
 
+def keys_in_outbox(idempotency_keys: Iterable[str]) -> set[str]:
+    """Which of these messages are in the outbox already, sent or not: a sweep that finds them
+    all can stop before it builds what it would say."""
+    return set(
+        Notification._base_manager.filter(idempotency_key__in=list(idempotency_keys)).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+
+
 def get_notification_for_user(user: Any, pk: Any) -> Notification:
     """A notification is only ever visible to its recipient."""
     return get_visible_or_404(Notification.objects.filter(recipient=user), pk)

@@ -234,6 +234,21 @@ def test_the_quarterly_report_goes_to_each_owner_once_per_quarter(
     assert "How: Recorded by hand; nothing recorded yet. (recorded 01 Apr 2025)" in message.body
 
 
+@pytest.mark.django_db
+def test_a_quarter_already_reported_or_a_plan_without_owners_builds_no_report(plan, holders):
+    services.quarterly_report_send(plan=plan, today=date(2025, 4, 1))
+    assert ReportRun.objects.filter(plan=plan, quarter="2025-Q2").count() == 1
+    ReportRun.objects.filter(plan=plan).delete()
+    # Both owners have this quarter's report: a second run neither sends nor builds another PDF.
+    assert services.quarterly_report_send(plan=plan, today=date(2025, 5, 1)) == 0
+    assert not ReportRun.objects.filter(plan=plan).exists()
+    # Nobody holds an owner role: nothing to send, nothing built.
+    for owner in Owner.objects.all():
+        owner.holders.clear()
+    assert services.quarterly_report_send(plan=plan, today=date(2025, 7, 1)) == 0
+    assert not ReportRun.objects.filter(plan=plan).exists()
+
+
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_two_quarterly_runs_at_once_on_the_worker_send_each_owner_one_report(celery_worker_on_redis, plan, holders):
