@@ -74,6 +74,33 @@ def test_a_logged_meeting_stops_the_check_in(technician, senior_mentor):
     assert _messages("mentoring.check_in") == []
 
 
+@pytest.mark.parametrize("pairs", [1, 6])
+def test_the_sweep_runs_the_same_queries_however_many_reminders(
+    pairs, institution, so_family, django_assert_num_queries
+):
+    today = timezone.localdate()
+    for _ in range(pairs):
+        mentor = make_mentor(staff(institution, job_family=so_family, grade=grade(so_family, "SSO")), capacity=5)
+        asker = staff(institution, job_family=so_family, grade=grade(so_family, "SO"))
+        waiting = services.relationship_request(
+            mentee=asker, mentor=mentor, purpose=Purpose.PROMOTION, hopes="x", by=asker.user
+        )
+        Relationship.objects.filter(pk=waiting.pk).update(requested_on=today - timedelta(days=30))
+        mentee = staff(institution, job_family=so_family, grade=grade(so_family, "SO"))
+        quiet = request_and_accept(mentee, mentor, today=today - timedelta(weeks=10))
+        Relationship.objects.filter(pk=quiet.pk).update(last_contact_on=today - timedelta(weeks=9))
+    # For each kind: the relationships due with their people, the keys already sent, one INSERT in
+    # a savepoint (three statements), the new rows read back to queue their delivery; and who
+    # switched the (optional) check-in suggestion off.
+    with django_assert_num_queries(13):
+        tasks.send_reminders()
+    assert len(_messages("mentoring.request_waiting")) == pairs
+    assert len(_messages("mentoring.check_in")) == 2 * pairs
+    with django_assert_num_queries(5):  # everything already sent: nothing inserted
+        tasks.send_reminders()
+    assert len(_messages("mentoring.check_in")) == 2 * pairs
+
+
 def test_the_beat_schedule_exists():
     from django_celery_beat.models import PeriodicTask
 
