@@ -158,9 +158,10 @@ def test_the_vacancy_page_reports_the_share_asking_for_a_degree_without_a_reason
     assert Vacancy.objects.count() == 4
 
 
-def test_a_recruiting_manager_corrects_only_the_vacancies_they_recorded(hr, manager, technician, so_family, institution):
+def test_a_manager_corrects_only_the_vacancies_they_recorded(hr, manager, technician, so_family, institution):
     """Issue 16, point 8: any line manager could rewrite another manager's vacancy (its degree
     reason counts in HR's recruitment report, 1H)."""
+    assert technician.line_manager == manager  # so the manager recruits
     other_manager = staff(institution, job_family=so_family, grade=grade(so_family, "SSO"))
     staff(institution, line_manager=other_manager)
     hso = grade(so_family, "HSO")

@@ -84,7 +84,6 @@ MENTOR_OF = {
 }
 
 
-
 @dataclass(frozen=True)
 class Access:
     """Who may have the page (GET) and whose POST is taken (not refused) at one URL.
@@ -238,8 +237,7 @@ ACCESS = {
     "apprenticeships:mentor": form(*PM),
     "apprenticeships:hours": form(OWNER, *PM, pick=state("active")),
     "apprenticeships:review_new": form(MANAGER, *PM),
-    "apprenticeships:review_sign": action(MANAGER, why="as the manager (URL_KWARGS): only the apprentice's line manager",
-                                          pick={"manager_signed_at": None}),
+    "apprenticeships:review_sign": action(MANAGER, why="as the manager (URL_KWARGS)", pick={"manager_signed_at": None}),
     "apprenticeships:break_start": form(*PM, pick=state("active")),
     "apprenticeships:break_end": form(*PM, pick=state("on_break")),
     "apprenticeships:withdraw": form(*PM, pick=state("active")),
@@ -298,7 +296,7 @@ ACCESS = {
     "recognition:output": shows(OWNER, MANAGER, *RUNNERS),
     "recognition:output_edit": form(OWNER),
     "recognition:output_delete": action(OWNER),
-    "recognition:output_celebrate": form(OWNER, MANAGER, *RUNNERS, why="anyone who sees it may propose; the person consents"),
+    "recognition:output_celebrate": form(OWNER, MANAGER, *RUNNERS, why="those who see it propose; the person consents"),
     "recognition:case": form(OWNER, *PM, change=PM, why="the coordinator triages; the reporter follows it"),
     "recognition:prize_edit": form(*PM),
     "recognition:nomination": shows(OWNER, MANAGER, *RUNNERS),
@@ -335,6 +333,7 @@ URL_KWARGS = {
     "registration:statement": lambda journey: {"pk": journey.pk, "area_index": 0},
     "surveys:question_remove": lambda survey: {"pk": survey.pk, "question_pk": survey.questions.first().pk},
     "apprenticeships:review_sign": lambda review: {"pk": review.pk, "party": "manager"},
+    "exchange:placement_record_day": lambda placement: {"pk": placement.pk, "day": "host_day"},
 }
 
 
@@ -509,7 +508,8 @@ def _snapshot(obj):
     counts = {}
     for relation in model._meta.related_objects:
         # the app's own rows (transitions, meetings, answers): a staff profile has dozens of others
-        if (relation.one_to_many or relation.one_to_one) and relation.related_model._meta.app_label == model._meta.app_label:
+        same_app = relation.related_model._meta.app_label == model._meta.app_label
+        if (relation.one_to_many or relation.one_to_one) and same_app:
             counts[relation.name] = relation.related_model._base_manager.filter(**{relation.field.name: obj}).count()
     return row, counts
 
@@ -548,7 +548,8 @@ def _mismatches(demo, role):
         may_change = access.change is not None and role in access.change
         status, changed = _ask(client, "post", url, obj, moved, refused=not may_change)
         if may_change and status in REFUSED or not may_change and status not in REFUSED or status >= 500:
-            found.append(f"{role}: {name} POST {url}: {status}, expected {'to be taken' if may_change else 'a refusal'}")
+            expected = "to be taken" if may_change else "a refusal"
+            found.append(f"{role}: {name} POST {url}: {status}, expected {expected}")
         if changed:
             found.append(f"{role}: {name} POST {url}: refused but the object changed")
     return found
