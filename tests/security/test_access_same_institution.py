@@ -4,6 +4,17 @@ which people of the object's own institution may have it, and which may change i
 The other half (every role of another institution is refused everything) is
 tests/security/test_access_matrix.py; its URL discovery and registry are reused here, so a new
 URL with an object in its path and no entry in ACCESS below fails the suite.
+
+How it runs: the demo story is seeded once for the module; the people who hold one role and
+nothing else are made beside it; for each URL the object is a demo row whose owner and owner's
+line manager hold no other role (`OWNER_OF` says who a model's rows are about). Each person then
+GETs and POSTs (empty form) every URL, each request in a savepoint rolled back after it, and one
+test per person lists every mismatch with ACCESS at once.
+
+Adding a URL is one line in ACCESS: `shows(...)` for a page, `form(...)` for a page that takes
+a POST, `action(...)` for a POST-only URL, naming who may; `why=` where it is not obvious from
+the domain; `pick=` for the state the action needs (a request still waiting). A new model whose
+rows are about one technician gets a line in OWNER_OF (and MENTOR_OF if it names their mentor).
 """
 
 from collections.abc import Callable
@@ -540,9 +551,10 @@ def _mismatches(demo, role):
             clients[profile.pk] = client_for(profile)
         client = clients[profile.pk]
         may_see = access.see is not None and role in access.see
-        status, _ = _ask(client, "get", url, obj, moved, refused=not may_see)
-        if may_see and status in REFUSED or not may_see and status not in REFUSED or status >= 500:
-            found.append(f"{role}: {name} GET {url}: {status}, expected {'the page' if may_see else 'a refusal'}")
+        if access.see is not None or role == PEER:  # an action's GET is a 405 to all: asked once
+            status, _ = _ask(client, "get", url, obj, moved, refused=not may_see)
+            if may_see and status in REFUSED or not may_see and status not in REFUSED or status >= 500:
+                found.append(f"{role}: {name} GET {url}: {status}, expected {'the page' if may_see else 'a refusal'}")
         if access.change is None and may_see:
             continue  # a page that changes nothing: its POST is not an action
         may_change = access.change is not None and role in access.change
