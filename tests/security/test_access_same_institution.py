@@ -8,8 +8,8 @@ URL with an object in its path and no entry in ACCESS below fails the suite.
 How it runs: the demo story is seeded once for the module; the people who hold one role and
 nothing else are made beside it; for each URL the object is a demo row whose owner and owner's
 line manager hold no other role (`OWNER_OF` says who a model's rows are about). Each person then
-GETs and POSTs (empty form) every URL, each request in a savepoint rolled back after it, and one
-test per person lists every mismatch with ACCESS at once.
+GETs every page and POSTs (an empty form) to every URL that changes something, each request in
+a savepoint rolled back after it, and one test per person lists every mismatch with ACCESS.
 
 Adding a URL is one line in ACCESS: `shows(...)` for a page, `form(...)` for a page that takes
 a POST, `action(...)` for a POST-only URL, naming who may; `why=` where it is not obvious from
@@ -100,7 +100,7 @@ class Access:
     """Who may have the page (GET) and whose POST is taken (not refused) at one URL.
 
     `see` None: the URL answers no GET (an action: 405 to everyone). `change` None: the page changes
-    nothing, so only the people refused the page are checked to be refused a POST too. Everyone
+    nothing and no POST is asked (the cross-institution half POSTs to every URL). Everyone
     not named is refused: 403 or 404 (405 for a method the URL does not take), and their POST
     leaves the object and the rows that point at it as they were. `pick` narrows the demo's rows
     to one in the state where the action can happen (a request still waiting, a draft).
@@ -555,8 +555,8 @@ def _mismatches(demo, role):
             status, _ = _ask(client, "get", url, obj, moved, refused=not may_see)
             if may_see and status in REFUSED or not may_see and status not in REFUSED or status >= 500:
                 found.append(f"{role}: {name} GET {url}: {status}, expected {'the page' if may_see else 'a refusal'}")
-        if access.change is None and may_see:
-            continue  # a page that changes nothing: its POST is not an action
+        if access.change is None:
+            continue  # a page that changes nothing: POST is asked only where the URL changes something
         may_change = access.change is not None and role in access.change
         status, changed = _ask(client, "post", url, obj, moved, refused=not may_change)
         if may_change and status in REFUSED or not may_change and status not in REFUSED or status >= 500:
