@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import disclosure
-from core.access import allowed
+from core.access import allowed, require
 from core.forms import add_service_errors
 from core.tenancy import in_institution
 from core.uploads import UploadRefused, csv_rows
@@ -417,6 +417,8 @@ def plan_reopen(request, pk):
 @roles.staff_view
 def goal_mark(request, pk):
     goal = selectors.get_goal_for_user(request.user, pk)
+    # before the form: the line manager sees the plan but marks no progress on it
+    require(request.user, "pathways.plan_own", goal.plan, message="You can only mark progress on your own plan.")
     form = ProgressForm(request.POST, prefix=f"g{goal.pk}")
     if form.is_valid():
         try:

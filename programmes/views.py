@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -194,6 +194,7 @@ def application_withdraw(request, pk):
 @require_POST
 def application_endorse(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
+    rules.require_endorse(request.user, application)  # before the form: a refusal, not "choose a decision"
     form = EndorsementForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
@@ -240,6 +241,10 @@ def application_decide(request, pk):
 @require_POST
 def application_evaluate(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
+    with selectors.shared_with(request.user, application.cohort.programme):
+        if not services.evaluation_questions_for(request.user, application):
+            # the participant and their manager evaluate (1B); anyone else is refused, not asked to answer
+            raise PermissionDenied("You have no evaluation question to answer for this application.")
     form = EvaluationForm(request.POST)
     if form.is_valid():
         try:

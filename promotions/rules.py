@@ -5,7 +5,8 @@ The same permissions drive `Application.workflow`'s moves, the views' `require_<
 (`selectors.get_<thing>_for_user`: a 404 for what the viewer may not see).
 
 HR and programme managers run promotions (criteria, rounds, the panel's outcomes, the workshop);
-HR publishes the summary; HR and recruiting managers (anyone with reports) record vacancies.
+HR publishes the summary; HR and recruiting managers (anyone with reports) record vacancies, and a
+manager corrects only the ones they recorded.
 """
 
 from typing import Any
@@ -57,6 +58,11 @@ def recruits(user):
     return roles.has_role(user, roles.Role.LINE_MANAGER)
 
 
+@rules.predicate
+def recorded_it(user, vacancy):
+    return roles.has_profile(user) and vacancy is not None and vacancy.recorded_by_id == user.profile.pk
+
+
 runs_promotions = is_hr | is_programme_manager
 
 # The workflow's moves (Application.workflow).
@@ -72,7 +78,8 @@ rules.add_perm("promotions.submit_now", is_applicant & is_open)
 rules.add_perm("promotions.record_outcome", runs_promotions & of_own_institution & is_submitted)
 rules.add_perm("promotions.publish_summary", is_hr & of_own_institution)
 rules.add_perm("promotions.record_vacancies", is_hr | recruits)
-rules.add_perm("promotions.edit_vacancy", (is_hr | recruits) & of_own_institution)
+# A recruiting manager corrects the vacancies they recorded; HR any (the degree check is HR's report).
+rules.add_perm("promotions.edit_vacancy", (is_hr | (recruits & recorded_it)) & of_own_institution)
 
 
 def require_run(user: Any) -> None:
@@ -92,6 +99,10 @@ def require_support(user: Any, application: Application) -> None:
     )
 
 
+def require_submit(user: Any, application: Application) -> None:
+    require(user, "promotions.submit", application, message="Only the applicant submits their application.")
+
+
 def require_record_outcome(user: Any, application: Application) -> None:
     require(user, "promotions.decide", application, message="Only HR and programme managers record outcomes.")
 
@@ -106,5 +117,8 @@ def require_record_vacancies(user: Any) -> None:
 
 def require_edit_vacancy(user: Any, vacancy: Any) -> None:
     require(
-        user, "promotions.edit_vacancy", vacancy, message="Only HR and recruiting managers record technical vacancies."
+        user,
+        "promotions.edit_vacancy",
+        vacancy,
+        message="Only HR and the recruiting manager who recorded a vacancy can change it.",
     )

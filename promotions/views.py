@@ -298,6 +298,7 @@ def application_detail(request, pk):
 @roles.staff_view
 def application_submit(request, pk):
     application = selectors.get_application_for_user(request.user, pk)
+    rules.require_submit(request.user, application)  # before the form: a refusal, not the form's errors
     form = StatementForm(request.POST)
     if form.is_valid():
         try:

@@ -406,11 +406,14 @@ def nomination_detail(request, pk):
     )
 
 
-def _nomination_action(request, pk, action, done, *, nomination=None):
+def _nomination_action(request, pk, action, done, *, perm, refusal=rules.NOMINATORS_ONLY, nomination=None):
     _profile(request)
     if nomination is None:
         nomination = selectors.get_nomination_for_user(request.user, pk)
     require(request.user, "recognition.see_nomination", nomination, message=rules.NOMINATORS_ONLY)
+    # The move's own permission before the service's checks of dates and agreement: a refusal
+    # rather than "the deadline has passed" to someone who may not make the move at all.
+    require(request.user, perm, nomination, message=refusal)
     try:
         action(nomination)
     except ValidationError as error:
@@ -428,6 +431,8 @@ def nomination_agree(request, pk):
         pk,
         lambda n: services.nomination_agree(nomination=n, by=request.user),
         "Thank you: you have agreed to the nomination.",
+        perm="recognition.agree_nomination",
+        refusal="Only the nominee can agree to their nomination.",
     )
 
 
@@ -439,6 +444,7 @@ def nomination_submit(request, pk):
         pk,
         lambda n: services.nomination_submit(nomination=n, by=request.user),
         "The nomination is recorded as submitted.",
+        perm="recognition.submit_nomination",
     )
 
 
@@ -450,6 +456,7 @@ def nomination_withdraw(request, pk):
         pk,
         lambda n: services.nomination_withdraw(nomination=n, by=request.user),
         "The nomination is withdrawn.",
+        perm="recognition.submit_nomination",
     )
 
 
@@ -458,6 +465,7 @@ def nomination_withdraw(request, pk):
 def nomination_decide(request, pk):
     _profile(request)
     nomination = selectors.get_nomination_for_user(request.user, pk)
+    require(request.user, "recognition.record_outcome", nomination, message=rules.NOMINATORS_ONLY)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the outcome: won or not won.")
@@ -468,6 +476,7 @@ def nomination_decide(request, pk):
         pk,
         lambda n: services.nomination_decide(nomination=n, won=won, by=request.user),
         "The outcome is recorded." + (" The nominee is asked whether the win may be celebrated." if won else ""),
+        perm="recognition.record_outcome",
         nomination=nomination,
     )
 

@@ -111,9 +111,11 @@ def journey_detail(request, pk):
     )
 
 
-def _post_move(request, pk, service, done, *, journey=None):
+def _post_move(request, pk, service, done, *, journey=None, check=None):
     if journey is None:
         journey = selectors.get_journey_for_user(request.user, pk)
+    if check is not None:  # before the service reads anything: a refusal, not "no mentor found"
+        check(request.user, journey)
     try:
         service(journey=journey, by=request.user)
     except ValidationError as error:
@@ -126,19 +128,31 @@ def _post_move(request, pk, service, done, *, journey=None):
 @roles.staff_view
 @require_POST
 def journey_record_mentor(request, pk):
-    return _post_move(request, pk, services.journey_record_mentor, "Your mentor is recorded on the journey.")
+    return _post_move(
+        request,
+        pk,
+        services.journey_record_mentor,
+        "Your mentor is recorded on the journey.",
+        check=rules.require_record_progress,
+    )
 
 
 @roles.staff_view
 @require_POST
 def journey_prepare(request, pk):
-    return _post_move(request, pk, services.journey_start_preparing, "You are preparing your application.")
+    return _post_move(
+        request,
+        pk,
+        services.journey_start_preparing,
+        "You are preparing your application.",
+        check=rules.require_record_progress,
+    )
 
 
 @roles.staff_view
 @require_POST
 def journey_withdraw(request, pk):
-    return _post_move(request, pk, services.journey_withdraw, "The journey is withdrawn.")
+    return _post_move(request, pk, services.journey_withdraw, "The journey is withdrawn.", check=rules.require_own)
 
 
 @roles.staff_view

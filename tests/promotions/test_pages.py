@@ -158,6 +158,32 @@ def test_the_vacancy_page_reports_the_share_asking_for_a_degree_without_a_reason
     assert Vacancy.objects.count() == 4
 
 
+def test_a_manager_corrects_only_the_vacancies_they_recorded(hr, manager, technician, so_family, institution):
+    """Issue 16, point 8: any line manager could rewrite another manager's vacancy (its degree
+    reason counts in HR's recruitment report, 1H)."""
+    assert technician.line_manager == manager  # so the manager recruits
+    other_manager = staff(institution, job_family=so_family, grade=grade(so_family, "SSO"))
+    staff(institution, line_manager=other_manager)
+    hso = grade(so_family, "HSO")
+    data = {"title": "Lab technician", "grade": hso.pk, "degree_asked": "on", "degree_reason": ""}
+    assert client_for(manager).post(reverse("promotions:vacancies"), data).status_code == 302
+    vacancy = Vacancy.objects.get(title="Lab technician")
+    edit = reverse("promotions:vacancy_edit", args=[vacancy.pk])
+
+    intruder = client_for(other_manager)
+    assert intruder.get(edit).status_code == 403
+    assert intruder.post(edit, {**data, "degree_reason": "regulated"}).status_code == 403
+    listed = intruder.get(reverse("promotions:vacancies")).text
+    assert "Lab technician" in listed and edit not in listed
+    vacancy.refresh_from_db()
+    assert vacancy.degree_reason == ""
+
+    assert client_for(manager).post(edit, {**data, "degree_reason": "regulated"}).status_code == 302
+    assert client_for(hr).get(edit).status_code == 200
+    vacancy.refresh_from_db()
+    assert vacancy.degree_reason == "regulated"
+
+
 def test_metrics_are_computed_as_described(institution, so_family, criteria, hr, manager, technician):
     start, end = date(2020, 1, 1), timezone.localdate()
     # 4B: one round opened 5 days ago; technician's manager told on day 2, a second manager on day 4 (late).

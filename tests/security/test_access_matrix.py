@@ -5,8 +5,9 @@ The demo data is one institution's (ICR) consistent story; the other institution
 hold every role (HR, administrator, programme manager, mentor, technician) with their second
 factor. For each URL below, the test takes an ICR object of the listed model, and each of
 those people must get 403, 404 or 405 (never the page, never a change). A new URL with an
-object in its path and no entry here fails the suite. (The same-institution half, per role,
-is in tests/test_permission_matrix.py and each app's access tests.)
+object in its path and no entry here fails the suite. (The same-institution half, per person
+of the object's own institution, is tests/security/test_access_same_institution.py: a URL
+added here needs its line in its ACCESS table too.)
 """
 
 from io import StringIO
