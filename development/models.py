@@ -18,7 +18,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from core.jobs import RETRYABLE, Job
+from core.jobs import Job
 from core.tenancy import InstitutionManager, InstitutionQuerySet
 from core.workflow import NEW, Move, TransitionRecord, Workflow
 
@@ -601,41 +601,3 @@ class TrainingImport(Job):
     @property
     def percent_checked(self):
         return round(100 * self.checked_rows / self.total_rows) if self.total_rows else 0
-
-
-class ReportExport(Job):
-    """A training report file built by a worker, downloaded when ready."""
-
-    task_name: ClassVar[str] = "development.tasks.build_report_export"
-    institution_path: ClassVar[str] = "institution"
-
-    institution = models.ForeignKey("people.Institution", on_delete=models.CASCADE, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField("allowance year")
-    margin = models.PositiveSmallIntegerField(
-        "under-representation margin (%)",
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text="The margin chosen on the page; empty for the policy's own.",
-    )
-    file = models.FileField("file", upload_to="development/reports/", blank=True)
-
-    objects = InstitutionManager(InstitutionQuerySet)
-
-    class Meta(Job.Meta):
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"Training report {self.year} ({self.get_status_display()})"
-
-    @property
-    def is_ready(self):
-        return self.status == self.Status.DONE
-
-    @classmethod
-    def failure_message(cls, error: BaseException) -> str:
-        """Say what broke: the requester sees it beside the export (e.g. inconsistent report data)."""
-        if isinstance(error, RETRYABLE):
-            return super().failure_message(error)
-        return str(error) or super().failure_message(error)

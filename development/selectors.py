@@ -43,7 +43,6 @@ from .models import (
     DevelopmentRequest,
     GuidanceVersion,
     ManagerDelegate,
-    ReportExport,
     RequestTransition,
     TrainingImport,
     TrainingRecord,
@@ -423,15 +422,6 @@ def get_import_for_user(user: Any, pk: Any) -> TrainingImport:
 
 def imports_of(institution: Institution) -> QuerySet[TrainingImport]:
     return TrainingImport.objects.for_institution(institution).select_related("uploaded_by")
-
-
-def exports_for_user(user: Any) -> QuerySet[ReportExport]:
-    """The spreadsheets the user asked for: nobody else's, even at their institution."""
-    return ReportExport.objects.for_institution(user.institution).filter(requested_by=user)
-
-
-def get_export_for_user(user: Any, pk: Any) -> ReportExport:
-    return get_visible_or_404(exports_for_user(user), pk)
 
 
 # --- The training report (1G) ----------------------------------------------------------------

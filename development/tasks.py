@@ -1,6 +1,6 @@
-"""Background work: checking imports, building report files, and the daily reminders.
+"""Background work: checking imports and the daily reminders.
 
-Checking an import and building a spreadsheet are `core.jobs.Job`s: their tasks claim the row,
+Checking an import is a `core.jobs.Job`: its task claims the row,
 run inside its institution's scope and retry for real. A job whose worker died or whose task
 was lost is picked up by core's `sweep_stuck_jobs`.
 """
@@ -18,12 +18,6 @@ def check_training_import(batch):
     The job is done when the rows are checked; importing them waits for the person's choice.
     """
     services.training_import_check(batch=batch)
-
-
-@job_task("development.ReportExport")
-def build_report_export(export):
-    """Build the XLSX training report for one export row; the page polls its progress."""
-    services.report_export_build(export=export)
 
 
 @retrying_task

@@ -31,7 +31,4 @@ urlpatterns = [
     path("imports/<int:pk>/import/", views.import_commit, name="import_commit"),
     path("report/", views.report, name="report"),
     path("report/training.csv", views.report_csv, name="report_csv"),
-    path("report/exports/", views.report_export, name="report_export"),
-    path("report/exports/<int:pk>/", views.report_export_status, name="report_export_status"),
-    path("report/exports/<int:pk>/download/", views.report_export_download, name="report_export_download"),
 ]

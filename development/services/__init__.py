@@ -23,7 +23,6 @@ from .records import (
     training_record_update,
 )
 from .reminders import approval_reminder_send, development_reminders_send, nothing_recorded_send
-from .reports import report_export_build, report_export_start
 from .requests import (
     REQUEST_FIELDS,
     delegate_end,
@@ -55,8 +54,6 @@ __all__ = [
     "nothing_recorded_send",
     "policy_save",
     "records_csv_rows",
-    "report_export_build",
-    "report_export_start",
     "request_approve_many",
     "request_cancel",
     "request_check",

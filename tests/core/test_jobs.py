@@ -9,19 +9,25 @@ from django.utils import timezone
 from core import jobs
 from core.jobs import MAX_RETRIES, Job, job_task, stuck_jobs_sweep
 from core.tenancy import current_institution_ids
-from development.models import ReportExport
+from development.models import TrainingImport
 
 Status = Job.Status
 
 
 @pytest.fixture
 def export(technician):
-    return ReportExport.objects.create(institution=technician.institution, requested_by=technician.user, year=2026)
+    """A job row: a training file's check stands for every `core.jobs.Job`."""
+    return TrainingImport.objects.create(
+        institution=technician.institution,
+        uploaded_by=technician.user,
+        file="development/imports/courses.csv",
+        original_name="courses.csv",
+    )
 
 
 def test_of_two_claims_on_one_job_exactly_one_wins(export):
-    assert ReportExport.claim(export.pk) is True
-    assert ReportExport.claim(export.pk) is False
+    assert TrainingImport.claim(export.pk) is True
+    assert TrainingImport.claim(export.pk) is False
     export.refresh_from_db()
     assert (export.status, export.attempts) == (Status.RUNNING, 1)
     assert export.started_at is not None
@@ -30,7 +36,7 @@ def test_of_two_claims_on_one_job_exactly_one_wins(export):
 _calls = []
 
 
-@job_task("development.ReportExport", name="tests.core.export_with_hiccups")
+@job_task("development.TrainingImport", name="tests.core.export_with_hiccups")
 def export_with_hiccups(export):
     """Fail with a database hiccup as many times as the test asks, then finish."""
     _calls.append(current_institution_ids())
@@ -78,7 +84,7 @@ def test_a_job_is_failed_only_when_its_retries_are_spent(export, hiccups):
     assert "service was unavailable" in export.error
 
 
-@job_task("development.ReportExport", name="tests.core.export_with_a_bug")
+@job_task("development.TrainingImport", name="tests.core.export_with_a_bug")
 def export_with_a_bug(export):
     raise ValueError("")
 
@@ -92,7 +98,7 @@ def test_a_job_with_a_bug_fails_at_once_with_a_message_a_person_can_read(export)
 
 
 def test_a_finished_job_is_not_run_again(export, hiccups):
-    ReportExport.objects.filter(pk=export.pk).update(status=Status.DONE)
+    TrainingImport.objects.filter(pk=export.pk).update(status=Status.DONE)
     assert export_with_hiccups.delay(export.pk).result is None
     assert _calls == []
 
@@ -105,18 +111,18 @@ def sent(monkeypatch):
 
 
 def test_a_job_stuck_in_running_past_its_time_limit_is_queued_again_and_resent(export, sent):
-    long_ago = timezone.now() - ReportExport.time_limit - timedelta(minutes=1)
-    ReportExport.objects.filter(pk=export.pk).update(status=Status.RUNNING, started_at=long_ago, attempts=1)
+    long_ago = timezone.now() - TrainingImport.time_limit - timedelta(minutes=1)
+    TrainingImport.objects.filter(pk=export.pk).update(status=Status.RUNNING, started_at=long_ago, attempts=1)
     assert stuck_jobs_sweep()["requeued"] == 1
     export.refresh_from_db()
     assert export.status == Status.QUEUED
-    assert sent == [(ReportExport, export.pk)]
+    assert sent == [(TrainingImport, export.pk)]
 
 
 def test_a_stuck_job_out_of_attempts_is_failed_with_a_message(export, sent):
-    long_ago = timezone.now() - ReportExport.time_limit - timedelta(minutes=1)
-    ReportExport.objects.filter(pk=export.pk).update(
-        status=Status.RUNNING, started_at=long_ago, attempts=ReportExport.max_attempts
+    long_ago = timezone.now() - TrainingImport.time_limit - timedelta(minutes=1)
+    TrainingImport.objects.filter(pk=export.pk).update(
+        status=Status.RUNNING, started_at=long_ago, attempts=TrainingImport.max_attempts
     )
     assert stuck_jobs_sweep()["failed"] == 1
     export.refresh_from_db()
@@ -126,16 +132,16 @@ def test_a_stuck_job_out_of_attempts_is_failed_with_a_message(export, sent):
 
 
 def test_a_job_running_within_its_time_limit_is_left_alone(export, sent):
-    ReportExport.objects.filter(pk=export.pk).update(status=Status.RUNNING, started_at=timezone.now(), attempts=1)
+    TrainingImport.objects.filter(pk=export.pk).update(status=Status.RUNNING, started_at=timezone.now(), attempts=1)
     assert stuck_jobs_sweep() == {"requeued": 0, "failed": 0, "resent": 0}
     export.refresh_from_db()
     assert export.status == Status.RUNNING
 
 
 def test_a_queued_job_whose_task_was_lost_is_resent(export, sent):
-    ReportExport.objects.filter(pk=export.pk).update(created_at=timezone.now() - ReportExport.lost_after * 2)
+    TrainingImport.objects.filter(pk=export.pk).update(created_at=timezone.now() - TrainingImport.lost_after * 2)
     assert stuck_jobs_sweep()["resent"] == 1
-    assert sent == [(ReportExport, export.pk)]
+    assert sent == [(TrainingImport, export.pk)]
 
 
 def test_the_sweep_runs_every_ten_minutes_from_the_beat_schedule(db):

@@ -19,7 +19,6 @@ from development.models import (
     DevelopmentRequest,
     GuidanceVersion,
     ManagerDelegate,
-    ReportExport,
     RequestTransition,
     TrainingImport,
     TrainingRecord,
@@ -42,7 +41,6 @@ DEVELOPMENT_MODELS = [
     RequestTransition,
     TrainingRecord,
     TrainingImport,
-    ReportExport,
 ]
 
 
@@ -95,7 +93,6 @@ def both_institutions_data(technician, manager, outsider, institution, other_ins
         request = services.request_create(person=profile, by=profile.user, **request_fields(next_weekday()))
         make_record(profile, on=date(2026, 2, 1))
         TrainingImport.objects.create(institution=place, original_name="a.csv", file="a.csv")
-        ReportExport.objects.create(institution=place, requested_by=profile.user, year=2026)
         rows[place.pk] = request
     return rows
 
@@ -250,10 +247,9 @@ def test_reminders_leave_their_outbox_rows_even_if_the_commit_callbacks_never_ru
 # --- Jobs ------------------------------------------------------------------------------------
 
 
-def test_imports_and_exports_are_core_jobs_with_their_tasks():
-    assert issubclass(TrainingImport, Job) and issubclass(ReportExport, Job)
+def test_imports_are_core_jobs_with_their_tasks():
+    assert issubclass(TrainingImport, Job)
     assert TrainingImport.task_name == tasks.check_training_import.name
-    assert ReportExport.task_name == tasks.build_report_export.name
 
 
 def test_a_check_is_claimed_once_and_a_second_delivery_does_nothing(technician, hr, institution):
@@ -284,23 +280,3 @@ def test_a_checked_import_cannot_be_imported_twice(technician, hr, institution):
     services.training_import_commit(batch=batch, by=hr.user, mode="good")
     with pytest.raises(ValidationError, match="This import is imported"):
         services.training_import_commit(batch=batch, by=hr.user, mode="good")
-
-
-def test_a_queued_export_is_shown_as_being_built_and_polls(hr, institution):
-    export = ReportExport.objects.create(institution=institution, requested_by=hr.user, year=2026)
-    page = client_for(hr).get(reverse("development:report_export_status", args=[export.pk])).content.decode()
-    assert "Being built" in page and 'hx-trigger="every 1s"' in page
-
-
-def test_an_export_stuck_running_is_requeued_by_the_sweep(hr, institution, monkeypatch):
-    from core.jobs import stuck_jobs_sweep
-
-    export = ReportExport.objects.create(institution=institution, requested_by=hr.user, year=2026)
-    ReportExport.objects.filter(pk=export.pk).update(
-        status="running", attempts=1, started_at=timezone.now() - timedelta(hours=1)
-    )
-    sent = []
-    monkeypatch.setattr(tasks.build_report_export, "delay", sent.append)
-    assert stuck_jobs_sweep()["requeued"] >= 1
-    export.refresh_from_db()
-    assert export.status == "queued" and sent == [export.pk]

@@ -22,15 +22,11 @@ two families are hidden and Research Management is shown (0.00, under-represente
 from datetime import date
 from decimal import Decimal
 
-import openpyxl
 import pytest
-from django.urls import reverse
-from django.utils import timezone
 
 from core import disclosure
-from development.models import AllowancePolicy, ReportExport
+from development.models import AllowancePolicy
 from development.selectors import training_report
-from tests.conftest import client_for
 from tests.factories import DivisionFactory, GradeFactory, JobFamilyFactory, staff
 
 from .conftest import make_record
@@ -137,51 +133,4 @@ def test_a_wider_margin_stops_marking_the_family(data_set, institution):
     assert not by_label(report.by_family)["Biological Services Unit"].under_represented
 
 
-# The report's page and CSV moved to the report catalogue: tests/reports/test_training.py.
-
-
-def test_xlsx_export_is_built_by_the_worker_and_downloadable(
-    data_set, institution, hr, django_capture_on_commit_callbacks
-):
-    client = client_for(hr)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("development:report_export"), {"year": 2026, "margin": "60"})
-    export = ReportExport.objects.get()
-    assert export.margin == 60
-    assert export.status == ReportExport.Status.DONE and export.progress == 100
-    response = client.get(reverse("development:report_export_download", args=[export.pk]))
-    sheet = openpyxl.load_workbook(__import__("io").BytesIO(b"".join(response.streaming_content))).active
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    small = "not shown: 7 people or fewer"
-    assert ["Job family", "Analytical Scientists", 5, 5, "not shown: fewer than 23 people", *[small] * 4, None] in rows
-    # With the HR viewer: 71 people, 32 trained (45%), 238 hours, 32 records, 3.35 and 0.45 per head.
-    assert ["Institution", "Institution", 70, 30, 45, 238, 32, 3.35, 0.45, None] in rows
-    # At a 60% margin (threshold 1.34) the BSU's 1.67 hours per head is not marked.
-    assert ["Job family", "Biological Services Unit", 25, 10, 33, 40, 8, 1.67, 0.33, None] in rows
-
-
-def test_a_failing_export_is_marked_failed_so_the_page_stops_waiting(
-    institution, hr, monkeypatch, django_capture_on_commit_callbacks
-):
-    from development import selectors as development_selectors
-
-    def broken(*args, **kwargs):
-        raise ValueError("report data is inconsistent")
-
-    monkeypatch.setattr(development_selectors, "training_report", broken)
-    with pytest.raises(ValueError), django_capture_on_commit_callbacks(execute=True):
-        client_for(hr).post(reverse("development:report_export"), {"year": timezone.localdate().year})
-    export = ReportExport.objects.get()
-    assert export.status == ReportExport.Status.FAILED and "inconsistent" in export.error
-    page = client_for(hr).get(reverse("development:report_export_status", args=[export.pk])).content.decode()
-    assert "Failed: report data is inconsistent" in page and "hx-trigger" not in page
-
-
-def test_an_export_is_only_for_the_person_who_asked_for_it(institution, hr, programme_manager, outsider):
-    export = ReportExport.objects.create(institution=institution, requested_by=hr.user, year=2026)
-    status = reverse("development:report_export_status", args=[export.pk])
-    download = reverse("development:report_export_download", args=[export.pk])
-    assert "Being built" in client_for(hr).get(status).content.decode()
-    assert client_for(programme_manager).get(status).status_code == 404
-    assert client_for(programme_manager).get(download).status_code == 404
-    assert client_for(outsider).get(status).status_code == 403  # not HR or a programme manager anywhere
+# The report's page, CSV and XLSX moved to the report catalogue: tests/reports/test_training.py.

@@ -97,8 +97,6 @@ OBJECT_URLS = {
     "development:guidance_version": ("development.GuidanceVersion", "institution"),
     "development:import": ("development.TrainingImport", "institution"),
     "development:import_commit": ("development.TrainingImport", "institution"),
-    "development:report_export_status": ("development.ReportExport", "institution"),
-    "development:report_export_download": ("development.ReportExport", "institution"),
     "promotions:criteria_version": ("promotions.CriteriaVersion", "institution"),
     "promotions:round": ("promotions.Round", "institution"),
     "promotions:round_edit": ("promotions.Round", "institution"),
@@ -260,7 +258,7 @@ def _objects_the_demo_lacks(icr):
     from django.utils import timezone
 
     from actionplan.models import ActionPlan, ReportRun
-    from development.models import ManagerDelegate, ReportExport, TrainingImport
+    from development.models import ManagerDelegate, TrainingImport
     from people.models import ManagerConfirmation, StaffProfile
 
     today = timezone.localdate()
@@ -269,7 +267,6 @@ def _objects_the_demo_lacks(icr):
     if not ManagerConfirmation.objects.filter(person__institution=icr).exists():
         ManagerConfirmation.objects.create(person=first, manager=second)
     TrainingImport.objects.create(institution=icr, original_name="a.csv", file="x.csv")
-    ReportExport.objects.create(institution=icr, requested_by=first.user, year=today.year)
     plan = ActionPlan.objects.filter(institution=icr).first()
     ReportRun.objects.create(plan=plan, requested_by=first.user, start=plan.start, end=today, format="csv")
     from recognition.models import ImportRun

@@ -217,8 +217,6 @@ ACCESS = {
     "development:guidance_version": shows(*STAFF),
     "development:import": form(*RUNNERS),
     "development:import_commit": action(*RUNNERS),
-    "development:report_export_status": shows(why="an export is its requester's alone; none of these asked for it"),
-    "development:report_export_download": shows(why="an export is its requester's alone; none of these asked for it"),
     # --- promotions (1H, 2F, 4B)
     "promotions:criteria_version": shows(*STAFF),
     "promotions:round": shows(*STAFF),

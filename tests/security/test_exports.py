@@ -102,19 +102,6 @@ def personal_data_export(technician, hr, **_):
     return client_for(hr).get(reverse("people:personal_data_export", args=[technician.pk, "csv"]))
 
 
-def report_export_download(technician, division, hr, capture, **_):
-    from development.selectors import report_years
-    from development.services import report_export_start
-
-    _report_data(technician, division)
-    _, years = report_years(hr.institution)
-    with capture(execute=True):
-        export = report_export_start(institution=hr.institution, by=hr.user, year=years[0])
-    export.refresh_from_db()
-    assert export.status == "done", export.error
-    return client_for(hr).get(reverse("development:report_export_download", args=[export.pk]))
-
-
 def cohort_applicants_csv(technician, programme_manager, capture, **_):
     from programmes.services import application_submit
     from tests.programmes.conftest import CohortFactory
@@ -206,13 +193,9 @@ def survey_export_xlsx(programme_manager, **_):
 EXPORTS = {
     "development:records_export": records_export,
     "development:report_csv": None,  # moved: redirects to reports:report_csv, checked below
-    "development:report_export_download": report_export_download,
     "programmes:cohort_applicants_csv": cohort_applicants_csv,
     "exchange:feasibility_csv": feasibility_csv,
     "actionplan:report_download": actionplan_report_submission,
-    # These start or show a job; its file is checked at report_export_download above.
-    "development:report_export": None,
-    "development:report_export_status": None,
     "surveys:export_csv": survey_export_csv,
     "surveys:export_xlsx": survey_export_xlsx,
     "equality:report_csv": equality_report_csv,

@@ -9,12 +9,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from development.models import DevelopmentRequest, ReportExport
+from development.models import DevelopmentRequest, TrainingImport
 from notifications.models import Notification
 from notifications.tasks import deliver_notification, deliver_pending_notifications
 from tests.conftest import _reset_broker_connections, client_for
@@ -83,14 +84,15 @@ def test_the_outbox_sweep_runs_every_minute():
     assert (task.crontab.minute, task.crontab.hour) == ("*", "*")
 
 
-def test_a_report_export_asked_for_while_redis_is_down_waits_queued_for_the_sweep(
-    broker_on, institution_admin, django_capture_on_commit_callbacks
+def test_a_training_file_uploaded_while_redis_is_down_waits_queued_for_the_sweep(
+    broker_on, hr, django_capture_on_commit_callbacks
 ):
     broker_on.stop()
+    upload = SimpleUploadedFile("attendance.csv", b"course,date,email,hours\nSafety,2026-03-04,a@b.ac.uk,3\n")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(institution_admin).post(reverse("development:report_export"), {})
+        response = client_for(hr).post(reverse("development:import_upload"), {"file": upload})
     assert response.status_code == 302
-    assert ReportExport.objects.get().status == ReportExport.Status.QUEUED
+    assert TrainingImport.objects.get().status == TrainingImport.Status.QUEUED
 
 
 def test_sign_in_keeps_working_and_limited_while_the_cache_redis_is_down(
