@@ -48,7 +48,6 @@ OBJECT_URLS = {
     "programmes:withdraw": ("programmes.Application", "applicant__institution"),
     "programmes:endorse": ("programmes.Application", "applicant__institution"),
     "programmes:decide": ("programmes.Application", "applicant__institution"),
-    "programmes:evaluate": ("programmes.Application", "applicant__institution"),
     "programmes:programme_edit": ("programmes.Programme", "institution"),
     "programmes:cohort_create": ("programmes.Programme", "institution"),
     "programmes:cohort_run": ("programmes.Cohort", "programme__institution"),
