@@ -270,3 +270,32 @@ def test_the_application_page_runs_the_same_queries_at_two_sizes(
     with django_assert_max_num_queries(9):
         page = client.get(applications[0].get_absolute_url()).content.decode()
     assert "your evaluation is in" in page
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_managers_answer_page_runs_the_same_queries_at_two_sizes(
+    institution, manager, programme_manager, size, django_assert_max_num_queries
+):
+    cohort = CohortFactory(programme=ProgrammeFactory(institution=institution))
+    reports = [staff(institution, line_manager=manager) for _ in range(size)]
+    _complete(cohort, reports, programme_manager)
+    _, managers = _surveys(cohort)
+    client = client_for(manager)
+    client.get("/")
+    with django_assert_max_num_queries(9):
+        page = client.get(reverse("surveys:answer_about", args=[managers.pk, reports[-1].pk])).content.decode()
+    assert f"About: <strong>{reports[-1]}</strong>" in page
+
+
+def test_the_managers_survey_export_names_whom_each_answer_is_about(
+    institution, programme_manager, django_capture_on_commit_callbacks
+):
+    cohort = CohortFactory(programme=ProgrammeFactory(institution=institution))
+    people = evaluated(cohort, [True] * 8, theme="performance")  # more than 7: the rows are shown
+    _, managers = _surveys(cohort)
+    client = client_for(programme_manager)
+    lines = b"".join(client.get(reverse("surveys:export_csv", args=[managers.pk])).streaming_content).decode()
+    header, *rows = lines.strip().splitlines()
+    assert header.split(",")[:5] == ["response", "respondent", "submitted on", "about", "job family"]
+    assert len(rows) == 8
+    assert {row.split(",")[3] for row in rows} == {str(p) for p in people}
