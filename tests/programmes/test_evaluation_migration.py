@@ -158,3 +158,18 @@ def test_the_migration_moves_every_answer_and_keeps_the_measures(institution, so
     # The answer of a deleted account is kept (the measures count it), with nobody named.
     assert Response.objects.filter(respondent__isnull=True).count() == 1
     assert not Invitation.objects.filter(survey__audience="cohort_participants", person=gone.applicant).exists()
+
+    # Backwards, the answers return as Evaluation rows (but the one whose respondent is gone: no
+    # application can be found for it); forwards again leaves the schema as the other tests expect.
+    old_apps = _migrate(BEFORE)
+    Evaluation = old_apps.get_model("programmes", "Evaluation")  # noqa: N806
+    restored = {
+        (row.application_id, row.question): (row.respondent_id, row.answer, row.comment)
+        for row in Evaluation.objects.all()
+    }
+    assert len(restored) == 11
+    assert restored[(applications[0].pk, "career")] == (participants[0].pk, True, "Gave me a plan.")
+    assert restored[(applications[1].pk, "performance")] == (manager.pk, False, "")
+    assert restored[(both.pk, "valuable")] == (both.applicant_id, True, "Loved it")
+    assert not Survey.objects.exists()
+    _migrate(AFTER)
