@@ -6,7 +6,6 @@ from .models import (
     Attendance,
     CalendarFeed,
     Cohort,
-    Evaluation,
     ManagerNotice,
     Programme,
     Session,
@@ -68,6 +67,5 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Attendance)
-admin.site.register(Evaluation)
 admin.site.register(ManagerNotice, list_display=["cohort", "manager", "notified_at"])
 admin.site.register(CalendarFeed, list_display=["user", "created_at"], exclude=["token"])

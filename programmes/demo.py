@@ -1,5 +1,5 @@
 """Demo programmes: the seed plan's programmes with past, running and open cohorts, applications in
-every state, sessions, attendance, evaluations and manager notices.
+every state, sessions, attendance, evaluations (surveys on the survey engine) and manager notices.
 
 Idempotent: programmes, cohorts, sessions and applications are found by natural keys first, and
 an application's history is written only when the application is created.
@@ -13,6 +13,9 @@ from django.utils import timezone
 from core.tenancy import in_institution
 from core.workflow import transition
 from people.selectors import grades_on
+from surveys import selectors as survey_selectors
+from surveys import services as survey_services
+from surveys.questionnaires import CAREER_THEME, NO, PERFORMANCE_THEME, VALUABLE_THEME, YES
 
 from . import services
 from .models import (
@@ -22,7 +25,6 @@ from .models import (
     BulletinPost,
     Cohort,
     DigestSubscription,
-    Evaluation,
     Event,
     ManagerNotice,
     Programme,
@@ -215,11 +217,31 @@ def _seed(context):
                 session=session, application=application, defaults={"present": False, "recorded_by": pm.user}
             )
 
-    def evaluate(application, question, answer, respondent, comment=""):
-        Evaluation.objects.get_or_create(
-            application=application,
-            question=question,
-            defaults={"answer": answer, "respondent": respondent, "comment": comment},
+    def evaluate(application, respondent, *, answers=None, about=None, comment="", after=3):
+        """The cohort's evaluation surveys as completion makes them (1B), `respondent` invited on the
+        cohort's last day (the past: no message) and, with `answers` ({theme: yes or no}), answering
+        `after` days later through the survey engine; written once."""
+        found = application.cohort
+        invited_on = min(found.ends_on, today)
+        participants, managers = services.cohort_evaluation_surveys(cohort=found, today=invited_on)
+        survey = managers if about is not None else participants
+        invitation = survey_services.invitation_record(
+            survey=survey,
+            person=respondent,
+            subject=about,
+            invited_on=invited_on,
+            respond_by=invited_on + timedelta(days=survey.respond_within_days),
+        )
+        if answers is None or survey_selectors.has_answered(invitation):
+            return
+        values = {}
+        for question in survey.questions.all():
+            if question.theme in answers:
+                values[question.pk] = YES if answers[question.theme] else NO
+            elif question.kind == question.Kind.TEXT and comment:
+                values[question.pk] = comment
+        survey_services.survey_answer(
+            invitation=invitation, answers=values, today=min(invited_on + timedelta(days=after), today)
         )
 
     def at(day, hour):
@@ -298,10 +320,14 @@ def _seed(context):
         application = apply(past_ignite, person, state, days_ago=395)
         if state in Application.HOLDS_PLACE:
             attend(past_sessions, application, 5 if index < 8 else (4 if index < 11 else 2))
-        if state == State.COMPLETED and index < 10:
-            evaluate(application, Evaluation.Question.CAREER, index != 3, person, "Gave me a plan for promotion.")
-            if index < 8:
-                evaluate(application, Evaluation.Question.PERFORMANCE, index != 5, person.line_manager)
+        if state == State.COMPLETED:
+            # Ten of the eleven evaluate it (nine say it helped their career); eight of their
+            # managers answer about them (seven say it helped their performance).
+            career = {CAREER_THEME: index != 3} if index < 10 else None
+            evaluate(application, person, answers=career, comment="Gave me a plan for promotion.", after=2 + index)
+            if person.line_manager is not None:
+                performance = {PERFORMANCE_THEME: index != 5} if index < 8 else None
+                evaluate(application, person.line_manager, answers=performance, about=person, after=5 + index)
     open_ignite = cohort(
         ignite,
         "2026 intake",
@@ -415,8 +441,8 @@ def _seed(context):
     for index, person in enumerate(staff[20:32]):
         application = apply(past_module, person, State.COMPLETED, days_ago=190)
         attend(module_sessions, application, 1)
-        if index < 8:
-            evaluate(application, Evaluation.Question.CAREER, index != 2, person)
+        # Eight of the twelve answer (seven say it helped their career); no manager answered.
+        evaluate(application, person, answers={CAREER_THEME: index != 2} if index < 8 else None, after=1 + index)
     cohort(
         presenting,
         "Spring 2027",
@@ -493,7 +519,8 @@ def _seed(context):
         application = apply(last_year, person, State.ACCEPTED, days_ago=110)
         attend(day, application, 1)
         if index < 15:
-            evaluate(application, Evaluation.Question.VALUABLE, index % 6 != 5, person)
+            # The older question for a one-day programme opened to partners (1D), asked of its attendees.
+            evaluate(application, person, answers={VALUABLE_THEME: index % 6 != 5}, after=2)
     next_year = cohort(
         symposium,
         "2027 symposium",

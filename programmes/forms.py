@@ -4,7 +4,7 @@ from django.db.models import Q
 from people import roles
 from people.models import Grade, JobFamily, StaffProfile
 
-from .models import Application, BulletinPost, Cohort, Evaluation, Event, Programme, Registration, Session
+from .models import Application, BulletinPost, Cohort, Event, Programme, Registration, Session
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -118,14 +118,6 @@ class RegisterForm(forms.Form):
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = participants
-
-
-class EvaluationForm(forms.Form):
-    question = forms.ChoiceField(choices=Evaluation.Question.choices, widget=forms.HiddenInput)
-    answer = forms.ChoiceField(label="Answer", choices=YES_NO, widget=forms.RadioSelect)
-    comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=3000
-    )
 
 
 def level_choices(institution):

@@ -8,29 +8,27 @@ from django.utils import timezone
 
 from core.metrics import MetricResult, metric
 from surveys import selectors as survey_selectors
+from surveys.questionnaires import CAREER_THEME, PERFORMANCE_THEME, VALUABLE_THEME, YES
 
 from .bulletin import clicked_pairs_and_uptake, uptake_after_clicks
-from .models import Cohort, Evaluation, Event, ManagerNotice, Programme
+from .models import Cohort, Event, ManagerNotice, Programme
 from .selectors import MANAGER_NOTICE_DAYS, managers_of_eligible_staff
 
 FEEDBACK_AUDIENCE = "event_attendees"  # the survey audience of event feedback (programmes.apps)
-VALUABLE_THEME = "valuable"  # the feedback question "Attending was valuable to me" (surveys.questionnaires)
+# The programme evaluations' survey audiences (programmes.apps).
+PARTICIPANTS, MANAGERS = "cohort_participants", "cohort_managers"
 
 
 def _percent(numerator, denominator):
     return (Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _yes_share(*, institution, start, end, question):
-    answers = Evaluation.objects.filter(
-        application__cohort__programme__institution=institution,
-        question=question,
-        submitted_at__date__gte=start,
-        submitted_at__date__lte=end,
-    ).aggregate(total=Count("pk"), yes=Count("pk", filter=Q(answer=True)))
-    if not answers["total"]:
+def _yes_share(*, institution, start, end, audience, theme):
+    yes, total = survey_selectors.option_share(
+        institution=institution, audience=audience, theme=theme, option=YES, start=start, end=end
+    )
+    if not total:
         return None
-    yes, total = answers["yes"], answers["total"]
     return MetricResult(
         value=_percent(yes, total), detail=f"{yes} of {total} answered yes", numerator=yes, denominator=total
     )
@@ -40,22 +38,26 @@ def _yes_share(*, institution, start, end, question):
     key="programmes.participants_benefit",
     label="Participants who say the programme assisted their career development",
     unit="%",
-    how="Share of 'yes' among participants' answers to 'Did the programme assist your career development?', "
-    "asked after completing any of the institution's programmes, by the date they answered.",
+    how="Share of 'Yes' among the answers to 'Did the programme assist your career development?' in the "
+    "participants' evaluation surveys of the institution's programmes (sent to each participant on completing a "
+    "cohort), counting the answers given in the period.",
 )
 def participants_benefit(*, institution, start, end):
-    return _yes_share(institution=institution, start=start, end=end, question=Evaluation.Question.CAREER)
+    """One query: the survey engine counts the answers (surveys.selectors.option_share)."""
+    return _yes_share(institution=institution, start=start, end=end, audience=PARTICIPANTS, theme=CAREER_THEME)
 
 
 @metric(
     key="programmes.managers_benefit",
     label="Managers who say the programme assisted their report's performance",
     unit="%",
-    how="Share of 'yes' among line managers' answers to 'Did the programme assist their performance at work?', "
-    "asked once their report completed a programme, by the date they answered.",
+    how="Share of 'Yes' among line managers' answers to 'Did the programme assist their performance at work?' in "
+    "the managers' evaluation surveys of the institution's programmes (sent to the line manager of each "
+    "participant who completes a cohort, one answer per participant), counting the answers given in the period.",
 )
 def managers_benefit(*, institution, start, end):
-    return _yes_share(institution=institution, start=start, end=end, question=Evaluation.Question.PERFORMANCE)
+    """One query: the survey engine counts the answers (surveys.selectors.option_share)."""
+    return _yes_share(institution=institution, start=start, end=end, audience=MANAGERS, theme=PERFORMANCE_THEME)
 
 
 @metric(
@@ -96,9 +98,9 @@ def partner_events(*, institution, start, end):
     label="Attendees of partner-opened events who found attendance valuable",
     unit="%",
     how="Share of answers agreeing or strongly agreeing with 'Attending was valuable to me' in the feedback "
-    "surveys of the institution's events opened to partner institutions, plus the 'yes' answers to the older "
-    "question 'Was attendance valuable?' for programmes opened to partners, among all such answers given in "
-    "the period.",
+    "surveys of the institution's events opened to partner institutions, plus the 'Yes' answers to 'Was "
+    "attending valuable to you?' in the participants' evaluation surveys of programmes opened to partners, "
+    "among all such answers given in the period.",
 )
 def partner_events_valuable(*, institution, start, end):
     event_ids = Event.objects.filter(institution=institution, audience=Event.Audience.PARTNERS).values("pk")
@@ -107,14 +109,11 @@ def partner_events_valuable(*, institution, start, end):
     )
     agree = sum(a for a, _ in by_event.values())
     total = sum(t for _, t in by_event.values())
-    older = Evaluation.objects.filter(
-        application__cohort__programme__institution=institution,
-        question=Evaluation.Question.VALUABLE,
-        submitted_at__date__gte=start,
-        submitted_at__date__lte=end,
-    ).aggregate(total=Count("pk"), yes=Count("pk", filter=Q(answer=True)))
-    agree += older["yes"]
-    total += older["total"]
+    yes, answered = survey_selectors.option_share(
+        institution=institution, audience=PARTICIPANTS, theme=VALUABLE_THEME, option=YES, start=start, end=end
+    )
+    agree += yes
+    total += answered
     if not total:
         return None
     return MetricResult(

@@ -1,4 +1,5 @@
-"""Programmes: the catalogue, cohorts (intakes), applications, sessions, attendance and evaluations."""
+"""Programmes: the catalogue, cohorts (intakes), applications, sessions and attendance (evaluations are
+surveys on the survey engine, `programmes.services.cohort_evaluation_surveys`)."""
 
 import secrets
 
@@ -453,39 +454,6 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.application.applicant} at {self.session}: {'present' if self.present else 'absent'}"
-
-
-class EvaluationQuerySet(InstitutionQuerySet):
-    institution_path = "application__cohort__programme__institution"
-
-
-class Evaluation(models.Model):
-    """An answer to one of the action plan's evaluation questions (1B, 1D)."""
-
-    class Question(models.TextChoices):
-        CAREER = "career", "Did the programme assist your career development?"
-        PERFORMANCE = "performance", "Did the programme assist their performance at work?"
-        VALUABLE = "valuable", "Was attendance valuable?"
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evaluations")
-    question = models.CharField("question", max_length=20, choices=Question.choices)
-    respondent = models.ForeignKey(
-        "people.StaffProfile", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="respondent"
-    )
-    answer = models.BooleanField("answer", help_text="Yes or no.")
-    comment = models.TextField("comment", blank=True, help_text="Anything you would like the organisers to know.")
-    submitted_at = models.DateTimeField("submitted", default=timezone.now)
-
-    objects = InstitutionManager(EvaluationQuerySet)
-
-    class Meta:
-        ordering = ["submitted_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["application", "question"], name="evaluation_once_per_question"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_question_display()} {'yes' if self.answer else 'no'}"
 
 
 class ManagerNoticeQuerySet(InstitutionQuerySet):

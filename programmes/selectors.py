@@ -260,8 +260,48 @@ def application_history(application: Application) -> QuerySet:
     return application.transitions.select_related("by")
 
 
-def evaluations_of(application: Application) -> QuerySet:
-    return application.evaluations.select_related("respondent__user")
+# The programme evaluations (1B) invite people whose completion was recorded in the last this many
+# days: the completion itself invites at once, and the daily invitation job catches anyone missed
+# (a completion recorded while the worker was down) without asking people who finished long ago.
+EVALUATION_LOOKBACK_DAYS = 30
+
+
+def _completed_recently(cohort_id: Any, today: date) -> QuerySet[Application]:
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=EVALUATION_LOOKBACK_DAYS), time.min))
+    with across_institutions():  # partner sharing: the cohort's own participants, wherever they work
+        return Application.objects.filter(
+            cohort_id=cohort_id,
+            state=Application.State.COMPLETED,
+            transitions__to_state=Application.State.COMPLETED,
+            transitions__at__gte=since,
+        )
+
+
+def completed_in_cohort(cohort_id: Any, today: date) -> QuerySet[StaffProfile]:
+    """The people who completed the cohort recently (the participants' evaluation survey's audience).
+
+    Partner sharing: an unscoped query narrowed to the cohort's completed applications.
+    """
+    applications = _completed_recently(cohort_id, today)
+    with across_institutions():
+        return StaffProfile.objects.filter(pk__in=applications.values("applicant_id"), user__is_active=True)
+
+
+def managers_of_completed(cohort_id: Any, today: date) -> list[tuple[int, int]]:
+    """(line manager, participant) pairs for the recent completers of the cohort who have a line
+    manager with an active account, in one query (the managers' evaluation survey's audience).
+
+    The manager is the participant's line manager today: the person who can judge their work now.
+    """
+    with across_institutions():
+        pairs = (
+            _completed_recently(cohort_id, today)
+            .filter(applicant__line_manager__isnull=False, applicant__line_manager__user__is_active=True)
+            .values_list("applicant__line_manager_id", "applicant_id")
+            .order_by()
+            .distinct()
+        )
+        return [(manager, participant) for manager, participant in pairs if manager is not None]
 
 
 def my_applications(profile: StaffProfile) -> QuerySet[Application]:

@@ -1,4 +1,5 @@
-"""Writes to programmes: applications and their workflow, attendance, completion, evaluations, notices.
+"""Writes to programmes: applications and their workflow, attendance, completion, evaluations (on the
+survey engine), notices.
 
 Every change of an application's status goes through `core.workflow.transition` along
 `Application.workflow`, which refuses a move the workflow does not list or the person may not
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,6 @@ from django.utils import timezone
 from core.rowwise import one_query_per_row
 from core.workflow import TransitionRecord, transition
 from notifications.services import Message, notification_enqueue, notifications_enqueue_many
-from people import roles
 from people.models import Institution
 from people.selectors import manager_problem
 from surveys import services as survey_services
@@ -37,7 +37,6 @@ from .models import (
     CalendarFeed,
     Cohort,
     DigestSubscription,
-    Evaluation,
     Event,
     ManagerNotice,
     Programme,
@@ -416,7 +415,8 @@ def attendance_needed(cohort: Cohort, session_count: int) -> int:
 
 
 def cohort_record_completions(*, cohort: Cohort, by: Any) -> list[Application]:
-    """Mark complete every accepted participant who attended enough of the cohort's sessions."""
+    """Mark complete every accepted participant who attended enough of the cohort's sessions, and invite
+    them, and their line managers about them, to the cohort's programme evaluation (1B)."""
     session_count = cohort.sessions.count()
     if session_count == 0:
         return []
@@ -433,46 +433,37 @@ def cohort_record_completions(*, cohort: Cohort, by: Any) -> list[Application]:
                 update_fields=TOUCHED,
             )
             completed.append(application)
+    if completed:
+        cohort_evaluation_surveys(cohort=cohort)
     return completed
 
 
-# --- Evaluations ------------------------------------------------------------------------------
+# --- Evaluations (1B) on the survey engine ----------------------------------------------------
 
 
-def evaluation_questions_for(user: Any, application: Application) -> list[str]:
-    """The evaluation questions this user may still answer about this application."""
-    if not roles.has_profile(user):
-        return []
-    answered = {evaluation.question for evaluation in application.evaluations.all()}
-    questions: list[str] = []
-    is_applicant = rules.is_applicant(user, application)
-    if application.state == State.COMPLETED:
-        if is_applicant:
-            questions.append(Evaluation.Question.CAREER)
-        if rules.is_applicants_line_manager(user, application):
-            questions.append(Evaluation.Question.PERFORMANCE)
-    if (
-        is_applicant
-        and application.cohort.programme.open_to_partners
-        and application.state in Application.HOLDS_PLACE
-        and any(a.present for a in application.attendance.all())
-    ):
-        questions.append(Evaluation.Question.VALUABLE)
-    return [question for question in questions if question not in answered]
+def cohort_evaluation_surveys(*, cohort: Cohort, today: Any = None) -> tuple[Any, Any]:
+    """The cohort's two evaluation surveys (the participants' and their line managers'), created once,
+    published, and their audiences invited: everyone who completed recently and is not yet invited.
 
-
-def evaluation_submit(
-    *, application: Application, question: str, by: Any, answer: bool, comment: str = ""
-) -> Evaluation:
-    if question not in evaluation_questions_for(by, application):
-        raise PermissionDenied("You cannot answer this evaluation question for this application.")
-    try:
-        with transaction.atomic():
-            return Evaluation.objects.create(
-                application=application, question=question, respondent=by.profile, answer=answer, comment=comment
-            )
-    except IntegrityError:
-        raise ValidationError("This question has already been answered.") from None
+    Called inside the transaction that records completions, so the invitations and their outbox
+    rows commit with them. Named surveys, standing: each person has their own deadline, and the
+    engine's daily jobs send the one reminder to those who have not answered.
+    """
+    today = today or timezone.localdate()
+    programme = cohort.programme
+    common = {"institution": programme.institution, "cohort_id": cohort.pk, "opens_on": today}
+    participants = survey_services.programme_evaluation_ensure(
+        audience="cohort_participants",
+        title=f"{programme.title}, {cohort.name}: your evaluation",
+        # A one-day event is not a development programme: 1D's "valuable" question is its evaluation.
+        asks_career=programme.kind != Programme.Kind.EVENT,
+        asks_valuable=programme.open_to_partners,
+        **common,
+    )
+    managers = survey_services.programme_evaluation_ensure(
+        audience="cohort_managers", title=f"{programme.title}, {cohort.name}: line manager's evaluation", **common
+    )
+    return participants, managers
 
 
 # --- The calendar feed ------------------------------------------------------------------------

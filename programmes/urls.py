@@ -13,7 +13,6 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),
     path("applications/<int:pk>/endorse/", views.application_endorse, name="endorse"),
     path("applications/<int:pk>/decide/", views.application_decide, name="decide"),
-    path("applications/<int:pk>/evaluate/", views.application_evaluate, name="evaluate"),
     path("team/", views.team_applications, name="team"),
     path("run/", views.run_list, name="run"),
     path("run/programmes/", views.run_programmes, name="run_programmes"),

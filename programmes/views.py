@@ -32,7 +32,6 @@ from .forms import (
     CohortForm,
     DecisionForm,
     EndorsementForm,
-    EvaluationForm,
     EventFilterForm,
     EventForm,
     ProgrammeForm,
@@ -157,7 +156,6 @@ def application_detail(request, pk):
     may = Application.workflow.may
     can_decide = any(may(user, application, s) for s in (Application.State.ACCEPTED, Application.State.DECLINED))
     with selectors.shared_with(user, application.cohort.programme):
-        questions = services.evaluation_questions_for(user, application)
         return render(
             request,
             "programmes/application_detail.html",
@@ -168,8 +166,10 @@ def application_detail(request, pk):
                 "can_withdraw": may(user, application, Application.State.WITHDRAWN),
                 "endorsement_form": EndorsementForm() if may(user, application, Application.State.ENDORSED) else None,
                 "decision_form": DecisionForm() if can_decide else None,
-                "evaluation_forms": [(q, EvaluationForm(initial={"question": q.value})) for q in questions],
-                "evaluations": selectors.evaluations_of(application),
+                # The programme evaluation (1B) is a survey: the participant and their line manager
+                # are invited on completion and answer it among their surveys.
+                "evaluates": application.state == Application.State.COMPLETED
+                and (rules.is_applicant(user, application) or rules.is_applicants_line_manager(user, application)),
             },
         )
 
@@ -234,34 +234,6 @@ def application_decide(request, pk):
         else:
             application.refresh_from_db()
             messages.success(request, f"{application.applicant}: {application.get_state_display()}.")
-    return redirect(application)
-
-
-@login_required
-@require_POST
-def application_evaluate(request, pk):
-    application = selectors.get_application_for_user(request.user, pk)
-    with selectors.shared_with(request.user, application.cohort.programme):
-        if not services.evaluation_questions_for(request.user, application):
-            # the participant and their manager evaluate (1B); anyone else is refused, not asked to answer
-            raise PermissionDenied("You have no evaluation question to answer for this application.")
-    form = EvaluationForm(request.POST)
-    if form.is_valid():
-        try:
-            with selectors.shared_with(request.user, application.cohort.programme):
-                services.evaluation_submit(
-                    application=application,
-                    question=form.cleaned_data["question"],
-                    by=request.user,
-                    answer=form.cleaned_data["answer"] == "yes",
-                    comment=form.cleaned_data["comment"],
-                )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Thank you: your answer is recorded.")
-    else:
-        messages.error(request, "Please answer yes or no.")
     return redirect(application)
 
 

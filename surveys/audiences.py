@@ -4,14 +4,18 @@ A function takes the survey and today and returns the StaffProfile queryset of p
 should be invited (the daily invitation job invites those not yet invited). Staff are read
 through people's StaffProfile queryset (`current()`), never a copy.
 
-The hook for later audiences: programme evaluations become surveys whose audience is a cohort's
-participants. That app adds `COHORT = "cohort"` to `Survey.Audience` (a choices change, no
-schema change), stores the cohort's id in `Survey.audience_ref`, and registers, in its own
-ready() or surveys module:
+The hook for later audiences: an app adds a value to `Survey.Audience` (a choices change, no
+schema change), stores the id of the object it names in `Survey.audience_ref`, and registers, in
+its own ready():
 
-    register(Survey.Audience.COHORT, lambda survey, today: cohort_participants(survey.audience_ref))
+    register("cohort_participants", lambda survey, today: completed_in_cohort(survey.audience_ref, today))
 
-where `cohort_participants` is its own selector returning StaffProfiles. Nothing here changes.
+where `completed_in_cohort` is its own selector returning StaffProfiles. Programme evaluations
+(1B) do exactly this (`programmes.apps`).
+
+An audience *about* people (a line manager asked about each report who completed a programme)
+registers with `about=True` a function returning (person id, subject id) pairs; each pair is one
+invitation, one answer.
 """
 
 from __future__ import annotations
@@ -24,18 +28,29 @@ from people.models import StaffProfile
 
 AudienceFn = Callable[[Any, date], Any]
 _audiences: dict[str, AudienceFn] = {}
+_about: set[str] = set()
 
 # Leavers are invited when HR records a leaving date: the daily job finds leaving dates from
 # this many days ago onwards, so a date recorded a little late still brings the questionnaire.
 LEAVER_LOOKBACK_DAYS = 30
 
 
-def register(key: str, fn: AudienceFn) -> None:
+def register(key: str, fn: AudienceFn, *, about: bool = False) -> None:
     _audiences[key] = fn
+    if about:
+        _about.add(key)
+
+
+def is_about(key: str) -> bool:
+    """Whether the audience invites people about others (one invitation per person and subject)."""
+    return key in _about
 
 
 def members(survey: Any, today: date) -> Any:
-    """The people this survey should invite today (an unknown audience is a programming error)."""
+    """The people this survey should invite today (an unknown audience is a programming error).
+
+    For an audience about people: (person id, subject id) pairs.
+    """
     return _audiences[survey.audience](survey, today)
 
 

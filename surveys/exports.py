@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from core import disclosure
 from core.exports import append_row, csv_response
 
-from . import selectors
+from . import audiences, selectors
 from .models import Question
 
 
@@ -24,11 +24,14 @@ def _table(survey):
     """Yield the header, then one row per response (answers in question order)."""
     questions = list(survey.questions.all())
     header = ["response"]
+    about = not survey.anonymous and audiences.is_about(survey.audience)
     if not survey.anonymous:
         header += ["respondent", "submitted on"]
+    if about:
+        header.append("about")
     header += ["job family"] + [q.text for q in questions]
     yield header
-    responses = list(selectors.response_rows(survey).select_related("respondent__user"))
+    responses = list(selectors.response_rows(survey).select_related("respondent__user", "subject__user"))
     if disclosure.too_few(len(responses)):
         return
     shown_families = selectors.shown_families(survey)
@@ -39,6 +42,8 @@ def _table(survey):
         row = [str(response.pk)]
         if not survey.anonymous:
             row += [str(response.respondent) if response.respondent else "", response.submitted_on.isoformat()]
+        if about:
+            row.append(str(response.subject) if response.subject else "")
         family = response.job_family_name
         row.append(family if family in shown_families else "Other job families")
         for question in questions:

@@ -35,8 +35,12 @@ class SurveyForm(forms.ModelForm):
             "introduction": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # Audiences that name one object (an event, a cohort) are set up by their app, never by hand.
+    BY_APPS = {Survey.Audience.EVENT_ATTENDEES, Survey.Audience.COHORT_PARTICIPANTS, Survey.Audience.COHORT_MANAGERS}
+
     def __init__(self, *args, institution=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [c for c in Survey.Audience.choices if c[0] not in self.BY_APPS]
         self.fields["job_family"].queryset = JobFamily.objects.filter(institution=institution)
         self.fields["grade"].queryset = Grade.objects.filter(job_family__institution=institution).select_related(
             "job_family"

@@ -1,5 +1,6 @@
 """One survey engine: the annual career development survey (4D, 1E), the survey of new SOs, the
-leaver questionnaire (4E), and later programme evaluations.
+leaver questionnaire (4E), event feedback (1D, 2I) and the programme evaluations of participants and
+their line managers (1B).
 
 Anonymity is kept by the shape of the data, not by a promise:
 
@@ -10,6 +11,10 @@ Anonymity is kept by the shape of the data, not by a promise:
 
 A named survey keeps `Response.respondent`; for an anonymous one `surveys.services.survey_answer`
 never sets it.
+
+A survey "about" people (the line manager's programme evaluation, one answer per report who
+completed) invites a person once per subject: `Invitation`, `Participation` and `Response` then
+name the subject, the person the answers are about.
 """
 
 import uuid
@@ -46,6 +51,7 @@ class Survey(models.Model):
         NEW_STARTER = "new_starter", "New starters' survey"
         LEAVER = "leaver", "Leaver questionnaire"
         EVENT_FEEDBACK = "event_feedback", "Event feedback"
+        PROGRAMME_EVALUATION = "programme_evaluation", "Programme evaluation"
         OTHER = "other", "Other survey"
 
     class Audience(models.TextChoices):
@@ -59,6 +65,10 @@ class Survey(models.Model):
         # Registered by programmes (`programmes.apps`): the people recorded as attending one
         # event, partners' staff included; `audience_ref` is the event's id.
         EVENT_ATTENDEES = "event_attendees", "The people who attended an event"
+        # Registered by programmes (`programmes.apps`), `audience_ref` the cohort's id: the people
+        # who completed the cohort (1B), and their line managers, once about each of them.
+        COHORT_PARTICIPANTS = "cohort_participants", "The people who completed a cohort"
+        COHORT_MANAGERS = "cohort_managers", "The line managers of the people who completed a cohort"
 
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -248,6 +258,15 @@ class Invitation(models.Model):
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(StaffProfile, on_delete=models.CASCADE, related_name="survey_invitations")
+    subject = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="about",
+        help_text="For a survey about people: the person the answers are about (a line manager's report).",
+    )
     invited_on = models.DateField("invited on", default=timezone.localdate)
     respond_by = models.DateField("answer by", null=True, blank=True)
     reminded_on = models.DateField("reminded on", null=True, blank=True)
@@ -255,7 +274,16 @@ class Invitation(models.Model):
     objects = InstitutionManager(InvitationQuerySet)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["survey", "person"], name="invitation_once_per_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "person"], condition=models.Q(subject__isnull=True), name="invitation_once_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "person", "subject"],
+                condition=models.Q(subject__isnull=False),
+                name="invitation_once_per_subject",
+            ),
+        ]
         indexes = [
             # surveys.tasks.send_survey_reminders (daily) finds invitations not yet reminded by their deadline.
             models.Index(
@@ -264,7 +292,14 @@ class Invitation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} invited to {self.survey}"
+        about = f" (about {self.subject})" if self.subject_id else ""
+        return f"{self.person} invited to {self.survey}{about}"
+
+    def get_absolute_url(self):
+        """The answer page (also the link in the invitation and the reminder)."""
+        if self.subject_id:
+            return reverse("surveys:answer_about", args=[self.survey_id, self.subject_id])
+        return reverse("surveys:answer", args=[self.survey_id])
 
 
 class ParticipationQuerySet(InstitutionQuerySet):
@@ -280,12 +315,32 @@ class Participation(models.Model):
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participations")
     person = models.ForeignKey(StaffProfile, on_delete=models.CASCADE, related_name="survey_participations")
+    subject = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="about",
+        help_text="For a survey about people: the person the answers are about (a line manager's report).",
+    )
     answered_at = models.DateTimeField("answered at", default=timezone.now)
 
     objects = InstitutionManager(ParticipationQuerySet)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["survey", "person"], name="participation_once_per_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "person"],
+                condition=models.Q(subject__isnull=True),
+                name="participation_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "person", "subject"],
+                condition=models.Q(subject__isnull=False),
+                name="participation_once_per_subject",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} answered {self.survey}"
@@ -308,6 +363,15 @@ class Response(models.Model):
         blank=True,
         related_name="+",
         help_text="Only for a named survey.",
+    )
+    subject = models.ForeignKey(
+        StaffProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="about",
+        help_text="Only for a named survey about people: the person the answers are about.",
     )
     # The respondent's job family at the time, a group of people (never fewer than 5 in results).
     job_family_name = models.CharField("job family", max_length=200, blank=True)

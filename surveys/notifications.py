@@ -10,7 +10,7 @@ INVITATION = register(
         subject="Your views, please: {{ title }}",
         body="""Dear {{ recipient.first_name }},
 
-Please answer "{{ title }}" by {{ respond_by }}.
+Please answer "{{ title }}"{% if about %} about {{ about }}{% endif %} by {{ respond_by }}.
 {% if anonymous %}Your answers are anonymous: we record that you answered, never which answers are yours.
 {% endif %}
 {{ link }}""",
@@ -25,7 +25,8 @@ REMINDER = register(
         subject="Reminder: {{ title }} closes on {{ respond_by }}",
         body="""Dear {{ recipient.first_name }},
 
-"{{ title }}" closes on {{ respond_by }} and we have not had your answers yet. It takes a few minutes.
+"{{ title }}"{% if about %} (about {{ about }}){% endif %} closes on {{ respond_by }}.
+We have not had your answers yet. It takes a few minutes.
 
 {{ link }}""",
         optional=True,

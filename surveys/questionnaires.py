@@ -5,6 +5,9 @@
 - The new starters' survey for people in their first months on an SO grade (4D: "survey
   incoming SOs about their reasons for pursuing this career pathway").
 - The leaver questionnaire (4E), whose summary is presented at the careers event.
+- Event feedback (1D, 2I).
+- The programme evaluations (1B): the participant's, on completing a cohort, and their line
+  manager's, about them (`participant_evaluation`, `manager_evaluation`).
 
 Each question is a dict of `Question` fields; `surveys.services.survey_create(...,
 standard_questions=True)` adds the set for the survey's kind.
@@ -122,3 +125,67 @@ STANDARD: dict[str, list[dict[str, Any]]] = {
         },
     ],
 }
+
+
+# 1B's measures read these themes: "Yes" to the participant's career question
+# (programmes.participants_benefit) and to the manager's performance question
+# (programmes.managers_benefit); "Yes" to the valuable question joins 1D's older answers.
+CAREER_THEME = "career"
+PERFORMANCE_THEME = "performance"
+YES, NO = "Yes", "No"
+YES_NO = f"{YES}\n{NO}"
+EVALUATION_DAYS = 28  # each person's own time to answer, from the invitation that follows completion
+COMMENT_LENGTH = 3000  # as long as the comment of the evaluation form these questions replace
+
+
+def participant_evaluation(*, asks_career: bool = True, asks_valuable: bool = False) -> list[dict[str, Any]]:
+    """The participant's questions: the career question of 1B (not for a one-day event, which 1D's
+    "valuable" question covers), and `asks_valuable` for a programme opened to partner institutions."""
+    questions: list[dict[str, Any]] = []
+    if asks_career:
+        questions.append(
+            {
+                "text": "Did the programme assist your career development?",
+                "kind": S,
+                "options": YES_NO,
+                "theme": CAREER_THEME,
+            }
+        )
+    if asks_valuable:
+        questions.append(
+            # Optional beside the career question (1B's measure); asked alone (a one-day event), required.
+            {
+                "text": "Was attending valuable to you?",
+                "kind": S,
+                "options": YES_NO,
+                "theme": VALUABLE_THEME,
+                "required": not asks_career,
+            }
+        )
+    questions.append(
+        {
+            "text": "Anything you would like the organisers to know?",
+            "kind": T,
+            "required": False,
+            "max_length": COMMENT_LENGTH,
+        }
+    )
+    return questions
+
+
+def manager_evaluation() -> list[dict[str, Any]]:
+    """The line manager's questions, about one participant."""
+    return [
+        {
+            "text": "Did the programme assist their performance at work?",
+            "kind": S,
+            "options": YES_NO,
+            "theme": PERFORMANCE_THEME,
+        },
+        {
+            "text": "Anything you would like the organisers to know?",
+            "kind": T,
+            "required": False,
+            "max_length": COMMENT_LENGTH,
+        },
+    ]

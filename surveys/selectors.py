@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -18,6 +18,7 @@ from core import disclosure
 from core.access import get_visible_or_404
 from core.tenancy import across_institutions, in_institutions
 from people import roles
+from people.models import StaffProfile
 
 from . import audiences
 from .models import LIKERT, Answer, Invitation, Participation, Question, Response, Survey
@@ -40,8 +41,10 @@ def get_survey_for_manager(user: Any, pk: Any) -> Survey:
     return get_visible_or_404(surveys_managed_by(user), pk)
 
 
-def get_invitation_for_user(user: Any, survey_pk: Any) -> Invitation:
+def get_invitation_for_user(user: Any, survey_pk: Any, subject_pk: Any = None) -> Invitation:
     """The user's invitation to this survey (with the survey); a 404 for a survey they were not invited to.
+
+    For a survey about people, `subject_pk` names whom the invitation is about (a 404 for anyone else).
 
     Partner sharing: a partner's staff member who attended an event is invited to its feedback
     survey, which lives in the institution that ran it; the query is unscoped but narrowed to
@@ -51,9 +54,11 @@ def get_invitation_for_user(user: Any, survey_pk: Any) -> Invitation:
     if profile is None:
         raise Http404("No such survey.")
     with across_institutions():
-        invitations = Invitation.objects.filter(person=profile).select_related("survey", "person")
+        invitations = Invitation.objects.filter(person=profile).select_related("survey", "person", "subject__user")
     try:
-        return invitations.get(survey_id=int(survey_pk))
+        if subject_pk is None:
+            return invitations.get(survey_id=int(survey_pk), subject__isnull=True)
+        return invitations.get(survey_id=int(survey_pk), subject_id=int(subject_pk))
     except (Invitation.DoesNotExist, TypeError, ValueError):
         raise Http404("No such survey.") from None
 
@@ -68,13 +73,29 @@ def answering(invitation: Invitation) -> Iterator[None]:
 # --- The person's surveys --------------------------------------------------------------------
 
 
+def has_answered(invitation: Invitation) -> bool:
+    """Whether the invitation's person has answered (about its subject, for a survey about people)."""
+    return Participation.objects.filter(
+        survey=invitation.survey_id, person=invitation.person_id, subject=invitation.subject_id
+    ).exists()
+
+
+def _answered() -> Exists:
+    """Exists: the outer invitation has been answered. Subjects compare with NULL as a value (0)."""
+    return Exists(
+        Participation.objects.filter(survey=OuterRef("survey"), person=OuterRef("person"))
+        .alias(about=Coalesce("subject_id", Value(0)))
+        .filter(about=Coalesce(OuterRef("subject_id"), Value(0)))
+    )
+
+
 def invitations_of(profile: Any) -> QuerySet[Invitation]:
     """The person's invitations with `answered` annotated, newest first (one query)."""
     with across_institutions():  # the person's own invitations, wherever the survey is run
         invitations = Invitation.objects.filter(person=profile)
     return (
-        invitations.select_related("survey")
-        .annotate(answered=Exists(Participation.objects.filter(survey=OuterRef("survey"), person=OuterRef("person"))))
+        invitations.select_related("survey", "subject__user")
+        .annotate(answered=_answered())
         .order_by("-invited_on", "-pk")
     )
 
@@ -103,7 +124,7 @@ def surveys_open(*, today: date | None = None) -> QuerySet[Survey]:
 
 
 def audience_to_invite(survey: Survey, *, today: date | None = None) -> Any:
-    """Audience members not yet invited to the survey."""
+    """Audience members not yet invited to the survey (not for an audience about people: `pairs_to_invite`)."""
     today = today or timezone.localdate()
     return (
         audiences.members(survey, today)
@@ -111,6 +132,23 @@ def audience_to_invite(survey: Survey, *, today: date | None = None) -> Any:
         .select_related("user", "institution")
         .order_by("pk")
     )
+
+
+def pairs_to_invite(survey: Survey, *, today: date | None = None) -> list[tuple[StaffProfile, int]]:
+    """For an audience about people: (person, subject id) pairs not yet invited, in three queries.
+
+    Partner sharing: a participant's line manager may work at a partner institution; the people
+    are read unscoped, narrowed to the pairs the audience named.
+    """
+    today = today or timezone.localdate()
+    wanted = set(audiences.members(survey, today))
+    invited = set(Invitation.objects.filter(survey=survey, subject__isnull=False).values_list("person", "subject"))
+    missing = sorted(wanted - invited)
+    if not missing:
+        return []
+    with across_institutions():
+        people = StaffProfile.objects.select_related("user", "institution").in_bulk({person for person, _ in missing})
+    return [(people[person], subject) for person, subject in missing if person in people]
 
 
 def reminders_due(*, today: date | None = None) -> QuerySet[Invitation]:
@@ -127,8 +165,8 @@ def reminders_due(*, today: date | None = None) -> QuerySet[Invitation]:
             respond_by__lte=today + timedelta(days=REMINDER_DAYS_BEFORE),
             survey__state=Survey.State.PUBLISHED,
         )
-        .exclude(Exists(Participation.objects.filter(survey=OuterRef("survey"), person=OuterRef("person"))))
-        .select_related("survey", "person__user", "person__institution")
+        .exclude(_answered())
+        .select_related("survey", "person__user", "person__institution", "subject__user")
         .order_by("pk")
     )
 
@@ -343,6 +381,32 @@ def agreement_by_ref(
         .order_by()
     )
     return {row["response__survey__audience_ref"]: (row["agree"], row["total"]) for row in rows}
+
+
+def option_share(
+    *, institution: Any, audience: str, theme: str, option: str, start: date, end: date
+) -> tuple[int, int]:
+    """(answers choosing `option`, answers) on the theme's single-choice questions of the institution's
+    surveys of `audience`, among responses submitted from `start` to `end`, in one query.
+
+    Counts answers, not people: a response answers a theme's question once. Used by the programme
+    evaluations' measures (1B: "Yes" to "Did the programme assist ...?"; 1D: the older "Was
+    attending valuable?").
+    """
+    row = Answer.objects.filter(
+        response__survey__institution=institution,
+        response__survey__audience=audience,
+        response__submitted_on__gte=start,
+        response__submitted_on__lte=end,
+        question__theme=theme,
+        question__kind=Question.Kind.SINGLE,
+    ).aggregate(total=Count("pk"), chosen=Count("pk", filter=Q(option=option)))
+    return row["chosen"], row["total"]
+
+
+def survey_about(*, institution: Any, audience: str, ref: int) -> Survey | None:
+    """The institution's survey of a registered audience naming one object (a cohort), if made yet."""
+    return Survey.objects.filter(institution=institution, audience=audience, audience_ref=ref).first()
 
 
 @dataclass

@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.tenancy import across_institutions
 from core.workflow import transition
 from notifications.services import notification_enqueue
+from people.models import StaffProfile
 
-from . import selectors
+from . import audiences, selectors
 from .models import LIKERT, Answer, Invitation, Participation, Question, Response, Survey
 
 ALREADY_ANSWERED = "You have already answered this survey; each person answers once."
@@ -85,35 +87,73 @@ def survey_publish(*, survey: Survey, by: Any = None, invite: bool = True) -> Su
 def survey_invite_audience(*, survey: Survey, today: date | None = None) -> int:
     """Invite every audience member not yet invited, each with an outbox message; return how many.
 
-    Each invitation and its message are written in one transaction; the unique invitation and
-    the outbox key make a second run (or two at once) a no-op.
+    For an audience about people, one invitation per (person, subject) pair. Each invitation and
+    its message are written in one transaction; the unique invitation and the outbox key make a
+    second run (or two at once) a no-op.
     """
     today = today or timezone.localdate()
     if not survey.is_open(today):
         return 0
+    if audiences.is_about(survey.audience):
+        pairs: list[tuple[Any, int | None]] = list(selectors.pairs_to_invite(survey, today=today))
+    else:
+        pairs = [(person, None) for person in selectors.audience_to_invite(survey, today=today)]
+    subjects = _names(subject for _, subject in pairs)
     sent = 0
-    for person in selectors.audience_to_invite(survey, today=today):
+    for person, subject in pairs:
         respond_by = survey.closes_on or today + timedelta(days=survey.respond_within_days)
         try:
             with transaction.atomic():
-                Invitation.objects.create(survey=survey, person=person, invited_on=today, respond_by=respond_by)
+                invitation = Invitation.objects.create(
+                    survey=survey, person=person, subject_id=subject, invited_on=today, respond_by=respond_by
+                )
                 notification_enqueue(
                     recipient=person.user,
                     kind="surveys.invitation",
-                    idempotency_key=f"surveys.invitation:{survey.pk}:{person.pk}",
+                    idempotency_key=_key("surveys.invitation", invitation),
                     context={
                         "title": survey.title,
                         "respond_by": respond_by.strftime("%-d %B %Y"),
                         "anonymous": survey.anonymous,
+                        "about": subjects.get(subject, ""),
                     },
                     # The recipient's own institution: a partner's attendee reads it among their own messages.
                     institution=person.institution,
-                    link=f"/surveys/{survey.pk}/answer/",
+                    link=invitation.get_absolute_url(),
                 )
         except IntegrityError:
             continue  # invited by a concurrent run
         sent += 1
     return sent
+
+
+def _key(kind: str, invitation: Invitation) -> str:
+    """The outbox key of an invitation's message: one per survey and person (and subject, when about one)."""
+    key = f"{kind}:{invitation.survey_id}:{invitation.person_id}"
+    return f"{key}:{invitation.subject_id}" if invitation.subject_id else key
+
+
+def _names(subjects: Any) -> dict[Any, str]:
+    """The full names of the people invitations are about, in one query (none when there are none)."""
+    wanted = {pk for pk in subjects if pk is not None}
+    if not wanted:
+        return {}
+    with across_institutions():  # a partner's participant, named only to their own line manager
+        people = StaffProfile.objects.filter(pk__in=wanted).select_related("user")
+        return {person.pk: str(person) for person in people}
+
+
+def invitation_record(
+    *, survey: Survey, person: Any, invited_on: date, respond_by: date | None, subject: Any = None
+) -> Invitation:
+    """An invitation made in the past, without a message (the demo's history); found if it exists."""
+    invitation, _ = Invitation.objects.get_or_create(
+        survey=survey,
+        person=person,
+        subject=subject,
+        defaults={"invited_on": invited_on, "respond_by": respond_by},
+    )
+    return invitation
 
 
 def invitation_remind(*, invitation: Invitation, today: date | None = None) -> bool:
@@ -124,7 +164,7 @@ def invitation_remind(*, invitation: Invitation, today: date | None = None) -> b
     """
     today = today or timezone.localdate()
     with transaction.atomic():
-        if Participation.objects.filter(survey=invitation.survey_id, person=invitation.person_id).exists():
+        if selectors.has_answered(invitation):
             return False
         claimed = Invitation.objects.filter(pk=invitation.pk, reminded_on__isnull=True).update(reminded_on=today)
         if not claimed:
@@ -133,13 +173,14 @@ def invitation_remind(*, invitation: Invitation, today: date | None = None) -> b
         notification_enqueue(
             recipient=invitation.person.user,
             kind="surveys.reminder",
-            idempotency_key=f"surveys.reminder:{survey.pk}:{invitation.person_id}",
+            idempotency_key=_key("surveys.reminder", invitation),
             context={
                 "title": survey.title,
                 "respond_by": invitation.respond_by.strftime("%-d %B %Y") if invitation.respond_by else "",
+                "about": str(invitation.subject) if invitation.subject_id else "",
             },
             institution=invitation.person.institution,
-            link=f"/surveys/{survey.pk}/answer/",
+            link=invitation.get_absolute_url(),
         )
     return True
 
@@ -185,7 +226,7 @@ def survey_answer(*, invitation: Invitation, answers: dict[int, Any], today: dat
     survey, person = invitation.survey, invitation.person
     if not survey.is_open(today) or (invitation.respond_by is not None and invitation.respond_by < today):
         raise ValidationError(CLOSED)
-    if Participation.objects.filter(survey=survey, person=person).exists():
+    if selectors.has_answered(invitation):
         raise ValidationError(ALREADY_ANSWERED)  # the unique row below still decides a race
     questions = list(survey.questions.all())
     errors = {f"q{q.pk}": reason for q in questions if (reason := _check_value(q, answers.get(q.pk)))}
@@ -193,11 +234,14 @@ def survey_answer(*, invitation: Invitation, answers: dict[int, Any], today: dat
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            Participation.objects.create(survey=survey, person=person, answered_at=_moment_on(today))
+            Participation.objects.create(
+                survey=survey, person=person, subject_id=invitation.subject_id, answered_at=_moment_on(today)
+            )
             response = Response.objects.create(
                 survey=survey,
                 submitted_on=today,
                 respondent=None if survey.anonymous else person,
+                subject_id=None if survey.anonymous else invitation.subject_id,
                 job_family_name=person.job_family.name if person.job_family is not None else "",
             )
             rows = []
@@ -228,6 +272,89 @@ def feedback_survey_ensure(
     survey. Anonymous, with the standard event-feedback questions; the daily invitation job
     asks the audience from `opens_on` (the day after the event: the feedback request).
     """
+    from .questionnaires import STANDARD
+
+    return audience_survey_ensure(
+        institution=institution,
+        audience=audience,
+        audience_ref=audience_ref,
+        title=title,
+        kind=Survey.Kind.EVENT_FEEDBACK,
+        anonymous=True,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        introduction="Thank you for coming. Your answers are anonymous and help us plan the next ones.",
+        questions=STANDARD[Survey.Kind.EVENT_FEEDBACK],
+    )
+
+
+def programme_evaluation_ensure(
+    *,
+    institution: Any,
+    audience: str,
+    cohort_id: int,
+    title: str,
+    opens_on: date,
+    asks_career: bool = True,
+    asks_valuable: bool = False,
+) -> Survey:
+    """A cohort's programme evaluation (1B), created once and published: a standing named survey.
+
+    `audience` is the participants' (asked whether the programme assisted their career, unless not
+    `asks_career`; with `asks_valuable`, for a programme opened to partners, whether attending was valuable, 1D) or
+    their line managers' (asked about each participant whether it assisted their performance).
+    Standing: each person answers within `EVALUATION_DAYS` of their own invitation, which follows
+    their completion; the engine's reminder goes before that deadline to those who have not answered.
+    Invites the audience at once when open (inside the caller's transaction: the completion's).
+    """
+    from .questionnaires import EVALUATION_DAYS, manager_evaluation, participant_evaluation
+
+    managers = audience == Survey.Audience.COHORT_MANAGERS
+    return audience_survey_ensure(
+        institution=institution,
+        audience=audience,
+        audience_ref=cohort_id,
+        title=title,
+        kind=Survey.Kind.PROGRAMME_EVALUATION,
+        anonymous=False,
+        opens_on=opens_on,
+        closes_on=None,
+        respond_within_days=EVALUATION_DAYS,
+        introduction=(
+            "Your report has completed this programme. Tell us whether it helped their work: the action plan "
+            "measures it (1B). Your answer is recorded with your name."
+            if managers
+            else "You have completed this programme. Tell us whether it helped you: the action plan measures it "
+            "(1B). Your answers are recorded with your name."
+        ),
+        questions=(
+            manager_evaluation()
+            if managers
+            else participant_evaluation(asks_career=asks_career, asks_valuable=asks_valuable)
+        ),
+    )
+
+
+def audience_survey_ensure(
+    *,
+    institution: Any,
+    audience: str,
+    audience_ref: int,
+    title: str,
+    kind: str,
+    anonymous: bool,
+    opens_on: date,
+    closes_on: date | None,
+    introduction: str,
+    questions: list[dict[str, Any]],
+    respond_within_days: int = 21,
+) -> Survey:
+    """The survey of a registered audience naming one object, created once with its questions and published.
+
+    Idempotent by (institution, audience, audience_ref), also for two callers at once (the row
+    lock on an existing survey; a first creation races only with itself in one transaction).
+    Invites the audience at once when already open.
+    """
     with transaction.atomic():
         existing = (
             Survey.objects.select_for_update()
@@ -235,22 +362,24 @@ def feedback_survey_ensure(
             .first()
         )
         if existing is not None:
-            return existing
-        survey = survey_create(
-            institution=institution,
-            by=None,
-            standard_questions=True,
-            title=title[:200],
-            kind=Survey.Kind.EVENT_FEEDBACK,
-            audience=audience,
-            anonymous=True,
-            opens_on=opens_on,
-            closes_on=closes_on,
-            introduction="Thank you for coming. Your answers are anonymous and help us plan the next ones.",
-        )
-        survey.audience_ref = audience_ref
-        survey.save(update_fields=["audience_ref"])
-        survey_publish(survey=survey, by=None, invite=False)
-    if opens_on <= timezone.localdate():
-        survey_invite_audience(survey=survey)
+            survey = existing
+        else:
+            survey = survey_create(
+                institution=institution,
+                by=None,
+                title=title[:200],
+                kind=kind,
+                audience=audience,
+                anonymous=anonymous,
+                opens_on=opens_on,
+                closes_on=closes_on,
+                respond_within_days=respond_within_days,
+                introduction=introduction,
+            )
+            survey.audience_ref = audience_ref
+            survey.save(update_fields=["audience_ref"])
+            Question.objects.bulk_create([Question(survey=survey, position=i, **q) for i, q in enumerate(questions, 1)])
+            survey_publish(survey=survey, by=None, invite=False)
+        if survey.opens_on <= timezone.localdate():
+            survey_invite_audience(survey=survey)
     return survey

@@ -42,6 +42,6 @@ def send_survey_reminders():
 @retrying_task
 def remind_invitation(invitation_id):
     with across_institutions():
-        invitation = Invitation.objects.select_related("survey", "person__user").get(pk=invitation_id)
+        invitation = Invitation.objects.select_related("survey", "person__user", "subject__user").get(pk=invitation_id)
     with in_institution(invitation.survey.institution_id):
         return services.invitation_remind(invitation=invitation, today=timezone.localdate())

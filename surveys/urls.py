@@ -7,6 +7,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("<int:pk>/answer/", views.answer, name="answer"),
+    path("<int:pk>/answer/about/<int:subject>/", views.answer, name="answer_about"),
     path("manage/", views.survey_list, name="list"),
     path("manage/new/", views.survey_create, name="create"),
     path("manage/<int:pk>/", views.survey_detail, name="detail"),

@@ -36,8 +36,8 @@ def mine(request):
 
 
 @login_required
-def answer(request, pk):
-    invitation = selectors.get_invitation_for_user(request.user, pk)
+def answer(request, pk, subject=None):
+    invitation = selectors.get_invitation_for_user(request.user, pk, subject)
     with selectors.answering(invitation):
         return _answer(request, invitation)
 
@@ -45,7 +45,7 @@ def answer(request, pk):
 def _answer(request, invitation):
     survey = invitation.survey
     questions = list(survey.questions.all())
-    answered = survey.participations.filter(person=invitation.person).exists()
+    answered = selectors.has_answered(invitation)
     today = timezone.localdate()
     closed = not survey.is_open(today) or (invitation.respond_by is not None and invitation.respond_by < today)
     form = AnswerForm(request.POST or None, questions=questions)

@@ -111,3 +111,32 @@ def partner(institution, other_institution):
     institution.partners.add(other_institution)
     other_institution.partners.add(institution)
     return other_institution
+
+
+def evaluated(cohort, answers, *, theme="career", today=None):
+    """One participant per answer, completing the cohort and answering its evaluation's `theme` question
+    ("career" or "valuable"; "performance" for their line managers, one each) Yes or No through the
+    survey engine, on `today`. Returns the participants."""
+    from surveys import services as survey_services
+    from surveys.models import Invitation
+    from tests.factories import staff
+
+    institution = cohort.programme.institution
+    people = []
+    for _ in answers:
+        manager = staff(institution) if theme == "performance" else None
+        person = staff(institution, line_manager=manager)
+        make_application(cohort, person, Application.State.COMPLETED)
+        people.append(person)
+    surveys = services.cohort_evaluation_surveys(cohort=cohort, today=today)  # opens on `today` if new
+    survey = surveys[1] if theme == "performance" else surveys[0]
+    question = survey.questions.get(theme=theme)
+    for person, answer in zip(people, answers, strict=True):
+        if theme == "performance":
+            invitation = Invitation.objects.get(survey=survey, person=person.line_manager, subject=person)
+        else:
+            invitation = Invitation.objects.get(survey=survey, person=person)
+        survey_services.survey_answer(
+            invitation=invitation, answers={question.pk: "Yes" if answer else "No"}, today=today
+        )
+    return people

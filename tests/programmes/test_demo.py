@@ -1,20 +1,25 @@
+from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core import metrics
+from notifications.models import Notification
+from people.models import Institution
 from programmes.models import (
     Application,
     Attendance,
     BulletinClick,
     BulletinPost,
     DigestSubscription,
-    Evaluation,
     Event,
     Programme,
     Registration,
 )
+from surveys.models import Answer, Invitation, Participation, Response, Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -57,4 +62,38 @@ def test_seed_demo_gives_every_programme_page_something_real(django_capture_on_c
     assert BulletinPost.objects.exists() and BulletinClick.objects.count() > 50
     assert DigestSubscription.objects.filter(person__user__email="technician@icr.ac.uk").exists()
     assert Attendance.objects.filter(present=True).exists()
-    assert {e.question for e in Evaluation.objects.all()} == set(Evaluation.Question.values)
+    # The programme evaluations are surveys (1B): participants' and line managers' answers, and the
+    # symposium's "valuable" answers (1D); their measures keep the figures of the story (see below).
+    themes = set(
+        Answer.objects.filter(response__survey__kind="programme_evaluation").values_list("question__theme", flat=True)
+    )
+    assert themes >= {"career", "performance", "valuable"}
+
+
+def test_the_demo_evaluations_give_the_1b_and_1d_figures_of_the_story(django_capture_on_commit_callbacks):
+    """Ignite: 9 of 10 participants and 7 of 8 managers say yes; the presenting module: 7 of 8;
+    the symposium: 13 of 15 found it valuable, beside 13 of 15 agreeing in events' feedback."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    icr = Institution.objects.get(slug="icr")
+    period = {"institution": icr, "start": date(2024, 1, 1), "end": timezone.localdate()}
+    figures = {
+        key: (r.value, r.numerator, r.denominator)
+        for key in ("participants_benefit", "managers_benefit", "partner_events_valuable")
+        if (r := metrics.get(f"programmes.{key}")(**period))
+    }
+    assert figures == {
+        "participants_benefit": (Decimal("88.9"), 16, 18),
+        "managers_benefit": (Decimal("87.5"), 7, 8),
+        "partner_events_valuable": (Decimal("86.7"), 26, 30),
+    }
+
+    # A second run changes nothing.
+    def counts():
+        models = (Survey, Response, Answer, Invitation, Participation, Notification)
+        return [model.objects.count() for model in models]
+
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    assert counts() == before

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from core import metrics
 from programmes import services
-from programmes.models import Application, Evaluation, Event, Programme, Registration
+from programmes.models import Event, Programme, Registration
 from surveys import services as survey_services
 from surveys.models import Invitation
 from tests.factories import staff
-from tests.programmes.conftest import CohortFactory, EventFactory, ProgrammeFactory, make_application
+from tests.programmes.conftest import CohortFactory, EventFactory, ProgrammeFactory, evaluated
 
 pytestmark = pytest.mark.django_db
 
@@ -59,15 +59,13 @@ def test_network_meetings_counts_meetings_held_with_a_positive_evaluation_per_ye
     assert result.detail.startswith("2 of 4 meetings held had a positive evaluation")
 
 
-def test_partner_events_valuable_combines_event_feedback_with_the_older_yes_no_answers(institution):
+def test_partner_events_valuable_combines_event_feedback_with_the_programme_evaluations_yes_no_answers(institution):
     opened = _held(institution, 30, audience=Event.Audience.PARTNERS)
     _feedback(opened, [5, 4, 3, 2, 4, 4])  # 4 of 6 agree
     _feedback(_held(institution, 30, audience=Event.Audience.OWN), [1, 1, 1])  # not opened to partners
     symposium = ProgrammeFactory(institution=institution, kind=Programme.Kind.EVENT, open_to_partners=True)
     cohort = CohortFactory(programme=symposium)
-    for answer in (True, True, False, True):  # 3 of 4 said yes before the survey engine
-        application = make_application(cohort, staff(institution), Application.State.ACCEPTED)
-        Evaluation.objects.create(application=application, question="valuable", answer=answer)
+    evaluated(cohort, [True, True, False, True], theme="valuable")  # 3 of 4 said yes to the yes-or-no question
 
     result = metrics.get("programmes.partner_events_valuable")(institution=institution, **_period())
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 from core import metrics
 from people.models import User
 from programmes import dashboard
-from programmes.models import Application, Cohort, Evaluation, ManagerNotice, Programme
+from programmes.models import Application, Cohort, ManagerNotice, Programme
 from tests.conftest import client_for
 from tests.factories import staff
-from tests.programmes.conftest import CohortFactory, ProgrammeFactory, SessionFactory, make_application
+from tests.programmes.conftest import CohortFactory, ProgrammeFactory, SessionFactory, evaluated, make_application
 
 State = Application.State
 pytestmark = pytest.mark.django_db
@@ -54,10 +54,7 @@ def test_metrics_say_none_when_there_is_no_data(institution):
 
 
 def test_participants_benefit_is_the_share_of_yes(cohort, institution, so_family):
-    answers = [True, True, True, False]
-    for answer in answers:
-        application = make_application(cohort, staff(institution), State.COMPLETED)
-        Evaluation.objects.create(application=application, question="career", answer=answer)
+    evaluated(cohort, [True, True, True, False])
     result = metrics.get("programmes.participants_benefit")(institution=institution, **_period())
     assert (result.value, result.numerator, result.denominator) == (75, 3, 4)
 

@@ -302,16 +302,6 @@ def test_resetting_the_calendar_address_stops_the_old_one(technician):
     assert client.get(reverse("programmes:calendar_feed", args=[new])).status_code == 200
 
 
-def test_completed_participant_answers_the_evaluation(cohort, technician):
-    application = make_application(cohort, technician, State.COMPLETED)
-    client_for(technician).post(
-        reverse("programmes:evaluate", args=[application.pk]),
-        {"question": "career", "answer": "yes", "comment": "Promoted since"},
-    )
-    evaluation = application.evaluations.get()
-    assert (evaluation.question, evaluation.answer, evaluation.comment) == ("career", True, "Promoted since")
-
-
 def test_my_programmes_page_records_completed_programmes(cohort, technician, outsider):
     done = make_application(cohort, technician, State.COMPLETED)
     make_application(CohortFactory(programme=cohort.programme), technician, State.ACCEPTED)
@@ -331,22 +321,6 @@ def test_programme_manager_decides_one_application_from_its_page(endorsed, progr
     endorsed.refresh_from_db()
     assert endorsed.state == State.WAITLISTED
     assert endorsed.transitions.last().reason == "Full this time"
-
-
-def test_partner_attendee_of_an_event_opened_to_partners_says_whether_it_was_valuable(
-    institution, outsider, programme_manager
-):
-    institution.partners.add(outsider.institution)
-    event = ProgrammeFactory(institution=institution, kind=Programme.Kind.EVENT, open_to_partners=True)
-    cohort = CohortFactory(programme=event)
-    application = make_application(cohort, outsider, State.ACCEPTED)
-    session = SessionFactory(cohort=cohort)
-    Attendance.objects.create(session=session, application=application, present=True)
-    client = client_for(outsider)
-    page = client.get(application.get_absolute_url())
-    assert "Was attendance valuable?" in page.content.decode()
-    client.post(reverse("programmes:evaluate", args=[application.pk]), {"question": "valuable", "answer": "no"})
-    assert application.evaluations.get().answer is False
 
 
 def test_programme_manager_downloads_the_filtered_applicants_as_csv(cohort, programme_manager, institution, outsider):

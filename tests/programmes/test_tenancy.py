@@ -16,7 +16,6 @@ from programmes.models import (
     CalendarFeed,
     Cohort,
     DigestSubscription,
-    Evaluation,
     Event,
     EventKindSetting,
     ManagerNotice,
@@ -38,7 +37,6 @@ SCOPED = {
     Application,
     Session,
     Attendance,
-    Evaluation,
     ManagerNotice,
     CalendarFeed,
     Event,
@@ -68,7 +66,6 @@ def _one_of_each(institution, person):
     application = make_application(cohort, person, State.COMPLETED)
     session = SessionFactory(cohort=cohort)
     Attendance.objects.create(session=session, application=application, present=True)
-    Evaluation.objects.create(application=application, question="career", respondent=person, answer=True)
     ManagerNotice.objects.create(cohort=cohort, manager=person)
     CalendarFeed.objects.create(user=person.user)
     event = EventFactory(institution=institution)

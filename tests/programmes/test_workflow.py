@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from programmes import services
-from programmes.models import Application, ApplicationTransition, Cohort, Evaluation
+from programmes.models import Application, ApplicationTransition, Cohort
 from tests.factories import JobFamilyFactory, staff
 from tests.programmes.conftest import SessionFactory, make_application
 
@@ -255,25 +255,3 @@ def test_only_participants_can_be_marked_present(cohort, programme_manager, subm
     with pytest.raises(ValidationError, match="participants"):
         services.attendance_record(session=session, present_application_ids=[submitted.pk], by=programme_manager.user)
     assert not session.attendance.exists()
-
-
-def test_participant_and_manager_evaluate_a_completed_programme(cohort, technician, manager):
-    application = make_application(cohort, technician, State.COMPLETED)
-    assert services.evaluation_questions_for(technician.user, application) == [Evaluation.Question.CAREER]
-    assert services.evaluation_questions_for(manager.user, application) == [Evaluation.Question.PERFORMANCE]
-    services.evaluation_submit(
-        application=application, question=Evaluation.Question.CAREER, by=technician.user, answer=True
-    )
-    with pytest.raises(PermissionDenied):
-        services.evaluation_submit(
-            application=application, question=Evaluation.Question.CAREER, by=technician.user, answer=False
-        )
-    assert application.evaluations.get().answer is True
-
-
-def test_an_accepted_participant_cannot_evaluate_before_completing(cohort, technician):
-    application = make_application(cohort, technician, State.ACCEPTED)
-    with pytest.raises(PermissionDenied):
-        services.evaluation_submit(
-            application=application, question=Evaluation.Question.CAREER, by=technician.user, answer=True
-        )

@@ -49,7 +49,6 @@ OBJECT_URLS = {
     "programmes:withdraw": ("programmes.Application", "applicant__institution"),
     "programmes:endorse": ("programmes.Application", "applicant__institution"),
     "programmes:decide": ("programmes.Application", "applicant__institution"),
-    "programmes:evaluate": ("programmes.Application", "applicant__institution"),
     "programmes:programme_edit": ("programmes.Programme", "institution"),
     "programmes:cohort_create": ("programmes.Programme", "institution"),
     "programmes:cohort_run": ("programmes.Cohort", "programme__institution"),
@@ -206,6 +205,8 @@ OBJECT_URLS = {
     "reports:report_csv": None,
     "reports:report_xlsx": None,
     "reports:schedule_create": None,
+    # A line manager's programme evaluation about one report (1B): only the invited manager answers it.
+    "surveys:answer_about": ("surveys.Invitation", "survey__institution"),
 }
 REFUSED = {403, 404, 405}
 
@@ -234,6 +235,10 @@ def test_every_url_with_an_object_has_an_entry():
 URL_KWARGS = {
     "guidance:version": lambda version: {"slug": version.page.slug, "number": version.number},
     "people:personal_data_export": lambda person: {"pk": person.pk, "fmt": "json"},
+    "surveys:answer_about": lambda invitation: {
+        "pk": invitation.survey_id,
+        "subject": invitation.subject_id or invitation.person_id,
+    },
 }
 
 

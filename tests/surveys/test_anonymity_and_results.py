@@ -35,21 +35,24 @@ def test_nothing_in_the_database_ties_an_anonymous_response_to_its_author(annual
     _answered(annual, [technician], text="My manager never discusses my career.")
     assert Participation.objects.filter(person=technician).exists()
     response = Response.objects.get(survey=annual)
-    # No field of the response or its answers points at a person, a user or the participation.
+    # No field of the response or its answers points at a person, a user or the participation, but
+    # the respondent and the subject of a named survey, empty for an anonymous one.
     for model in (Response, Answer):
         for field in model._meta.concrete_fields:
             if isinstance(field, models.ForeignKey):
                 assert field.related_model not in (StaffProfile, apps.get_model("people", "User"), Participation) or (
-                    model is Response and field.name == "respondent"
+                    model is Response and field.name in ("respondent", "subject")
                 )
-    assert response.respondent_id is None
+    assert response.respondent_id is None and response.subject_id is None
     # The only columns kept with the answers: a random key, the survey, the day, the (empty)
-    # respondent, the job family's name; and per answer its random key, the response, the question, the value.
+    # respondent and subject, the job family's name; and per answer its random key, the response, the
+    # question, the value.
     assert {f.attname for f in Response._meta.concrete_fields} == {
         "id",
         "survey_id",
         "submitted_on",
         "respondent_id",
+        "subject_id",
         "job_family_name",
     }
     assert {f.attname for f in Answer._meta.concrete_fields} == {
