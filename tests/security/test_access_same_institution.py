@@ -167,8 +167,6 @@ ACCESS = {
     "programmes:withdraw": action(OWNER, pick=state("awaiting_endorsement", "endorsed")),
     "programmes:endorse": action(MANAGER, pick=state("awaiting_endorsement")),
     "programmes:decide": action(*PM, pick=state("endorsed")),
-    "programmes:evaluate": action(OWNER, MANAGER, why="participants and their managers evaluate (1B)",
-                                  pick={"state": "completed", "evaluations__isnull": True}),
     "programmes:programme_edit": form(*PM),
     "programmes:cohort_create": form(*PM),
     "programmes:cohort_run": form(*PM),
@@ -277,6 +275,7 @@ ACCESS = {
     "registration:leadership_cohort": shows(*PM, pick={"programme__kind": "leadership"}),
     # --- surveys (4D, 4E)
     "surveys:answer": form(why="only invited people answer; none of these people is invited"),
+    "surveys:answer_about": form(why="only the invited manager answers about their report; none of these is invited"),
     "surveys:detail": shows(*RUNNERS),
     "surveys:question_add": form(*RUNNERS, pick=state("draft")),
     "surveys:question_remove": action(*RUNNERS, pick=state("draft")),
