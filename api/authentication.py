@@ -44,7 +44,8 @@ class ServiceTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This token is not known: check it was copied whole.")
         if token.is_revoked:
             raise exceptions.AuthenticationFailed(
-                f"This token was revoked on {token.revoked_at:%d %b %Y}: ask an institution administrator for a new one."
+                f"This token was revoked on {token.revoked_at:%d %b %Y}: "
+                "ask an institution administrator for a new one."
             )
         return TokenClient(token), token
 
