@@ -34,3 +34,8 @@ def write_training(make_token):
 @pytest.fixture
 def read_figures(make_token):
     return make_token(Scope.READ_FIGURES, name="Intranet")
+
+
+from tests.actionplan.conftest import plan, seed_text  # noqa: E402, F401
+from tests.development.conftest import make_record  # noqa: E402, F401
+from tests.development.test_report import data_set  # noqa: E402, F401
