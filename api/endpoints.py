@@ -38,8 +38,15 @@ from .problems import PayloadTooLarge, problem
 # The equality pipeline report is shown only to HR in the portal, each look audited: not over the API.
 REPORTS_NOT_SERVED = {"equality-pipeline"}
 
-PROBLEM = OpenApiResponse(description="A problem (application/problem+json): the refusal in words.")
-REFUSALS = {401: PROBLEM, 403: PROBLEM, 413: PROBLEM, 429: PROBLEM}
+PROBLEM = OpenApiResponse(serializers.ProblemSerializer, description="A refusal, in words (problem+json).")
+
+
+def problems(*statuses: int) -> dict[Any, OpenApiResponse]:
+    return {(status, "application/problem+json"): PROBLEM for status in statuses}
+
+
+# Every endpoint may refuse: no or a revoked token, a missing scope, too large a body, too many calls.
+REFUSALS = problems(401, 403, 413, 429)
 
 
 class HasScope(BasePermission):
@@ -113,7 +120,11 @@ def _batch(request: Request, serializer_class: type, field: str) -> list[Any]:
 class TokenInfo(TokenAPIView):
     """Which token this is: check a token works before using it."""
 
-    @extend_schema(summary="The token itself: its name, institution and scopes", responses=serializers.TokenSerializer)
+    @extend_schema(
+        operation_id="token_info",
+        summary="The token itself: its name, institution and scopes",
+        responses={200: serializers.TokenSerializer, **REFUSALS},
+    )
     def get(self, request: Request) -> Response:
         token = self.token
         return Response(
@@ -132,6 +143,7 @@ class TrainingCompletions(TokenAPIView):
     required_scope = Scope.WRITE_TRAINING
 
     @extend_schema(
+        operation_id="training_completions_send",
         summary="Record training completions from a learning system (up to 1,000)",
         description=(
             "Each item is checked like a row of the training import: the person by staff number or e-mail "
@@ -140,7 +152,7 @@ class TrainingCompletions(TokenAPIView):
             "Refused items are named in `results` with their reasons; the others are written."
         ),
         request=serializers.CompletionBatchDocSerializer,
-        responses={200: serializers.BatchResultSerializer, 400: PROBLEM, **REFUSALS},
+        responses={200: serializers.BatchResultSerializer, **problems(400), **REFUSALS},
     )
     def post(self, request: Request) -> Response:
         items = _batch(request, serializers.CompletionBatchSerializer, "completions")
@@ -190,6 +202,7 @@ class StaffChanges(TokenAPIView):
     required_scope = Scope.WRITE_STAFF
 
     @extend_schema(
+        operation_id="staff_changes_send",
         summary="Apply staff records from an HR system (up to 1,000 people)",
         description=(
             "Each person goes through the staff import's checks (known division, job family and grade; "
@@ -198,7 +211,7 @@ class StaffChanges(TokenAPIView):
             "a record already as sent changes nothing. Refused people are named in `results`."
         ),
         request=serializers.StaffBatchDocSerializer,
-        responses={200: serializers.BatchResultSerializer, 400: PROBLEM, **REFUSALS},
+        responses={200: serializers.BatchResultSerializer, **problems(400), **REFUSALS},
     )
     def post(self, request: Request) -> Response:
         items = _batch(request, serializers.StaffBatchSerializer, "people")
@@ -218,10 +231,11 @@ class StaffPerson(TokenAPIView):
     required_scope = Scope.WRITE_STAFF
 
     @extend_schema(
+        operation_id="staff_person_put",
         summary="Apply one person's staff record from an HR system",
         description="The same checks and history as a batch; a refusal is a 422 problem naming the reasons.",
         request=serializers.StaffPersonSerializer,
-        responses={200: serializers.ItemResultSerializer, 422: PROBLEM, **REFUSALS},
+        responses={200: serializers.ItemResultSerializer, **problems(422), **REFUSALS},
     )
     def put(self, request: Request, staff_number: str) -> Response:
         if not isinstance(request.data, dict):
@@ -248,6 +262,7 @@ class Opportunities(TokenAPIView):
     required_scope = Scope.READ_FIGURES
 
     @extend_schema(
+        operation_id="opportunities_list",
         summary="The open opportunities: the bulletin as the institution's staff see it",
         parameters=[
             OpenApiParameter("kind", str, enum=["programme", "event", "external", "prize", "post"]),
@@ -255,7 +270,7 @@ class Opportunities(TokenAPIView):
             OpenApiParameter("cursor", str, description="From the previous page's `next`."),
             OpenApiParameter("page_size", int, description="1 to 200; 50 when not given."),
         ],
-        responses={200: serializers.OpportunityPageSerializer, **REFUSALS},
+        responses={200: serializers.OpportunityPageSerializer, **problems(400), **REFUSALS},
     )
     def get(self, request: Request) -> Response:
         page, next_url = page_of(
@@ -305,6 +320,7 @@ class OpportunitiesAtom(TokenAPIView):
     renderer_classes = [renderers.JSONRenderer, AtomRenderer]
 
     @extend_schema(
+        operation_id="opportunities_atom",
         summary="The open opportunities as an Atom feed, for the intranet",
         responses={(200, "application/atom+xml"): OpenApiTypes.STR, **REFUSALS},
     )
@@ -318,7 +334,9 @@ class Plans(TokenAPIView):
     required_scope = Scope.READ_FIGURES
 
     @extend_schema(
-        summary="The institution's published action plans", responses={200: serializers.PlanSerializer(many=True)}
+        operation_id="plans_list",
+        summary="The institution's published action plans",
+        responses={200: serializers.PlanSerializer(many=True), **REFUSALS},
     )
     def get(self, request: Request) -> Response:
         return Response(
@@ -341,11 +359,12 @@ class Measures(TokenAPIView):
     required_scope = Scope.READ_FIGURES
 
     @extend_schema(
+        operation_id="measures_list",
         summary="A published plan's success measures: value, status and how each is found",
         description="Values are as the plan's published summary shows them: a share of fewer than 22.5 people "
         "is hidden (null), with the reason in `detail`.",
         parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
-        responses={200: serializers.MeasurePageSerializer, 404: PROBLEM, **REFUSALS},
+        responses={200: serializers.MeasurePageSerializer, **problems(404), **REFUSALS},
     )
     def get(self, request: Request, pk: int) -> Response:
         plan = plan_selectors.get_published_plan(request.auth.institution, pk)
@@ -387,8 +406,9 @@ class Reports(TokenAPIView):
     required_scope = Scope.READ_FIGURES
 
     @extend_schema(
+        operation_id="reports_list",
         summary="The report catalogue: each report and the filters it takes",
-        responses={200: serializers.ReportSummarySerializer(many=True)},
+        responses={200: serializers.ReportSummarySerializer(many=True), **REFUSALS},
     )
     def get(self, request: Request) -> Response:
         institution = request.auth.institution
@@ -417,10 +437,11 @@ class ReportFigures(TokenAPIView):
     required_scope = Scope.READ_FIGURES
 
     @extend_schema(
+        operation_id="report_figures",
         summary="A report's figures, as its page shows them (disclosure control applied)",
         description="Filters are the report's own (see the catalogue), as query parameters; empty means the "
         "latest period. Every figure has `shown`: the number, or why it is hidden, in words.",
-        responses={200: serializers.ReportFiguresSerializer, 400: PROBLEM, 404: PROBLEM, **REFUSALS},
+        responses={200: serializers.ReportFiguresSerializer, **problems(400, 404), **REFUSALS},
     )
     def get(self, request: Request, key: str) -> Response:
         report = catalogue.get(key)

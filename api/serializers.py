@@ -181,3 +181,15 @@ class ReportFiguresSerializer(serializers.Serializer):
     tables = TableSerializer(many=True)
     notes = serializers.ListField(child=serializers.CharField())
     rules = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """A refusal (RFC 9457, application/problem+json)."""
+
+    type = serializers.CharField(help_text="Where the kind of problem is explained.")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField(help_text="What went wrong, in words.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False, help_text="Field → messages."
+    )

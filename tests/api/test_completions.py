@@ -186,3 +186,22 @@ def test_every_call_is_logged_against_its_token_and_marks_it_used(write_training
     assert calls == [("POST", 200, 20), ("GET", 403, 0)]
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_body_over_the_portals_own_limit_is_a_problem_too(write_training, settings):
+    settings.MAX_REQUEST_SIZE = 500  # the portal-wide cap (core.limits), before any view
+    _token, secret = write_training
+    response = api_client(secret).post(URL, {"completions": [{"course": "x" * 600}]}, format="json")
+    assert response.status_code == 413 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 413
+
+
+def test_hr_sees_the_learning_systems_batch_among_the_imports(write_training, ten_people, outsider, hr):
+    from tests.conftest import client_for
+
+    _token, secret = write_training
+    items, _reasons = _batch(ten_people, outsider)
+    api_client(secret).post(URL, {"completions": items[:30]}, format="json")
+    batch = TrainingImport.objects.get()
+    page = client_for(hr).get(reverse("development:import", args=[batch.pk])).content.decode()
+    assert "Learning system (API token “Moodle”" in page and "Course 17" in page and "Unknown person" in page
