@@ -7,14 +7,16 @@ staff_changes_receive`, the same checks and history as the pages' imports.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from core import audit
-from core.tenancy import in_institution
+from core.tenancy import across_institutions, in_institution
 from people.models import Institution
 
 from . import tokens
@@ -75,3 +77,14 @@ def token_call_record(
     with in_institution(token.institution_id):  # also after the endpoint's own scope has closed
         TokenCall.objects.create(token=token, method=method, path=path[:300], status=status, items=items, ip=ip)
         ServiceToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+
+
+def token_calls_prune(*, now: Any = None) -> int:
+    """Delete call-log rows older than API_CALL_LOG_DAYS, for every institution; return how many.
+
+    The log answers "what did this system do lately"; the audit log keeps the writes for good.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.API_CALL_LOG_DAYS)
+    with across_institutions():  # a beat job over every institution's tokens
+        deleted, _ = TokenCall.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -368,6 +368,7 @@ RECOGNITION_REMOTE_LOOKUPS = env.bool("RECOGNITION_REMOTE_LOOKUPS", default=True
 # served from drf-spectacular-sidecar's static files (no CDN). Only service tokens authenticate
 # there (api.authentication); every refusal is problem+json (api.problems).
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")  # calls per token, counted in the cache
+API_CALL_LOG_DAYS = env.int("API_CALL_LOG_DAYS", default=365)  # each token's call log; writes stay in the audit log
 API_MAX_BODY = env.int("API_MAX_BODY", default=2 * 1024 * 1024)  # bytes; 1,000 completions are about 300 KB
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ServiceTokenAuthentication"],

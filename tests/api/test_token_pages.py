@@ -95,3 +95,22 @@ def test_the_token_list_keeps_its_query_count(institution_admin, count, django_a
     client = client_for(institution_admin)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("api:tokens")).status_code == 200
+
+
+def test_the_daily_job_forgets_calls_older_than_the_log_keeps(institution_admin, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.models import TokenCall
+    from api.tasks import prune_token_calls
+
+    settings.API_CALL_LOG_DAYS = 30
+    token, _ = services.token_create(
+        institution=institution_admin.institution, name="Intranet", scopes=["read_figures"], by=institution_admin.user
+    )
+    old = TokenCall.objects.create(token=token, method="GET", path="/api/v1/token/", status=200)
+    TokenCall.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=31))
+    recent = TokenCall.objects.create(token=token, method="GET", path="/api/v1/token/", status=200)
+    prune_token_calls()
+    assert list(TokenCall.objects.values_list("pk", flat=True)) == [recent.pk]
