@@ -85,11 +85,16 @@ class TokenAPIView(APIView):
         self._scope = in_institution(request.auth.institution)
         self._scope.__enter__()
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:  # also when the handler failed with an error DRF does not handle (a 500)
+            scope = getattr(self, "_scope", None)
+            if scope is not None:
+                self._scope = None
+                scope.__exit__(None, None, None)
+
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        scope = getattr(self, "_scope", None)
-        if scope is not None:
-            scope.__exit__(None, None, None)
-            self._scope = None
         response = super().finalize_response(request, response, *args, **kwargs)
         token = getattr(request, "_auth", None)
         if isinstance(token, ServiceToken):

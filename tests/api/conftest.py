@@ -37,5 +37,4 @@ def read_figures(make_token):
 
 
 from tests.actionplan.conftest import plan, seed_text  # noqa: E402, F401
-from tests.development.conftest import make_record  # noqa: E402, F401
 from tests.development.test_report import data_set  # noqa: E402, F401

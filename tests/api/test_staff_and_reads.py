@@ -13,6 +13,7 @@ from api.models import Scope
 from people.models import CareerEvent, StaffProfile
 from programmes.models import BulletinPost
 from tests.conftest import client_for
+from tests.development.conftest import make_record
 from tests.factories import staff
 
 from .conftest import api_client
@@ -199,3 +200,16 @@ def test_the_openapi_schema_is_generated_valid_and_served_with_documentation(tmp
     assert swagger.status_code == 200 and b"swagger-ui" in swagger.content and b"cdn" not in swagger.content.lower()
     docs = client.get(reverse("api:docs")).content.decode()
     assert "POST /api/v1/training-completions/" in docs and "problem+json" in docs
+
+
+@pytest.mark.parametrize("records", [2, 20])
+def test_the_catalogue_and_a_report_keep_their_query_count(
+    read_figures, technician, records, django_assert_max_num_queries
+):
+    for n in range(records):
+        make_record(technician, on=timezone.localdate() - timedelta(days=n), hours="2", title=f"Course {n}")
+    client = api_client(read_figures[1])
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("api:reports")).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("api:report", args=["training"])).status_code == 200
