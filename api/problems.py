@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 PROBLEM_TYPE = "application/problem+json"
-DOCS = "/api/docs/#problems"
+DOCS = "/api/docs/#problem"
 
 # status -> (a stable slug for `type`, the title)
 TITLES = {

@@ -1,5 +1,6 @@
 """The institution administrator's API token pages, and the API's documentation page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from people import roles
 from . import rules, selectors, services
 from .forms import TokenForm
 from .models import Scope
+from .problems import TITLES
 
 
 @login_required
@@ -68,4 +70,13 @@ def token_revoke(request, pk):
 
 def docs(request):
     """The API's documentation in the portal's layout: every endpoint, its scope and a curl example."""
-    return render(request, "api/docs.html", {"scopes": Scope.choices})
+    return render(
+        request,
+        "api/docs.html",
+        {
+            "scopes": Scope.choices,
+            "problems": [(status, slug, title) for status, (slug, title) in TITLES.items()],
+            "max_body": f"{settings.API_MAX_BODY:,} bytes",
+            "rate_limit": settings.API_RATE_LIMIT.replace("/", " calls per "),
+        },
+    )
