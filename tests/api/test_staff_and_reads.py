@@ -213,3 +213,11 @@ def test_the_catalogue_and_a_report_keep_their_query_count(
         assert client.get(reverse("api:reports")).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("api:report", args=["training"])).status_code == 200
+
+
+def test_the_intranet_lists_what_a_staff_member_sees_on_the_bulletin_page(read_figures, institution, technician):
+    _posts(institution, 4)
+    page = client_for(technician).get(reverse("programmes:bulletin"))
+    on_page = [opportunity.key for opportunity, _clicks in page.context["opportunities"]]
+    served = [o["key"] for o in api_client(read_figures[1]).get(reverse("api:opportunities")).json()["results"]]
+    assert served == on_page and len(served) == 4
