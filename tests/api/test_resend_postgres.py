@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from core.tenancy import in_institution
 from development.models import TrainingRecord
 from development.services import training_completions_receive
 from tests.factories import staff
@@ -30,11 +31,12 @@ def test_copies_of_a_batch_sent_at_once_create_each_record_once(institution, ins
     def send():
         try:
             barrier.wait()
-            outcomes.append(
-                training_completions_receive(
-                    institution=institution, items=items, by=institution_admin.user, source="Learning system"
+            with in_institution(institution):  # as the endpoint calls it
+                outcomes.append(
+                    training_completions_receive(
+                        institution=institution, items=items, by=institution_admin.user, source="Learning system"
+                    )
                 )
-            )
         except Exception as error:  # reported below, with the thread's error
             errors.append(error)
         finally:
