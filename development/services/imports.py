@@ -334,7 +334,7 @@ def training_completions_receive(
     constraint on person and external id skips the second). The written items are kept as an
     import batch (named `source`, already imported), so HR sees them in the imports' history
     with the same preview as an uploaded file; a call that writes nothing adds no batch.
-    Three queries and the inserts, whatever the number of items.
+    A fixed number of queries (and one insert per thousand records), whatever the number of items.
     """
     if len(items) > COMPLETIONS_MAX:
         raise ValidationError(f"At most {COMPLETIONS_MAX} completions in one batch; split it.")

@@ -205,3 +205,15 @@ def test_hr_sees_the_learning_systems_batch_among_the_imports(write_training, te
     batch = TrainingImport.objects.get()
     page = client_for(hr).get(reverse("development:import", args=[batch.pk])).content.decode()
     assert "Learning system (API token “Moodle”" in page and "Course 17" in page and "Unknown person" in page
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_a_batch_costs_the_same_queries_whatever_its_size(
+    write_training, ten_people, outsider, count, django_assert_max_num_queries
+):
+    _token, secret = write_training
+    items, _reasons = _batch(ten_people, outsider)
+    client = api_client(secret)
+    with django_assert_max_num_queries(25):
+        response = client.post(URL, {"completions": items[:count]}, format="json")
+    assert response.status_code == 200
