@@ -114,3 +114,10 @@ def test_the_daily_job_forgets_calls_older_than_the_log_keeps(institution_admin,
     recent = TokenCall.objects.create(token=token, method="GET", path="/api/v1/token/", status=200)
     prune_token_calls()
     assert list(TokenCall.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_a_signed_in_session_is_no_token_for_the_api(institution_admin, client):
+    for person_client in (client, client_for(institution_admin)):
+        response = person_client.get(reverse("api:opportunities"))
+        assert response.status_code == 401 and response["Content-Type"] == "application/problem+json"
+    assert client.get(reverse("api:tokens")).status_code == 302  # the pages want a signed-in administrator
