@@ -91,6 +91,16 @@ def get_report_for_user(user: Any, pk: Any) -> ReportRun:
     return get_visible_or_404(_full_plan_or_none(user, runs), pk)
 
 
+def published_plans(institution: Any) -> QuerySet[ActionPlan]:
+    """The institution's published plans, newest first: what its staff may read (the API's)."""
+    return ActionPlan.objects.for_institution(institution).filter(published=True).order_by("-start", "pk")
+
+
+def get_published_plan(institution: Any, pk: Any) -> ActionPlan:
+    """A published plan of the institution, or Http404 (a draft, another institution's)."""
+    return get_visible_or_404(published_plans(institution).select_related("institution"), pk)
+
+
 def owners_with_holders(institution: Any) -> QuerySet[Owner]:
     return Owner.objects.for_institution(institution).prefetch_related("holders__user")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 
 
 class RequestSizeLimitMiddleware:
@@ -24,9 +24,16 @@ class RequestSizeLimitMiddleware:
             return HttpResponse("The request's Content-Length is not a number.", status=400, content_type="text/plain")
         limit = settings.MAX_REQUEST_SIZE
         if length > limit:
-            return HttpResponse(
-                f"This upload is too large: the limit is {limit // (1024 * 1024)} MB.",
-                status=413,
-                content_type="text/plain",
-            )
+            message = f"This upload is too large: the limit is {limit // (1024 * 1024)} MB."
+            if _speaks_json(request):  # a system calling the API reads a problem (RFC 9457), not text
+                return JsonResponse(
+                    {"type": "about:blank", "title": "Payload too large", "status": 413, "detail": message},
+                    status=413,
+                    content_type="application/problem+json",
+                )
+            return HttpResponse(message, status=413, content_type="text/plain")
         return self.get_response(request)
+
+
+def _speaks_json(request) -> bool:
+    return "json" in request.META.get("CONTENT_TYPE", "") or "json" in request.META.get("HTTP_ACCEPT", "")

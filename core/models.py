@@ -33,6 +33,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", "Import"
         RECORD = "record", "Staff record change"
         EQUALITY = "equality", "Equality data: settings and named HR's looks"
+        API = "api", "API tokens: created and revoked"
 
     at = models.DateTimeField("when", default=timezone.now)
     institution = models.ForeignKey(

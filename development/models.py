@@ -423,6 +423,7 @@ class TrainingRecord(models.Model):
         REQUEST = "request", "Development request"
         LOGGED = "logged", "Logged by the technician"
         IMPORTED = "imported", "Imported internal course"
+        LEARNING_SYSTEM = "learning", "Sent by the learning system"
 
     person = models.ForeignKey("people.StaffProfile", on_delete=models.CASCADE, related_name="training_records")
     request = models.OneToOneField(
@@ -479,6 +480,15 @@ class TrainingRecord(models.Model):
     import_batch = models.ForeignKey(
         "TrainingImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="records"
     )
+    completed_on = models.DateField(
+        "completed on", null=True, blank=True, help_text="The last day, when the learning system sent it."
+    )
+    external_id = models.CharField(
+        "learning system's id",
+        max_length=100,
+        blank=True,
+        help_text="The learning system's id for this completion: sending it again adds nothing.",
+    )
     off_the_job = models.BooleanField(
         "off-the-job training",
         default=False,
@@ -508,6 +518,13 @@ class TrainingRecord(models.Model):
                 fields=["person", "title", "date"],
                 condition=models.Q(source="imported"),
                 name="trainingrecord_unique_import",
+            ),
+            # Re-sending a completion from the learning system adds nothing (api, the completions
+            # endpoint): one record per person and external id.
+            models.UniqueConstraint(
+                fields=["person", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="trainingrecord_unique_external_id",
             ),
         ]
 

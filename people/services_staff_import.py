@@ -22,7 +22,8 @@ invites everyone whose leaving date is recorded (`surveys.audiences`, "leavers")
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -212,13 +213,16 @@ class _Lookups:
         }
 
 
-def _index(batch: StaffImport, lookups: _Lookups) -> tuple[dict[str, int], dict[str, int], int]:
+Rows = Callable[[], Iterator[tuple[int, dict[str, Any], tuple[str, ...]]]]
+
+
+def _index(batch: StaffImport, lookups: _Lookups, rows: Rows) -> tuple[dict[str, int], dict[str, int], int]:
     """First pass: the first row of each staff number and e-mail; the management chain the file
     would make (written into `lookups.managers`); the number of rows."""
     first_number: dict[str, int] = {}
     first_email: dict[str, int] = {}
     total = 0
-    for number, values, _formulas in _rows(batch):
+    for number, values, _formulas in rows():
         total += 1
         staff_number = _text(values["staff_number"]).lower()
         email = _text(values["email"]).lower()
@@ -433,18 +437,24 @@ def _store(batch: StaffImport, chunk: list[tuple[int, dict[str, Any], list[str]]
     batch.unchanged_count += counts[Action.SAME]
 
 
-def staff_import_check(*, batch: StaffImport) -> StaffImport:
+def staff_import_check(*, batch: StaffImport, rows: Rows | None = None) -> StaffImport:
     """Check every row of the uploaded staff list and store the checked rows; writes no staff data.
 
     Run by the job's worker. A file that cannot be read, lacks a column or is too long fails the
-    job with a message HR can act on. Checking again (a retry) starts the check afresh.
+    job with a message HR can act on. Checking again (a retry) starts the check afresh. `rows`
+    reads the rows from elsewhere than the file (the HR system's changes, `staff_changes_receive`).
     """
     if batch.stage != StaffImport.Stage.CHECKING:
         return batch
+    if rows is None:
+
+        def rows() -> Iterator[tuple[int, dict[str, Any], tuple[str, ...]]]:
+            return _rows(batch)
+
     StaffImportRow.objects.filter(batch=batch).delete()
     lookups = _Lookups(batch.institution)
     try:
-        first_number, first_email, total = _index(batch, lookups)
+        first_number, first_email, total = _index(batch, lookups, rows)
     except uploads.UploadRefused as error:
         batch.mark_failed(str(error))
         return batch
@@ -459,7 +469,7 @@ def staff_import_check(*, batch: StaffImport) -> StaffImport:
     batch.bad_count = batch.new_count = batch.changed_count = batch.unchanged_count = 0
     StaffImport.objects.filter(pk=batch.pk).update(total_rows=total, checked_rows=0)
     chunk: list[tuple[int, dict[str, Any], list[str]]] = []
-    for number, values, formulas in _rows(batch):
+    for number, values, formulas in rows():
         data, errors = _check_row(
             number,
             values,
@@ -763,3 +773,81 @@ def staff_import_run(*, batch: StaffImport) -> StaffImport:
     if batch.stage == StaffImport.Stage.CHECKING:
         return staff_import_check(batch=batch)
     return staff_import_write(batch=batch)
+
+
+# --- Changes sent by the HR system (the API) ---------------------------------------------------
+
+STAFF_CHANGES_MAX = 1000  # people in one call: the API's batch limit
+
+
+@dataclass(frozen=True)
+class StaffChangeResult:
+    """What became of one person sent by the HR system: new, changed, unchanged, or refused."""
+
+    index: int
+    staff_number: str
+    status: str  # "new", "change", "same" (StaffImportRow.Action) or "refused"
+    profile_id: int | None = None
+    errors: tuple[str, ...] = ()
+
+
+def _item_values(item: Any) -> dict[str, Any]:
+    """An item's values under our columns, accepting the same names as the file's headings."""
+    if not isinstance(item, dict):
+        return dict.fromkeys(COLUMNS)
+    return {
+        column: next((item[name] for name in names if item.get(name) is not None), None)
+        for column, names in COLUMNS.items()
+    }
+
+
+def staff_changes_receive(
+    *, institution: Institution, items: list[Any], by: Any, source: str
+) -> list[StaffChangeResult]:
+    """Apply one person's record, or a batch, sent by the HR system; return one result per item.
+
+    The items go through the staff import itself: a `StaffImport` named `source` is checked row
+    by row with the file's rules and messages (`staff_import_check`, every item a row), and its
+    good rows are written at once as if HR had confirmed it (`staff_import_write`: new people with
+    their first career events, changes through `staff_record_change`, each a career event and an
+    audit row; a record already as sent writes nothing). Refused items write nothing. `by` is the
+    person accountable for the call (the token's creator): the history names them and the source.
+    All in one transaction.
+    """
+    if len(items) > STAFF_CHANGES_MAX:
+        raise ValidationError(f"At most {STAFF_CHANGES_MAX} people in one batch; split it.")
+    if not items:
+        raise ValidationError("Send at least one person.")
+
+    def rows() -> Iterator[tuple[int, dict[str, Any], tuple[str, ...]]]:
+        for number, item in enumerate(items, start=1):
+            yield number, _item_values(item), ()
+
+    with transaction.atomic():
+        now = timezone.now()
+        batch = StaffImport.objects.create(
+            institution=institution,
+            uploaded_by=by,
+            original_name=source[:255],
+            status=StaffImport.Status.DONE,
+            progress=100,
+            finished_at=now,
+        )
+        audit.record(kind="import", action=f"Received {len(items)} staff records from {source}", obj=batch, actor=by)
+        staff_import_check(batch=batch, rows=rows)
+        if batch.good_count:
+            StaffImport.objects.filter(pk=batch.pk).update(stage=StaffImport.Stage.IMPORTING, confirmed_by=by)
+            batch.stage, batch.confirmed_by = StaffImport.Stage.IMPORTING, by
+            staff_import_write(batch=batch)
+        checked = StaffImportRow.objects.filter(batch=batch).order_by("number")
+        numbers = _staff_pks(institution)
+        return [
+            StaffChangeResult(
+                index=row.number - 1,
+                staff_number=row.staff_number,
+                status=row.action if not row.errors else "refused",
+                profile_id=numbers.get(row.staff_number.lower()) if not row.errors else None,
+                errors=tuple(row.errors),
+            )
+            for row in checked
+        ]

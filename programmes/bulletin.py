@@ -8,6 +8,7 @@ included), and the bulletin posts of external programmes and jobs. Other apps re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -165,6 +166,35 @@ def bulletin(
         last = today + timedelta(days=DEADLINES[deadline])
         found = [o for o in found if o.deadline is not None and today <= o.deadline <= last]
     return found
+
+
+@dataclass(frozen=True)
+class _StaffProfileOf:
+    institution: Any
+
+    @property
+    def institution_id(self) -> int:
+        return self.institution.pk
+
+
+@dataclass(frozen=True)
+class _StaffMemberOf:
+    """Any member of an institution's staff, as the opportunity sources see a viewer: they read
+    only the viewer's institution (what it runs and what partners opened to it)."""
+
+    institution: Any
+    is_authenticated: bool = True
+    pk: None = None
+
+    @property
+    def profile(self) -> _StaffProfileOf:
+        return _StaffProfileOf(self.institution)
+
+
+def bulletin_for_institution(institution: Any, *, today: date | None = None) -> list[Opportunity]:
+    """The bulletin as every member of the institution's staff sees it (the intranet's, through the
+    API). Call inside the institution's scope."""
+    return bulletin(_StaffMemberOf(institution), today=today)
 
 
 def clicks_by_opportunity(keys: list[str], *, since: date | None = None) -> dict[str, int]:

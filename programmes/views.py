@@ -2,14 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
 from core.access import allowed, get_visible_or_404
@@ -20,7 +18,7 @@ from people import roles
 from people.models import Institution
 from surveys import selectors as survey_selectors
 
-from . import bulletin, calendar, exports, rules, selectors, services
+from . import bulletin, calendar, exports, feeds, rules, selectors, services
 from .forms import (
     ApplicantFilterForm,
     ApplicationForm,
@@ -709,39 +707,4 @@ def bulletin_post_create(request):
     return render(request, "programmes/bulletin_post_form.html", {"form": form})
 
 
-class BulletinFeed(Feed):
-    """The bulletin as an Atom feed at the person's private address (the calendar token); links go
-    through the click-counting redirect, so a reader's visits count like the page's."""
-
-    feed_type = Atom1Feed
-    title = "TechCareers opportunities bulletin"
-    subtitle = "Every current opportunity: programmes, events, external programmes, prizes and posts."
-
-    def get_object(self, request, token):
-        return selectors.get_calendar_feed(token).user
-
-    def link(self, user):
-        return reverse("programmes:bulletin")
-
-    def items(self, user):
-        profile = getattr(user, "profile", None)
-        with in_institution(profile.institution_id if profile is not None else None):
-            return bulletin.bulletin(user)
-
-    def item_title(self, item):
-        return item.title
-
-    def item_description(self, item):
-        deadline = f" Deadline: {item.deadline:%-d %B %Y}." if item.deadline else ""
-        return f"{item.kind_label} · {item.offered_by}. {item.summary}{deadline}"
-
-    def item_link(self, item):
-        return reverse("programmes:bulletin_go", args=[item.key]) + "?via=feed"
-
-    def item_guid(self, item):
-        return item.key
-
-    item_guid_is_permalink = False
-
-
-bulletin_feed = BulletinFeed()
+bulletin_feed = feeds.BulletinFeed()

@@ -102,6 +102,10 @@ INSTALLED_APPS = [
     "equality",
     "pathways",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "bench",
 ]
 
@@ -364,3 +368,39 @@ EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[TechCareers] ")
 # Recognition reads public ORCID records and Crossref metadata (recognition/clients.py). Switch it
 # off where the network blocks them (people then upload their ORCID export); tests always do.
 RECOGNITION_REMOTE_LOOKUPS = env.bool("RECOGNITION_REMOTE_LOOKUPS", default=True)
+
+# The API (api/, /api/v1/): Django REST Framework, documented by drf-spectacular, its Swagger UI
+# served from drf-spectacular-sidecar's static files (no CDN). Only service tokens authenticate
+# there (api.authentication); every refusal is problem+json (api.problems).
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")  # calls per token, counted in the cache
+API_CALL_LOG_DAYS = env.int("API_CALL_LOG_DAYS", default=365)  # each token's call log; writes stay in the audit log
+API_MAX_BODY = env.int("API_MAX_BODY", default=2 * 1024 * 1024)  # bytes; 1,000 completions are about 300 KB
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ServiceTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE_LIMIT},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TechCareers API",
+    "DESCRIPTION": (
+        "For an institution's learning system, HR system and intranet. Every call carries a service "
+        "token (`Authorization: Bearer tc_...`) made by an institution administrator on the portal's "
+        "API tokens page; it sees and changes only that institution's data. Refusals are "
+        "application/problem+json (RFC 9457)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

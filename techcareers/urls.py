@@ -32,6 +32,7 @@ urlpatterns = [
     path("equality/", include("equality.urls")),
     path("pathways/", include("pathways.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     # Browsers ask for /favicon.ico on every site whatever the page says; one small public file.

@@ -78,8 +78,12 @@ PUBLIC = {
     re.compile(r"^/sign-in/$"),
     # an institution's published career pathway: for recruitment and its Technician Commitment submission
     re.compile(r"^/pathways/published/"),
+    # the API's documentation: how to call it, no data
+    re.compile(r"^/api/docs/$"),
 }
-SKIP_PREFIXES = ("/accounts/", "/admin/", "/static/", "/media/")
+# The API (/api/v1/) answers its own way: 401 problem+json to any caller without a service token,
+# session or not (tests/api); its schema and reference are public.
+SKIP_PREFIXES = ("/accounts/", "/admin/", "/static/", "/media/", "/api/v1/")
 
 
 def _all_urls(resolver=None, prefix=""):

@@ -9,7 +9,15 @@ The functions live by subject (`requests`, `records`, `imports`, `reports`, `rem
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from .imports import IMPORT_MAX_ROWS, training_import_check, training_import_commit, training_import_start
+from .imports import (
+    COMPLETIONS_MAX,
+    IMPORT_MAX_ROWS,
+    CompletionResult,
+    training_completions_receive,
+    training_import_check,
+    training_import_commit,
+    training_import_start,
+)
 from .policy import guidance_publish, policy_save
 from .records import (
     EVIDENCE_MAX_BYTES,
@@ -37,6 +45,9 @@ from .requests import (
 )
 
 __all__ = [
+    "COMPLETIONS_MAX",
+    "CompletionResult",
+    "training_completions_receive",
     "EVIDENCE_MAX_BYTES",
     "EVIDENCE_TYPES",
     "IMPORT_MAX_ROWS",

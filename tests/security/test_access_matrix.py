@@ -207,6 +207,12 @@ OBJECT_URLS = {
     "reports:schedule_create": None,
     # A line manager's programme evaluation about one report (1B): only the invited manager answers it.
     "surveys:answer_about": ("surveys.Invitation", "survey__institution"),
+    "api:token": ("api.ServiceToken", "institution"),
+    "api:token_revoke": ("api.ServiceToken", "institution"),
+    # API endpoints with an id are reached with a service token, never a session (tests/api).
+    "api:measures": None,
+    "api:staff_person": None,
+    "api:report": None,
 }
 REFUSED = {403, 404, 405}
 
@@ -280,6 +286,9 @@ def _objects_the_demo_lacks(icr):
     from people.models import StaffImport
 
     StaffImport.objects.create(institution=icr, original_name="staff.csv", file="staff.csv", uploaded_by=first.user)
+    from api.services import token_create
+
+    token_create(institution=icr, name="Intranet", scopes=["read_figures"], by=first.user)
 
 
 def test_no_role_of_another_institution_gets_or_changes_any_object(settings, tmp_path):

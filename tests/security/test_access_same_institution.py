@@ -328,6 +328,8 @@ ACCESS = {
     "pathways:goal_remove": action(OWNER),
     # --- the report catalogue
     "reports:schedule_stop": action(*RUNNERS, why="schedules are shared by everyone who uses the catalogue"),
+    "api:token": shows(ADMIN, why="service tokens are the institution administrator's"),
+    "api:token_revoke": action(ADMIN),
 }
 # fmt: on
 

@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('development', '0011_trainingrecord_date_index'),
+        ("development", "0012_learning_system_completions"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='ReportExport',
+            name="ReportExport",
         ),
     ]
