@@ -562,6 +562,7 @@ def _send_invitation(contact: ProviderContact, by: Any) -> str:
     contact.invitations_sent += 1
     contact.save(update_fields=["token_hash", "invited_at", "invitations_sent"])
     provider = contact.provider
+    link = reverse("apprenticeships:provider_invitation", args=[token])
     notification_enqueue(
         recipient=contact.user,
         institution=provider.institution,
@@ -575,8 +576,9 @@ def _send_invitation(contact: ProviderContact, by: Any) -> str:
             "invited_by": str(by.profile),
             "days": str(INVITATION_DAYS),
         },
-        link=reverse("apprenticeships:provider_invitation", args=[token]),
+        link=link,
     )
+    contact.invitation_link = link  # type: ignore[attr-defined]  # for the caller's message (and the demo)
     return token
 
 
