@@ -34,7 +34,7 @@ from mentoring import services as mentoring
 from notifications.services import notification_enqueue
 from people import selectors as people_selectors
 from people import services as people_services
-from people.models import Celebration, Institution, StaffProfile, User
+from people.models import Celebration, EmailDomain, Institution, StaffProfile, User
 
 from . import notifications as kinds
 from . import rules, selectors
@@ -599,6 +599,14 @@ def provider_contact_invite(*, provider: Provider, by: Any, name: str, email: st
         validate_email(email)
     except ValidationError:
         raise ValidationError({"email": "Enter an e-mail address like name@provider.ac.uk."}) from None
+    staff_domain = EmailDomain.institution_for_email(email)
+    if staff_domain is not None:
+        raise ValidationError(
+            {
+                "email": f"This is an address of {staff_domain.name}, whose staff sign in as staff: give the "
+                "person's address at the provider."
+            }
+        )
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(

@@ -140,10 +140,16 @@ def test_an_invitation_with_bad_input_says_why_beside_the_field_and_saves_nothin
     response = pm.post(url, {"name": "", "email": "not-an-address"})
     page = response.content.decode()
     assert response.status_code == 200 and "Enter a valid email address" in page and "This field is required" in page
-    taken = pm.post(url, {"name": "Priya", "email": technician.user.email.upper()}).content.decode()
-    assert "already has a TechCareers account" in taken
-    assert not ProviderContact.objects.exists()
-    assert not Notification.objects.filter(kind="apprenticeships.provider_invited").exists()
+    taken = pm.post(url, {"name": "Someone", "email": "someone@elsewhere.example"})
+    assert taken.status_code == 302
+    again = pm.post(url, {"name": "Someone", "email": "SOMEONE@elsewhere.example"}).content.decode()
+    assert "already has a TechCareers account" in again
+    domain = technician.institution.email_domains.first().domain
+    staff_address = pm.post(url, {"name": "Priya", "email": f"new.person@{domain}"}).content.decode()
+    assert "whose staff sign in as staff" in staff_address
+    # Only the one good invitation was saved and sent.
+    assert list(ProviderContact.objects.values_list("email", flat=True)) == ["someone@elsewhere.example"]
+    assert Notification.objects.filter(kind="apprenticeships.provider_invited").count() == 1
 
 
 def test_only_a_programme_manager_of_the_institution_invites_or_deactivates(
@@ -225,6 +231,8 @@ def test_the_navigation_shows_them_only_what_they_can_use(provider_contact, tech
     page = client_for(provider_contact.user).get(reverse("apprenticeships:provider_home")).content.decode()
     nav = page.split('<nav class="navbar', 1)[1].split("</nav>", 1)[0]
     assert "My apprentices" in nav and "Two-factor authentication" in nav
+    # An authenticator app is offered, not required (see the apprenticeships section of ARCHITECTURE.md).
+    assert client_for(provider_contact.user).get(reverse("mfa_index")).status_code == 200
     for absent in ("Development", "Programmes", "Staff", "Notifications", "Reminder settings", "My profile"):
         assert absent not in nav, absent
     staff_nav = client_for(technician).get("/").content.decode().split('<nav class="navbar', 1)[1]
