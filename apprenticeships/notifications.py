@@ -145,11 +145,11 @@ PROVIDER_INVITED = register(
         label="Apprenticeships: an invitation to act for a training provider",
         description="Sent to a person at a training provider when a programme manager invites them to sign its "
         "apprentices' progress reviews in TechCareers.",
-        subject="{{ institution }} invites you to TechCareers for {{ provider }}",
+        subject="{{ institution.name }} invites you to TechCareers for {{ provider }}",
         body="""Dear {{ name }},
 
-{{ invited_by }} at {{ institution }} invites you to TechCareers, to sign the progress reviews of
-{{ provider }}'s apprentices at {{ institution }} and see when each review is due. Your
+{{ invited_by }} at {{ institution.name }} invites you to TechCareers, to sign the progress reviews of
+{{ provider }}'s apprentices at {{ institution.name }} and see when each review is due. Your
 e-portfolio stays where it is: TechCareers links to it.
 
 Create your account with this address and a password of your choice (the link works for
@@ -168,7 +168,7 @@ REVIEW_AWAITS_PROVIDER = register(
         body="""Dear {{ recipient.first_name }},
 
 {{ apprentice }}'s progress review of {{ held_on }} ({{ standard }}) is recorded at
-{{ institution }} and waits for {{ provider }}'s sign-off. Read it, add your notes and sign it here:
+{{ institution.name }} and waits for {{ provider }}'s sign-off. Read it, add your notes and sign it here:
 {{ link }}""",
     )
 )

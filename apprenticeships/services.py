@@ -572,7 +572,6 @@ def _send_invitation(contact: ProviderContact, by: Any) -> str:
             "name": contact.name,
             "email": contact.email,
             "provider": provider.name,
-            "institution": provider.institution.name,
             "invited_by": str(by.profile),
             "days": str(INVITATION_DAYS),
         },
@@ -1071,7 +1070,6 @@ def _provider_sign_off_reminders(apprenticeship: Apprenticeship, context: dict[s
                 context={
                     **context,
                     "held_on": f"{review.held_on:%-d %B %Y}",
-                    "institution": apprenticeship.institution.name,
                 },
                 link=reverse("apprenticeships:provider_apprentice", args=[apprenticeship.pk]),
             )

@@ -79,6 +79,11 @@ def test_the_invitation_goes_through_the_outbox_and_its_link_lets_that_address_a
     invitation = Notification.objects.get(kind="apprenticeships.provider_invited")
     assert invitation.recipient == contact.user
     assert invitation.idempotency_key == f"apprenticeships.provider_invited:{contact.pk}:1"
+    from notifications.services import render
+
+    subject, body = render(invitation)
+    assert subject == f"{provider.institution.name} invites you to TechCareers for Southbank Science Skills"
+    assert "Dear Dev Patel" in body and invitation.link in body and "only for dev.patel@" in body
     # The address has no institution's domain, and the ordinary sign-up still refuses it.
     refused = Client().post(
         reverse("account_signup"),
