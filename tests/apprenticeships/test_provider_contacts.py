@@ -369,7 +369,7 @@ def test_their_apprentice_list_keeps_its_query_count_from_5_to_200_apprentices(
     counts = []
     for total in (5, 200):
         grow(institution, so_family, manager, standard, provider, intake, total)
-        with django_assert_max_num_queries(8) as captured:
+        with django_assert_max_num_queries(6) as captured:
             response = client.get(reverse("apprenticeships:provider_home"))
         assert response.status_code == 200
         assert response.content.decode().count('data-testid="provider-apprentice"') == min(total, 50)
