@@ -24,7 +24,7 @@ class StandardAdmin(admin.ModelAdmin):
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["name", "contact_name", "has_portal_account", "institution"]
+    list_display = ["name", "contact_name", "institution"]
     list_filter = ["institution"]
 
 

@@ -1,7 +1,9 @@
 """Apprenticeships' dashboard panel and navigation links."""
 
+from django.urls import reverse
+
 from core.access import allowed
-from core.portal import Panel, dashboard_panel, nav_link
+from core.portal import Panel, dashboard_panel, home_page, nav_link
 from people import roles
 
 from . import selectors
@@ -35,3 +37,17 @@ def apprenticeships_panel(request):
         context={"rows": rows, "waiting": waiting, "me": request.user.profile.pk},
         empty_text="",
     )
+
+
+def _acts_for_a_provider(user):
+    return selectors.provider_contact_of(user) is not None
+
+
+# Someone who acts for a training provider has no staff record: this is the one page for them.
+nav_link("My apprentices", "apprenticeships:provider_home", _acts_for_a_provider, order=35)
+
+
+@home_page
+def provider_home(user):
+    """The home page of someone who acts for a training provider is its apprentices."""
+    return reverse("apprenticeships:provider_home") if _acts_for_a_provider(user) else None

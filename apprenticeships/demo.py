@@ -17,6 +17,11 @@ The story, counted back from today:
   on a break in learning since 3 months ago, an SO who withdrew, and one enrolled last month from
   a request her manager approved: three studying today, two two months ago ("Only two
   levy-funded apprenticeships so far"). One request waits for a manager, one for enrolment.
+- Southbank Science Skills' assessor, Dev Patel (dev.patel@southbank-science.example), has acted for
+  it here for ten months: he signed its apprentices' reviews since then in the portal, with his
+  notes (the programme manager recorded the earlier paper signatures); the last review of the
+  apprentice at the gateway waits for his sign-off. Northgate has nobody here: the programme
+  manager records its sign-off.
 - A former apprentice offers to mentor apprentices; completions are proposed for celebration (one
   agreed); the staff and manager guidance is a versioned page of the guidance app.
 """
@@ -29,6 +34,7 @@ from decimal import ROUND_UP, Decimal
 from core.dates import add_months
 from guidance import services as guidance_services
 from people import services as people_services
+from people.demo import DEMO_PASSWORD
 from people.models import CareerEvent, Celebration
 
 from . import guidance, hours, services
@@ -42,6 +48,7 @@ from .models import (
     Intake,
     ProgressReview,
     Provider,
+    ProviderContact,
     Recommendation,
     Route,
     Standard,
@@ -207,6 +214,7 @@ def seed(context):
     ]
     southbank, northgate = providers
     lab = standards["ST0248"]
+    _provider_contact(pm, southbank, today)
 
     _guidance(icr, pm, today)
 
@@ -289,7 +297,7 @@ def seed(context):
     at_gateway, on_break = second
     a = _enrol(pm, at_gateway, Route.NEW_RECRUIT, lab, southbank, c_start, add_months(c_start, 24), intake=intake_c)
     if a is not None:
-        _history(a, pm, until=today - timedelta(days=25), hours_share=Decimal("1.02"))
+        _history(a, pm, until=today - timedelta(days=25), hours_share=Decimal("1.02"), provider_waits=True)
         _through_gateway(a, pm, today - timedelta(days=21))
     a = _enrol(pm, on_break, Route.NEW_RECRUIT, lab, southbank, c_start, add_months(c_start, 24), intake=intake_c)
     if a is not None:
@@ -358,7 +366,8 @@ def seed(context):
         f"Apprenticeships: {Apprenticeship.objects.filter(institution=icr).count()} apprenticeships "
         f"({open_count} in training) in {Intake.objects.filter(institution=icr).count()} intakes and levy-funded "
         "starts of existing staff; programmes@icr.ac.uk sees them all at /apprenticeships/programme/, "
-        "technician@icr.ac.uk is on the Laboratory scientist degree apprenticeship."
+        "technician@icr.ac.uk is on the Laboratory scientist degree apprenticeship; "
+        f"{ASSESSOR_EMAIL} acts for {southbank} and signs its reviews at /apprenticeships/provider/."
     )
 
 
@@ -423,8 +432,9 @@ def _noon(day):
     return timezone.make_aware(datetime.combine(day, time(12)))
 
 
-def _history(a, pm, *, until, hours_share, reviews_until=None):
-    """Fortnightly off-the-job hours (a share of what falls due) and signed reviews every 3 months."""
+def _history(a, pm, *, until, hours_share, reviews_until=None, provider_waits=False):
+    """Fortnightly off-the-job hours (a share of what falls due) and signed reviews every 3 months;
+    with `provider_waits`, the last review waits for the provider's sign-off."""
     total = hours.total_required(
         start=a.start_date,
         planned_end=a.planned_end_date,
@@ -461,12 +471,46 @@ def _history(a, pm, *, until, hours_share, reviews_until=None):
         )
         services.review_sign(review=review, by=a.apprentice.user, party="apprentice")
         services.review_sign(review=review, by=a.line_manager.user, party="manager")
-        services.review_sign(review=review, by=pm.user, party="provider", provider_signatory=a.provider.contact_name)
         signed = _noon(review_day + timedelta(days=2))
-        ProgressReview.objects.filter(pk=review.pk).update(
-            apprentice_signed_at=signed, manager_signed_at=signed, provider_signed_at=signed
-        )
+        contact = ProviderContact.objects.filter(provider=a.provider).active().first()
+        if contact is None or signed < contact.accepted_at:
+            # Before anyone acted for the provider here, the programme manager recorded its paper signature.
+            services.review_sign(
+                review=review,
+                by=pm.user,
+                party="provider",
+                provider_signatory=a.provider.contact_name,
+                reason="Signed on paper at the review." if contact is not None else "",
+            )
+        elif not (provider_waits and add_months(review_day, 3) > last):
+            services.review_sign_as_provider(
+                review=review,
+                contact=contact,
+                notes="Portfolio evidence reviewed in OneFile and matches what we discussed; next unit booked.",
+            )
+        # else: the latest review before the gateway waits for the provider's sign-off (and its reminder).
+        ProgressReview.objects.filter(pk=review.pk).update(apprentice_signed_at=signed, manager_signed_at=signed)
+        ProgressReview.objects.filter(pk=review.pk, provider_signed_at__isnull=False).update(provider_signed_at=signed)
         review_day = add_months(review_day, 3)
+
+
+ASSESSOR_EMAIL = "dev.patel@southbank-science.example"
+
+
+def _provider_contact(pm, provider, today):
+    """Southbank's assessor has acted for it here for ten months (invited, signed up): he signs its
+    apprentices' reviews in the portal; earlier ones were recorded from paper by the programme manager."""
+    contact = ProviderContact.objects.filter(provider=provider, email=ASSESSOR_EMAIL).first()
+    if contact is None:
+        contact = services.provider_contact_invite(
+            provider=provider, by=pm.user, name="Dev Patel", email=ASSESSOR_EMAIL
+        )
+        token = contact.invitation_link.rstrip("/").rsplit("/", 1)[-1]
+        services.provider_invitation_accept(token=token, first_name="Dev", last_name="Patel", password=DEMO_PASSWORD)
+        joined = _noon(add_months(today, -10))
+        ProviderContact.objects.filter(pk=contact.pk).update(invited_at=joined - timedelta(days=2), accepted_at=joined)
+        contact.refresh_from_db()
+    return contact
 
 
 def _through_gateway(a, pm, day):

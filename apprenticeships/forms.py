@@ -14,6 +14,7 @@ from .models import (
     Intake,
     ProgressReview,
     Provider,
+    ProviderContact,
     Recommendation,
     Route,
     Standard,
@@ -53,7 +54,7 @@ class StandardForm(forms.ModelForm):
 class ProviderForm(forms.ModelForm):
     class Meta:
         model = Provider
-        fields = ["name", "contact_name", "contact_email", "portfolio_link", "has_portal_account"]
+        fields = ["name", "contact_name", "contact_email", "portfolio_link"]
 
     def _post_clean(self):
         pass
@@ -256,11 +257,63 @@ class ReviewForm(forms.ModelForm):
 
 
 class ProviderSignForm(forms.Form):
+    """The programme manager records the provider's sign-off (with a reason when the provider can
+    sign in the portal: the service asks for it)."""
+
     provider_signatory = forms.CharField(
         label="Signed for the provider by",
         max_length=200,
         help_text="The name of the provider's assessor or tutor who signed the review.",
     )
+    reason = forms.CharField(
+        label="Why you record it for them",
+        max_length=300,
+        required=False,
+        help_text="e.g. Signed on paper at the review.",
+    )
+
+
+class ContactInviteForm(forms.ModelForm):
+    class Meta:
+        model = ProviderContact
+        fields = ["name", "email"]
+
+    def _post_clean(self):
+        pass
+
+
+class ProviderReviewSignForm(forms.Form):
+    """Someone who acts for the provider signs a review, with their notes."""
+
+    notes = forms.CharField(
+        label="Your notes (optional)",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=ProgressReview._meta.get_field("provider_notes").help_text,
+    )
+
+
+class InvitationAcceptForm(forms.Form):
+    """The invited person's name and the password they choose (checked against the project's rules)."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not a common password and not all numbers.",
+    )
+    password2 = forms.CharField(
+        label="Password (again)", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "The two passwords differ: type the same password twice.")
+        return data
 
 
 class BreakStartForm(forms.Form):

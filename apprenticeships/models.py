@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from core.tenancy import InstitutionManager, InstitutionQuerySet
@@ -93,12 +94,6 @@ class Provider(models.Model):
         blank=True,
         help_text="Where apprentices and managers sign in to the provider's e-portfolio (OneFile, Aptem, ...).",
     )
-    has_portal_account = models.BooleanField(
-        "provider signs reviews in the portal",
-        default=False,
-        help_text="Untick when the provider has no account here: the programme manager records their sign-off.",
-    )
-
     objects = InstitutionManager()
 
     class Meta:
@@ -112,6 +107,80 @@ class Provider(models.Model):
 
     def get_absolute_url(self):
         return reverse("apprenticeships:provider", args=[self.pk])
+
+
+class ProviderContactQuerySet(InstitutionQuerySet):
+    institution_path = "provider__institution"
+
+    def active(self):
+        """Contacts who signed up and still act for the provider: the provider signs in the portal."""
+        return self.filter(accepted_at__isnull=False, deactivated_at__isnull=True)
+
+
+# How long an invitation link works; the programme manager can send a new one.
+INVITATION_DAYS = 14
+
+
+class ProviderContact(models.Model):
+    """Someone at a training provider who acts for it here: sees its apprentices at this institution
+    and signs their progress reviews as the provider.
+
+    Invited by name and e-mail by a programme manager: the account is made with the invitation
+    (inactive, no password, no staff record) and the link lets that address alone set a password,
+    whatever its domain. Active once they have. Deactivating the contact deactivates the account,
+    which ends every session at once.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="contacts", verbose_name="provider")
+    name = models.CharField("name", max_length=200, help_text="e.g. Dev Patel, assessor.")
+    email = models.EmailField(
+        "e-mail address",
+        help_text="Their work address at the provider: the invitation goes there and it is their sign-in.",
+    )
+    user = models.OneToOneField(
+        "people.User", on_delete=models.CASCADE, related_name="provider_contact", verbose_name="account"
+    )
+    invited_by = models.ForeignKey(
+        "people.StaffProfile", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="invited by"
+    )
+    invited_at = models.DateTimeField("invited")
+    invitations_sent = models.PositiveSmallIntegerField("invitations sent", default=0)
+    # sha256 of the link's token: the outbox keeps the link, this row only what checks it.
+    token_hash = models.CharField("invitation token (hashed)", max_length=64, blank=True)
+    accepted_at = models.DateTimeField("signed up", null=True, blank=True)
+    deactivated_at = models.DateTimeField("deactivated", null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        "people.StaffProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = InstitutionManager(ProviderContactQuerySet)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "provider",
+                condition=models.Q(deactivated_at__isnull=True),
+                name="apprenticeship_provider_contact_unique_email",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["token_hash"], name="provider_contact_token_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.provider})"
+
+    @property
+    def is_active(self):
+        return self.accepted_at is not None and self.deactivated_at is None
+
+    @property
+    def status(self):
+        if self.deactivated_at:
+            return "Deactivated"
+        return "Active" if self.accepted_at else "Invited, not signed up yet"
 
 
 class RecommendationQuerySet(InstitutionQuerySet):
@@ -535,12 +604,38 @@ class ProgressReview(models.Model):
         related_name="+",
         verbose_name="provider's sign-off recorded by",
     )
+    provider_contact = models.ForeignKey(
+        ProviderContact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="signed in the portal by",
+        help_text="The provider's contact who signed here themselves.",
+    )
+    provider_on_behalf_reason = models.CharField(
+        "why the programme manager recorded it",
+        max_length=300,
+        blank=True,
+        help_text="Needed when the provider can sign in the portal, e.g. 'signed on paper at the review'.",
+    )
+    provider_notes = models.TextField(
+        "provider's notes", max_length=3000, blank=True, help_text="What the provider adds when signing."
+    )
     created_at = models.DateTimeField("recorded", auto_now_add=True)
 
     objects = InstitutionManager(ReviewQuerySet)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
+        indexes = [
+            # apprenticeships.services.reminders_send: reviews waiting for the provider's sign-off.
+            models.Index(
+                fields=["apprenticeship"],
+                condition=models.Q(provider_signed_at__isnull=True),
+                name="review_awaiting_provider_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Review on {self.held_on}"

@@ -138,3 +138,37 @@ afterwards is recorded. Please record the destination (here or elsewhere) so the
 {{ link }}""",
     )
 )
+
+PROVIDER_INVITED = register(
+    Kind(
+        key="apprenticeships.provider_invited",
+        label="Apprenticeships: an invitation to act for a training provider",
+        description="Sent to a person at a training provider when a programme manager invites them to sign its "
+        "apprentices' progress reviews in TechCareers.",
+        subject="{{ institution.name }} invites you to TechCareers for {{ provider }}",
+        body="""Dear {{ name }},
+
+{{ invited_by }} at {{ institution.name }} invites you to TechCareers, to sign the progress reviews of
+{{ provider }}'s apprentices at {{ institution.name }} and see when each review is due. Your
+e-portfolio stays where it is: TechCareers links to it.
+
+Create your account with this address and a password of your choice (the link works for
+{{ days }} days and only for {{ email }}):
+{{ link }}""",
+    )
+)
+
+REVIEW_AWAITS_PROVIDER = register(
+    Kind(
+        key="apprenticeships.review_awaits_provider",
+        label="Apprenticeships: a progress review waits for the provider's sign-off",
+        description="Sent once per review to each person who acts for the training provider, when a review "
+        "is recorded and the provider has not signed it.",
+        subject="Please sign {{ apprentice }}'s progress review of {{ held_on }}",
+        body="""Dear {{ recipient.first_name }},
+
+{{ apprentice }}'s progress review of {{ held_on }} ({{ standard }}) is recorded at
+{{ institution.name }} and waits for {{ provider }}'s sign-off. Read it, add your notes and sign it here:
+{{ link }}""",
+    )
+)

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from core import disclosure
@@ -40,6 +40,7 @@ from .models import (
     Intake,
     ProgressReview,
     Provider,
+    ProviderContact,
     Recommendation,
     Route,
     Standard,
@@ -71,6 +72,89 @@ def get_standard_for_user(user: Any, pk: Any) -> Standard:
 
 def get_provider_for_user(user: Any, pk: Any) -> Provider:
     return get_visible_or_404(Provider.objects.filter(institution=user.institution), pk)
+
+
+# --- People who act for a provider -----------------------------------------------------------
+
+
+def contacts_of(provider: Provider) -> QuerySet[ProviderContact]:
+    """Everyone invited to act for the provider, active first (one query)."""
+    return ProviderContact.objects.filter(provider=provider).order_by(
+        F("deactivated_at").asc(nulls_first=True), "name", "pk"
+    )
+
+
+def active_contacts_of(provider: Provider) -> QuerySet[ProviderContact]:
+    return ProviderContact.objects.filter(provider=provider).active().select_related("user")
+
+
+def provider_signs_in_portal(provider: Provider) -> bool:
+    """Whether someone acts for the provider here: then it signs reviews itself (one query)."""
+    return ProviderContact.objects.filter(provider=provider).active().exists()
+
+
+def get_contact_for_user(user: Any, pk: Any) -> ProviderContact:
+    """A provider contact of the viewer's institution (for the programme manager's buttons), else 404."""
+    return get_visible_or_404(
+        ProviderContact.objects.filter(provider__institution=user.institution).select_related("provider"), pk
+    )
+
+
+def provider_contact_of(user: Any) -> ProviderContact | None:
+    """The provider the signed-in account acts for, if it is an active provider contact; cached on the
+    user for the request (one query, none for staff).
+
+    Read by the account's own id across institutions on purpose: the account has no staff record,
+    so its requests have no institution scope until this row names it.
+    """
+    if not getattr(user, "is_authenticated", False) or roles.has_profile(user):
+        return None
+    if not hasattr(user, "_provider_contact_cache"):
+        with across_institutions():
+            user._provider_contact_cache = (
+                ProviderContact.objects.filter(user_id=user.pk).active().select_related("provider__institution").first()
+            )
+    return user._provider_contact_cache
+
+
+def provider_apprenticeships(contact: ProviderContact) -> QuerySet[Apprenticeship]:
+    """The provider's apprentices at the contact's institution, open ones first, with how many
+    reviews wait for the provider's sign-off (one query, two with a page count)."""
+    waiting = Count("reviews", filter=Q(reviews__provider_signed_at__isnull=True))
+    open_first = Case(When(state__in=Apprenticeship.OPEN_STATES, then=Value(0)), default=Value(1))
+    return (
+        Apprenticeship.objects.filter(institution_id=contact.provider.institution_id, provider=contact.provider)
+        .select_related("apprentice__user", "standard")
+        .annotate(awaiting_provider=waiting, ended=open_first)
+        .order_by("ended", "apprentice__user__last_name", "apprentice__user__first_name", "pk")
+    )
+
+
+def get_provider_apprenticeship(contact: ProviderContact, pk: Any) -> Apprenticeship:
+    """One of the provider's apprentices at the contact's institution, else 404."""
+    return get_visible_or_404(
+        Apprenticeship.objects.filter(
+            institution_id=contact.provider.institution_id, provider=contact.provider
+        ).select_related("apprentice__user", "standard", "provider"),
+        pk,
+    )
+
+
+def get_provider_review(contact: ProviderContact, pk: Any) -> ProgressReview:
+    """A review of one of the provider's apprentices at the contact's institution, else 404."""
+    return get_visible_or_404(
+        ProgressReview.objects.filter(
+            apprenticeship__institution_id=contact.provider.institution_id, apprenticeship__provider=contact.provider
+        ).select_related("apprenticeship"),
+        pk,
+    )
+
+
+def reviews_awaiting_provider(apprenticeship: Apprenticeship) -> QuerySet[ProgressReview]:
+    """For the reminders (`review_awaiting_provider_idx`)."""
+    return ProgressReview.objects.filter(apprenticeship=apprenticeship, provider_signed_at__isnull=True).order_by(
+        "held_on", "pk"
+    )
 
 
 @dataclass
@@ -251,7 +335,7 @@ def breaks_of(apprenticeship: Apprenticeship) -> list[BreakInLearning]:
 
 def reviews_of(apprenticeship: Apprenticeship) -> QuerySet[ProgressReview]:
     return ProgressReview.objects.filter(apprenticeship=apprenticeship).select_related(
-        "recorded_by__user", "manager_signed_by__user", "provider_recorded_by__user"
+        "recorded_by__user", "manager_signed_by__user", "provider_recorded_by__user", "provider_contact"
     )
 
 

@@ -9,16 +9,24 @@ transaction as the change they announce. Off-the-job hours are written by the de
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+import secrets
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from core import audit
 from core.access import allowed
 from core.dates import add_months
+from core.tenancy import across_institutions
 from core.workflow import transition
 from development import services as development
 from mentoring import selectors as mentoring_selectors
@@ -26,13 +34,14 @@ from mentoring import services as mentoring
 from notifications.services import notification_enqueue
 from people import selectors as people_selectors
 from people import services as people_services
-from people.models import Celebration, Institution, StaffProfile
+from people.models import Celebration, EmailDomain, Institution, StaffProfile, User
 
 from . import notifications as kinds
 from . import rules, selectors
 from .hours import OffTheJob
 from .models import (
     GATEWAY_CHECKS,
+    INVITATION_DAYS,
     NEW_OFF_THE_JOB_RULES_FROM,
     Apprenticeship,
     ApprenticeshipRequest,
@@ -41,6 +50,7 @@ from .models import (
     Intake,
     ProgressReview,
     Provider,
+    ProviderContact,
     Recommendation,
     Route,
     Standard,
@@ -456,12 +466,19 @@ def review_record(
 
 
 PARTIES = ("apprentice", "manager", "provider")
+ON_BEHALF_REASON = (
+    "The provider signs in the portal: say why you record their sign-off for them (e.g. signed on paper)."
+)
 
 
-def review_sign(*, review: ProgressReview, by: Any, party: str, provider_signatory: str = "") -> ProgressReview:
-    """One party signs a review: the apprentice, the line manager, or the provider. A provider with
-    no portal account signs through the programme manager, who records the signatory's name.
-    Refuses anyone who is not that party, and a second signature of the same party."""
+def review_sign(
+    *, review: ProgressReview, by: Any, party: str, provider_signatory: str = "", reason: str = ""
+) -> ProgressReview:
+    """One party signs a review: the apprentice or the line manager. The provider signs in the portal
+    (`review_sign_as_provider`) when someone acts for it there; otherwise a programme manager records
+    its sign-off with the signatory's name, and when someone does act for it, only with a reason
+    (e.g. signed on paper), kept with the review. Refuses anyone who is not that party, and a
+    second signature of the same party."""
     apprenticeship = review.apprenticeship
     profile = getattr(by, "profile", None)
     if party not in PARTIES:
@@ -477,6 +494,8 @@ def review_sign(*, review: ProgressReview, by: Any, party: str, provider_signato
             raise PermissionDenied("The programme manager records the provider's sign-off.")
         if not provider_signatory.strip():
             raise ValidationError({"provider_signatory": "Name who signed for the provider."})
+        if not reason.strip() and selectors.provider_signs_in_portal(apprenticeship.provider):
+            raise ValidationError({"reason": ON_BEHALF_REASON})
     with transaction.atomic():
         review = ProgressReview.objects.select_for_update().get(pk=review.pk)
         now = timezone.now()
@@ -494,8 +513,208 @@ def review_sign(*, review: ProgressReview, by: Any, party: str, provider_signato
             review.provider_signed_at = now
             review.provider_signed_by = provider_signatory.strip()
             review.provider_recorded_by = profile
+            review.provider_on_behalf_reason = reason.strip()
+            audit.record(
+                kind="decision",
+                action=f"Provider's sign-off recorded for {provider_signatory.strip()}",
+                obj=review,
+                actor=by,
+                detail=reason.strip(),
+            )
         review.save()
         return review
+
+
+def review_sign_as_provider(*, review: ProgressReview, contact: ProviderContact, notes: str = "") -> ProgressReview:
+    """Someone who acts for the provider signs a review of one of its apprentices, with their notes;
+    the signature names them and the time. Refuses a contact who no longer acts for the provider,
+    a review of another provider's apprentice and a review already signed for the provider."""
+    if not contact.is_active:
+        raise PermissionDenied("You no longer act for this provider.")
+    with transaction.atomic():
+        review = (
+            ProgressReview.objects.select_for_update(of=("self",)).select_related("apprenticeship").get(pk=review.pk)
+        )
+        if review.apprenticeship.provider_id != contact.provider_id:
+            raise PermissionDenied("This apprentice trains with another provider.")
+        if review.provider_signed_at:
+            raise ValidationError("The provider's sign-off is already recorded.")
+        review.provider_signed_at = timezone.now()
+        review.provider_signed_by = contact.name
+        review.provider_contact = contact
+        review.provider_notes = notes.strip()
+        review.save(update_fields=["provider_signed_at", "provider_signed_by", "provider_contact", "provider_notes"])
+        return review
+
+
+# --- People who act for a provider -----------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send_invitation(contact: ProviderContact, by: Any) -> str:
+    """A fresh link for the contact (the previous one stops working), through the outbox."""
+    token = secrets.token_urlsafe(32)
+    contact.token_hash = _token_hash(token)
+    contact.invited_at = timezone.now()
+    contact.invitations_sent += 1
+    contact.save(update_fields=["token_hash", "invited_at", "invitations_sent"])
+    provider = contact.provider
+    link = reverse("apprenticeships:provider_invitation", args=[token])
+    notification_enqueue(
+        recipient=contact.user,
+        institution=provider.institution,
+        kind=kinds.PROVIDER_INVITED.key,
+        idempotency_key=f"{kinds.PROVIDER_INVITED.key}:{contact.pk}:{contact.invitations_sent}",
+        context={
+            "name": contact.name,
+            "email": contact.email,
+            "provider": provider.name,
+            "invited_by": str(by.profile),
+            "days": str(INVITATION_DAYS),
+        },
+        link=link,
+    )
+    contact.invitation_link = link  # type: ignore[attr-defined]  # for the caller's message (and the demo)
+    return token
+
+
+def provider_contact_invite(*, provider: Provider, by: Any, name: str, email: str) -> ProviderContact:
+    """A programme manager invites a named person to act for the provider at the institution.
+
+    Their account is made now, inactive and with no password, so the invitation can go through the
+    outbox and nobody else can sign up with the address; the link in it lets that address alone
+    set a password, whatever its domain (providers are outside the institution's e-mail domains).
+    An address that already has an account here (staff, or someone acting for another provider or
+    institution) is refused: one account acts for one provider at one institution.
+    """
+    rules.require_run(by, provider)
+    name, email = name.strip(), email.strip().lower()
+    if not name:
+        raise ValidationError({"name": "Give the person's name."})
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter an e-mail address like name@provider.ac.uk."}) from None
+    staff_domain = EmailDomain.institution_for_email(email)
+    if staff_domain is not None:
+        raise ValidationError(
+            {
+                "email": f"This is an address of {staff_domain.name}, whose staff sign in as staff: give the "
+                "person's address at the provider."
+            }
+        )
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                {
+                    "email": "This address already has a TechCareers account, so it cannot act for the provider: "
+                    "ask the person for another work address."
+                }
+            )
+        first, _, last = name.partition(" ")
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email, password=None, first_name=first[:150], last_name=last[:150], is_active=False
+                )
+        except IntegrityError:
+            raise ValidationError({"email": "This address already has a TechCareers account."}) from None
+        contact = ProviderContact.objects.create(
+            provider=provider, name=name, email=email, user=user, invited_by=by.profile, invited_at=timezone.now()
+        )
+        _send_invitation(contact, by)
+        audit.record(kind="roles", action=f"Invited {name} <{email}> to act for {provider}", obj=contact, actor=by)
+        return contact
+
+
+def provider_contact_resend(*, contact: ProviderContact, by: Any) -> ProviderContact:
+    """Send a new invitation link to someone who has not signed up yet (the old link stops working)."""
+    rules.require_run(by, contact.provider)
+    with transaction.atomic():
+        contact = (
+            ProviderContact.objects.select_for_update(of=("self",))
+            .select_related("provider__institution", "user")
+            .get(pk=contact.pk)
+        )
+        if contact.accepted_at or contact.deactivated_at:
+            raise ValidationError("Only an invitation not yet taken up can be sent again.")
+        _send_invitation(contact, by)
+        return contact
+
+
+def provider_contact_deactivate(*, contact: ProviderContact, by: Any) -> ProviderContact:
+    """The person no longer acts for the provider: their account is deactivated, which ends their
+    sessions at once (the sign-in backends load no inactive account) and any invitation link."""
+    rules.require_run(by, contact.provider)
+    with transaction.atomic():
+        contact = ProviderContact.objects.select_for_update(of=("self",)).select_related("provider").get(pk=contact.pk)
+        if contact.deactivated_at:
+            raise ValidationError(f"{contact.name} is already deactivated.")
+        contact.deactivated_at = timezone.now()
+        contact.deactivated_by = by.profile
+        contact.token_hash = ""
+        contact.save(update_fields=["deactivated_at", "deactivated_by", "token_hash"])
+        if contact.user_id:
+            User.objects.filter(pk=contact.user_id).update(is_active=False)
+        audit.record(kind="roles", action=f"Deactivated {contact.name} for {contact.provider}", obj=contact, actor=by)
+        return contact
+
+
+def provider_invitation_find(token: str) -> ProviderContact | None:
+    """The contact a still-good invitation link names: not taken up, not withdrawn, not expired.
+
+    Read across institutions on purpose: the person following the link is not signed in, and the
+    token (of which only the hash is kept) is what names the institution."""
+    if not token or len(token) > 100:
+        return None
+    with across_institutions():
+        contact = (
+            ProviderContact.objects.select_related("provider__institution", "user")
+            .filter(
+                token_hash=_token_hash(token),
+                accepted_at__isnull=True,
+                deactivated_at__isnull=True,
+                invited_at__gte=timezone.now() - timedelta(days=INVITATION_DAYS),
+            )
+            .first()
+        )
+    return contact
+
+
+def provider_invitation_accept(*, token: str, first_name: str, last_name: str, password: str) -> User:
+    """The invited person sets their name and password: the account becomes active (the link proved
+    the address, so it counts as verified) and the provider signs in the portal from now on."""
+    found = provider_invitation_find(token)
+    if found is None:
+        raise ValidationError(
+            "This invitation link has expired or was withdrawn: ask the programme manager for a new one."
+        )
+    user = found.user
+    assert user is not None
+    user.first_name, user.last_name = first_name.strip()[:150], last_name.strip()[:150]
+    validate_password(password, user)
+    with transaction.atomic(), across_institutions():
+        contact = ProviderContact.objects.select_for_update(of=("self",)).get(pk=found.pk)
+        if contact.accepted_at or contact.deactivated_at or contact.token_hash != _token_hash(token):
+            raise ValidationError("This invitation link has already been used.")
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["first_name", "last_name", "password", "is_active"])
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        contact.accepted_at = timezone.now()
+        contact.token_hash = ""
+        contact.save(update_fields=["accepted_at", "token_hash"])
+        audit.record(
+            kind="roles",
+            action=f"{contact.name} signed up to act for {found.provider}",
+            obj=contact,
+            actor=user,
+            institution_id=found.provider.institution_id,
+        )
+    return user
 
 
 # --- Gateway, assessment, destination ---------------------------------------------------------
@@ -771,7 +990,8 @@ def reminders_send(*, apprenticeship_id: int, today: date | None = None) -> int:
     - review due within 2 weeks, and overdue (apprentice and line manager), once per due date;
     - off-the-job hours behind by more than the margin (apprentice and line manager), once a month;
     - planned end within 30 days (apprentice and line manager), once per planned end;
-    - no destination 3 months after completion (programme managers), once.
+    - no destination 3 months after completion (programme managers), once;
+    - a review waiting for the provider's sign-off (each person who acts for the provider), once per review.
     A repeat run queues nothing: the outbox keys. Runs inside the apprenticeship's institution.
     """
     today = _today(today)
@@ -828,4 +1048,30 @@ def reminders_send(*, apprenticeship_id: int, today: date | None = None) -> int:
                 "once",
                 {"completed_on": f"{apprenticeship.ended_on:%-d %B %Y}"},
             )
+        if apprenticeship.is_open:
+            queued += _provider_sign_off_reminders(apprenticeship, context)
+    return queued
+
+
+def _provider_sign_off_reminders(apprenticeship: Apprenticeship, context: dict[str, str]) -> int:
+    """Reviews waiting for the provider's sign-off: one message per review to each person who acts
+    for the provider (the key names the review, so each is asked once). Two queries."""
+    waiting = list(selectors.reviews_awaiting_provider(apprenticeship))
+    if not waiting:
+        return 0
+    queued = 0
+    for contact in selectors.active_contacts_of(apprenticeship.provider):
+        for review in waiting:
+            sent = notification_enqueue(
+                recipient=contact.user,
+                institution=apprenticeship.institution,
+                kind=kinds.REVIEW_AWAITS_PROVIDER.key,
+                idempotency_key=f"{kinds.REVIEW_AWAITS_PROVIDER.key}:{review.pk}:{contact.pk}",
+                context={
+                    **context,
+                    "held_on": f"{review.held_on:%-d %B %Y}",
+                },
+                link=reverse("apprenticeships:provider_apprentice", args=[apprenticeship.pk]),
+            )
+            queued += sent is not None
     return queued

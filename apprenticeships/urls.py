@@ -14,6 +14,15 @@ urlpatterns = [
     path("providers/<int:pk>/", views.provider_detail, name="provider"),
     path("providers/sector/", views.sector_recommendations, name="sector"),
     path("providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    path("providers/<int:pk>/contacts/invite/", views.provider_contact_invite, name="provider_contact_invite"),
+    path("provider-contacts/<int:pk>/resend/", views.provider_contact_resend, name="provider_contact_resend"),
+    path(
+        "provider-contacts/<int:pk>/deactivate/", views.provider_contact_deactivate, name="provider_contact_deactivate"
+    ),
+    path("provider-invitation/<str:token>/", views.provider_invitation, name="provider_invitation"),
+    path("provider/", views.provider_home, name="provider_home"),
+    path("provider/<int:pk>/", views.provider_apprentice, name="provider_apprentice"),
+    path("provider/reviews/<int:pk>/sign/", views.provider_review_sign, name="provider_review_sign"),
     path("intakes/new/", views.intake_create, name="intake_create"),
     path("intakes/<int:pk>/", views.intake_detail, name="intake"),
     path("intakes/<int:pk>/edit/", views.intake_edit, name="intake_edit"),

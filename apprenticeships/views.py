@@ -6,10 +6,13 @@ suggestions are read inside the apprentice's mentoring scope.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +21,7 @@ from django.views.decorators.http import require_POST
 from core import metrics as core_metrics
 from core.access import allowed, require
 from core.forms import add_service_errors
+from core.tenancy import in_institution
 from mentoring import selectors as mentoring_selectors
 from people import roles
 from people import selectors as people_selectors
@@ -29,15 +33,18 @@ from .forms import (
     AssessmentForm,
     BreakEndForm,
     BreakStartForm,
+    ContactInviteForm,
     DecideForm,
     DestinationForm,
     EnrolForm,
     GatewayForm,
     HoursForm,
     IntakeForm,
+    InvitationAcceptForm,
     MentorForm,
     OfferToMentorForm,
     ProviderForm,
+    ProviderReviewSignForm,
     ProviderSignForm,
     RecommendationForm,
     RequestEnrolForm,
@@ -207,9 +214,28 @@ def provider_edit(request, pk):
     )
 
 
+def _provider_page(request, provider, *, form=None, invite_form=None, status=200):
+    profile = _profile(request)
+    can_run = allowed(request.user, "apprenticeships.run", provider)
+    return render(
+        request,
+        "apprenticeships/provider.html",
+        {
+            "provider": provider,
+            "recommendations": list(selectors.recommendations_of(provider)),
+            "form": form or RecommendationForm(standards=selectors.standards_of(profile.institution)),
+            "can_run": can_run,
+            "contacts": list(selectors.contacts_of(provider)) if can_run else [],
+            "invite_form": (invite_form or ContactInviteForm()) if can_run else None,
+        },
+        status=status,
+    )
+
+
 @login_required
 def provider_detail(request, pk):
-    """A provider, its staff recommendations, and a form for anyone to add theirs."""
+    """A provider, its staff recommendations, and a form for anyone to add theirs; for programme
+    managers, the people who act for the provider here and the invitation of another."""
     profile = _profile(request)
     provider = selectors.get_provider_for_user(request.user, pk)
     form = RecommendationForm(request.POST or None, standards=selectors.standards_of(profile.institution))
@@ -221,16 +247,56 @@ def provider_detail(request, pk):
         else:
             messages.success(request, "Thank you: your recommendation is saved for colleagues to read.")
             return redirect(provider)
-    return render(
-        request,
-        "apprenticeships/provider.html",
-        {
-            "provider": provider,
-            "recommendations": list(selectors.recommendations_of(provider)),
-            "form": form,
-            "can_run": allowed(request.user, "apprenticeships.run"),
-        },
-    )
+    return _provider_page(request, provider, form=form)
+
+
+@login_required
+@require_POST
+def provider_contact_invite(request, pk):
+    """A programme manager invites a named person to act for the provider (the provider's page)."""
+    _profile(request)
+    provider = selectors.get_provider_for_user(request.user, pk)
+    rules.require_run(request.user, provider)
+    form = ContactInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            contact = services.provider_contact_invite(provider=provider, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The invitation is on its way to {contact.name} at {contact.email}.")
+            return redirect(provider)
+    return _provider_page(request, provider, invite_form=form)
+
+
+@login_required
+@require_POST
+def provider_contact_resend(request, pk):
+    _profile(request)
+    contact = selectors.get_contact_for_user(request.user, pk)
+    try:
+        services.provider_contact_resend(contact=contact, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"A new invitation is on its way to {contact.email}; the earlier link no longer works."
+        )
+    return redirect(contact.provider)
+
+
+@login_required
+@require_POST
+def provider_contact_deactivate(request, pk):
+    _profile(request)
+    contact = selectors.get_contact_for_user(request.user, pk)
+    try:
+        services.provider_contact_deactivate(contact=contact, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{contact.name} no longer acts for {contact.provider}; their access has ended.")
+    return redirect(contact.provider)
 
 
 @login_required
@@ -370,6 +436,7 @@ def detail(request, pk):
         request,
         "apprenticeships/detail.html",
         {
+            "provider_contacts": list(selectors.active_contacts_of(apprenticeship.provider)) if reviews else [],
             "a": apprenticeship,
             "row": selectors.assess(apprenticeship, hours, today),
             "hours": hours,
@@ -522,6 +589,7 @@ def review_sign(request, pk, party):
             by=request.user,
             party=party,
             provider_signatory=form.cleaned_data["provider_signatory"] if form is not None else "",
+            reason=form.cleaned_data["reason"] if form is not None else "",
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -774,3 +842,99 @@ def request_enrol(request, pk):
         back=made.get_absolute_url(),
         submit="Enrol",
     )
+
+
+# --- The provider's view: someone who acts for a training provider ----------------------------
+
+
+def provider_contact_view(view):
+    """A page for someone who acts for a training provider: their account has no staff record, so
+    the request has no institution scope; this finds their provider (a 403 for anyone else, the
+    deactivated included) and enters its institution for the view."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        contact = selectors.provider_contact_of(request.user)
+        if contact is None:
+            raise PermissionDenied("This page is for people who act for a training provider.")
+        with in_institution(contact.provider.institution_id):
+            return view(request, contact, *args, **kwargs)
+
+    return wrapped
+
+
+@provider_contact_view
+def provider_home(request, contact):
+    """The provider's apprentices at the institution: status, next review, overdue, e-portfolio."""
+    today = timezone.localdate()
+    page = Paginator(selectors.provider_apprenticeships(contact), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "apprenticeships/provider_home.html",
+        {"contact": contact, "provider": contact.provider, "page": page, "today": today, "State": Apprenticeship.State},
+    )
+
+
+@provider_contact_view
+def provider_apprentice(request, contact, pk):
+    """One of the provider's apprentices and their reviews, each signed here by the provider."""
+    apprenticeship = selectors.get_provider_apprenticeship(contact, pk)
+    return render(
+        request,
+        "apprenticeships/provider_apprentice.html",
+        {
+            "contact": contact,
+            "a": apprenticeship,
+            "reviews": list(selectors.reviews_of(apprenticeship)),
+            "form": ProviderReviewSignForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@provider_contact_view
+@require_POST
+def provider_review_sign(request, contact, pk):
+    review = selectors.get_provider_review(contact, pk)
+    form = ProviderReviewSignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Your notes are too long: keep them under 3,000 characters.")
+        return redirect("apprenticeships:provider_apprentice", review.apprenticeship_id)
+    try:
+        services.review_sign_as_provider(review=review, contact=contact, notes=form.cleaned_data["notes"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"You signed the review of {review.held_on:%-d %B %Y} for {contact.provider}.")
+    return redirect("apprenticeships:provider_apprentice", review.apprenticeship_id)
+
+
+def provider_invitation(request, token):
+    """The invitation link: the invited person (not signed in) sets their name and password.
+
+    Public on purpose; the token, of which only the hash is kept, is the proof. A used, withdrawn
+    or expired link is a 404 with words saying so."""
+    contact = services.provider_invitation_find(token)
+    if contact is None:
+        raise Http404("This invitation link has expired or was withdrawn: ask the programme manager for a new one.")
+    if request.user.is_authenticated:
+        messages.info(request, "Sign out first to accept an invitation for another address.")
+        return redirect("home")
+    first, _, last = contact.name.partition(" ")
+    form = InvitationAcceptForm(request.POST or None, initial={"first_name": first, "last_name": last})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provider_invitation_accept(
+                token=token,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            # Password rules name no field; they belong beside the password.
+            form.add_error("password1" if not hasattr(error, "error_dict") else None, error)
+        else:
+            messages.success(request, "Your account is ready: sign in with your e-mail address and new password.")
+            return redirect("account_login")
+    return render(request, "apprenticeships/provider_invitation.html", {"form": form, "contact": contact})

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 _panels: list = []
 _nav_links: list = []
+_homes: list = []
 
 
 @dataclass
@@ -56,3 +57,18 @@ def panels_for(request):
 
 def nav_links_for(user):
     return [link for link in sorted(_nav_links, key=lambda link: link.order) if link.visible(user)]
+
+
+def home_page(fn):
+    """Register `fn(user) -> url | None`: where the home page sends an account with no staff record
+    (someone who acts for an institution from outside, such as a training provider's assessor)."""
+    _homes.append(fn)
+    return fn
+
+
+def home_for(user):
+    for fn in _homes:
+        url = fn(user)
+        if url:
+            return url
+    return None

@@ -18,4 +18,7 @@ def navigation(request):
             menus[link.menu].append(link)
         else:
             top.append((None, link))
-    return {"nav_items": top, "user_roles": roles.roles_of(user)}
+    # The outbox's pages list messages of the viewer's institution scope: an account with no staff
+    # record (a training provider's assessor) has none, and is reached by e-mail only.
+    has_messages = roles.has_profile(user) or user.is_superuser
+    return {"nav_items": top, "user_roles": roles.roles_of(user), "has_messages": has_messages}

@@ -33,6 +33,10 @@ DIRECTORY_PAGE_SIZE = 25
 @login_required
 def home(request):
     profile = getattr(request.user, "profile", None)
+    if profile is None:
+        elsewhere = portal.home_for(request.user)
+        if elsewhere:
+            return redirect(elsewhere)
     return render(
         request,
         "people/home.html",

@@ -13,7 +13,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.conftest import client_for
 
 ROLES = ["technician", "manager", "mentor", "programme_manager", "hr", "institution_admin", "outsider"]
-EVERYONE = dict.fromkeys(ROLES, 200)
+# Someone who acts for a training provider (apprenticeships): an account with no staff record, whose
+# home is the provider's apprentices; every staff page refuses them.
+PROVIDER_CONTACT = "provider_contact"
+ROLES.append(PROVIDER_CONTACT)
+EVERYONE = {**dict.fromkeys(ROLES, 200), PROVIDER_CONTACT: 403}
+# Their own messages (none of an institution's: the outbox pages are the account's own).
+OWN_ACCOUNT = {**EVERYONE, PROVIDER_CONTACT: 200}
 ADMIN_ONLY = {**dict.fromkeys(ROLES, 403), "institution_admin": 200}
 HR_ONLY = {**dict.fromkeys(ROLES, 403), "hr": 200, "institution_admin": 200, "outsider": 404}
 SAME_INSTITUTION = {**EVERYONE, "outsider": 404}
@@ -23,7 +29,7 @@ CAREER_HISTORY["outsider"] = 404
 
 # (url template, expected status per role); {technician} is the technician's profile id
 PAGES = [
-    ("/", EVERYONE),
+    ("/", {**EVERYONE, PROVIDER_CONTACT: 302}),  # to the provider's apprentices
     ("/staff/", EVERYONE),
     ("/staff/{technician}/", SAME_INSTITUTION),
     ("/staff/me/edit/", EVERYONE),
@@ -31,8 +37,8 @@ PAGES = [
     ("/staff/welcome/", EVERYONE),
     ("/staff/confirmations/", {**HR_ONLY, "outsider": 403}),
     ("/staff/{technician}/history/", CAREER_HISTORY),
-    ("/notifications/", EVERYONE),
-    ("/notifications/preferences/", EVERYONE),
+    ("/notifications/", OWN_ACCOUNT),
+    ("/notifications/preferences/", OWN_ACCOUNT),
     ("/notifications/messages/", ADMIN_ONLY),
     ("/notifications/messages/people.welcome/", ADMIN_ONLY),
     ("/notifications/stuck/", ADMIN_ONLY),
@@ -40,7 +46,9 @@ PAGES = [
 
 
 @pytest.fixture
-def people(technician, manager, mentor, programme_manager, hr, institution_admin, outsider):
+def people(technician, manager, mentor, programme_manager, hr, institution_admin, outsider, institution):
+    from tests.apprenticeships.conftest import provider_contact_at
+
     return {
         "technician": technician,
         "manager": manager,
@@ -49,6 +57,7 @@ def people(technician, manager, mentor, programme_manager, hr, institution_admin
         "hr": hr,
         "institution_admin": institution_admin,
         "outsider": outsider,
+        PROVIDER_CONTACT: provider_contact_at(institution).user,
     }
 
 
@@ -138,3 +147,22 @@ def test_every_page_without_parameters_answers_every_role_without_an_error(peopl
         for url in urls:
             status = client.get(url).status_code
             assert status in (200, 302, 403, 404, 405), f"{role} got {status} from {url}"
+
+
+# What someone acting for a training provider may open: their provider's pages, their own account's
+# messages and settings, and what is public anyway.
+PROVIDER_CONTACT_PAGES = {"/apprenticeships/provider/", "/notifications/", "/notifications/preferences/"}
+
+
+def test_someone_acting_for_a_provider_gets_no_other_page(people):
+    """Every URL without parameters: a refusal, a redirect or an empty 404, except their own pages."""
+    client = client_for(people[PROVIDER_CONTACT])
+    served = set()
+    for url in map(_example, _all_urls()):
+        if "<" in url or "^" in url or url.startswith(SKIP_PREFIXES) or url != _example(url):
+            continue
+        if any(part in ("x", "1") for part in url.strip("/").split("/")) or any(r.search(url) for r in PUBLIC):
+            continue
+        if client.get(url).status_code == 200:
+            served.add(url)
+    assert served == PROVIDER_CONTACT_PAGES

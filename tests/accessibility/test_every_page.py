@@ -27,6 +27,8 @@ ACCOUNTS = {
     "hr": "hr@icr.ac.uk",
     "institution admin": "admin@icr.ac.uk",
     "partner technician": "partner@crick.ac.uk",
+    # Acts for a training provider (no staff record): the crawl from home is the provider's view.
+    "provider contact": "dev.patel@southbank-science.example",
 }
 
 

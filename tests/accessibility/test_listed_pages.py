@@ -33,6 +33,8 @@ PAGES = {
         "/api/docs/",
     ],
     "programme manager": ["/equality/report/?source=programmes&breakdown=division"],
+    # The provider's pages (the crawl reaches its apprentices from here) and their own account's messages.
+    "provider contact": ["/apprenticeships/provider/", "/notifications/", "/notifications/preferences/"],
 }
 
 
@@ -46,4 +48,6 @@ def test_the_listed_pages_are_accessible_for_each_role_that_sees_them(browser_pa
         crawl.submit_forms_empty(url)
     if role == "technician":
         crawl.visit("/equality/report/", expect_status=403)
+    if role == "provider contact":  # a staff page refuses them, in words
+        crawl.visit("/staff/", expect_status=403)
     assert not crawl.problems, _report(crawl)

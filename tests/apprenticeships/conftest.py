@@ -8,7 +8,7 @@ import pytest
 
 from apprenticeships import services
 from apprenticeships.models import Intake, Provider, Route, Standard
-from tests.factories import staff
+from tests.factories import PASSWORD, staff
 
 
 @pytest.fixture
@@ -82,3 +82,29 @@ def enrol(
         contracted_hours=Decimal("37.5"),
         **extra,
     )
+
+
+def provider_contact_at(institution, *, provider=None, email=None):
+    """Someone who signed up to act for a provider at the institution (invited, accepted), as the
+    services make them; a provider of that institution is made if none is given."""
+    from django.utils import timezone
+
+    from apprenticeships.models import ProviderContact
+    from people.models import User
+
+    provider = provider or Provider.objects.create(institution=institution, name=f"Provider of {institution.slug}")
+    email = email or f"assessor{ProviderContact.objects.count() + 1}@{institution.slug}-provider.example"
+    user = User.objects.create_user(email=email, password=PASSWORD, first_name="Dev", last_name="Patel")
+    return ProviderContact.objects.create(
+        provider=provider,
+        name="Dev Patel",
+        email=email,
+        user=user,
+        invited_at=timezone.now(),
+        accepted_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def provider_contact(institution, provider):
+    return provider_contact_at(institution, provider=provider, email="dev.patel@southbank.example")

@@ -43,3 +43,35 @@ def test_the_demo_has_every_stage_and_both_measures_show_real_figures():
     assert then["apprenticeships.levy_in_progress"] == 2
     # 4C: two of the three completions took an SO role within 3 months (the third waited five).
     assert values["apprenticeships.so_roles_within_3_months"] == Decimal("66.70")
+
+
+def test_in_the_demo_southbanks_assessor_signs_its_reviews_and_one_waits_for_him():
+    """Dev Patel acts for Southbank at ICR (signs in with the demo password, no staff record): he signed
+    Southbank's reviews since he joined, the programme manager recorded the earlier paper ones with
+    the reason, one review waits for him, and Northgate's are recorded by the programme manager."""
+    from apprenticeships import tasks
+    from apprenticeships.models import ProgressReview, ProviderContact
+    from notifications.models import Notification
+    from people.demo import DEMO_PASSWORD
+
+    call_command("seed_demo", stdout=StringIO())
+    contact = ProviderContact.objects.get(email="dev.patel@southbank-science.example")
+    assert contact.is_active and contact.provider.name == "Southbank Science Skills"
+    assert contact.user.check_password(DEMO_PASSWORD) and not hasattr(contact.user, "profile")
+    southbank = ProgressReview.objects.filter(apprenticeship__provider=contact.provider)
+    by_him = southbank.filter(provider_contact=contact)
+    assert by_him.count() >= 3 and all(r.provider_signed_at >= contact.accepted_at for r in by_him)
+    assert all(r.provider_notes for r in by_him)
+    on_paper = southbank.filter(provider_contact__isnull=True, provider_signed_at__isnull=False)
+    assert on_paper.exists() and all(r.provider_signed_at < contact.accepted_at for r in on_paper)
+    assert set(on_paper.values_list("provider_on_behalf_reason", flat=True)) == {"Signed on paper at the review."}
+    waiting = southbank.filter(provider_signed_at__isnull=True)
+    assert waiting.count() == 1 and waiting.get().apprenticeship.state == "gateway"
+    northgate = ProgressReview.objects.exclude(apprenticeship__provider=contact.provider)
+    assert northgate.exists() and not northgate.filter(provider_signed_at__isnull=True).exists()
+    assert set(northgate.values_list("provider_on_behalf_reason", flat=True)) == {""}
+    # The beat job asks him about the waiting review, once.
+    tasks.send_reminders()
+    tasks.send_reminders()
+    asked = Notification.objects.filter(kind="apprenticeships.review_awaits_provider")
+    assert list(asked.values_list("recipient_id", flat=True)) == [contact.user_id]

@@ -213,6 +213,13 @@ OBJECT_URLS = {
     "api:measures": None,
     "api:staff_person": None,
     "api:report": None,
+    "apprenticeships:provider_contact_invite": ("apprenticeships.Provider", "institution"),
+    "apprenticeships:provider_contact_resend": ("apprenticeships.ProviderContact", "provider__institution"),
+    "apprenticeships:provider_contact_deactivate": ("apprenticeships.ProviderContact", "provider__institution"),
+    # A secret token of one invitation, not an id (tests/apprenticeships/test_provider_contacts.py).
+    "apprenticeships:provider_invitation": None,
+    "apprenticeships:provider_apprentice": ("apprenticeships.Apprenticeship", "institution"),
+    "apprenticeships:provider_review_sign": ("apprenticeships.ProgressReview", "apprenticeship__institution"),
 }
 REFUSED = {403, 404, 405}
 
@@ -305,6 +312,10 @@ def test_no_role_of_another_institution_gets_or_changes_any_object(settings, tmp
     }
     _objects_the_demo_lacks(icr)
     clients = {role: client_for(profile) for role, profile in people.items()}
+    # Someone who acts for a training provider at the other institution (no staff record).
+    from tests.apprenticeships.conftest import provider_contact_at
+
+    clients["provider_contact"] = client_for(provider_contact_at(crick).user)
     paths = dict(_object_urls())
     leaks, missing = [], []
     for name, entry in OBJECT_URLS.items():
