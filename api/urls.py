@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from . import endpoints, views
 
@@ -14,11 +14,6 @@ urlpatterns = [
     path("docs/", views.docs, name="docs"),
     # The API itself.
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path(
-        "v1/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
-        name="swagger",
-    ),
     path("v1/token/", endpoints.TokenInfo.as_view(), name="token_info"),
     path("v1/training-completions/", endpoints.TrainingCompletions.as_view(), name="training_completions"),
     path("v1/staff-changes/", endpoints.StaffChanges.as_view(), name="staff_changes"),

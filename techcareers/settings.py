@@ -104,7 +104,6 @@ INSTALLED_APPS = [
     "reports",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "api",
     "bench",
 ]
@@ -369,8 +368,8 @@ EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[TechCareers] ")
 # off where the network blocks them (people then upload their ORCID export); tests always do.
 RECOGNITION_REMOTE_LOOKUPS = env.bool("RECOGNITION_REMOTE_LOOKUPS", default=True)
 
-# The API (api/, /api/v1/): Django REST Framework, documented by drf-spectacular, its Swagger UI
-# served from drf-spectacular-sidecar's static files (no CDN). Only service tokens authenticate
+# The API (api/, /api/v1/): Django REST Framework, its OpenAPI schema by drf-spectacular and a
+# portal page (/api/docs/); no Swagger UI, which fails WCAG 2.2 AA. Only service tokens authenticate
 # there (api.authentication); every refusal is problem+json (api.problems).
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")  # calls per token, counted in the cache
 API_CALL_LOG_DAYS = env.int("API_CALL_LOG_DAYS", default=365)  # each token's call log; writes stay in the audit log
@@ -398,9 +397,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
 }
