@@ -465,7 +465,8 @@ def cpd_declarations_due(*, today: date | None = None) -> list[Journey]:
         Journey.objects.filter(state=State.REGISTERED)
         .exclude(person_id__in=declared)
         .select_related("person__user", "person__institution", "register")
-        .order_by("person_id", "-register__level")
+        # Between registers of one level, the one held longest (the earliest journey).
+        .order_by("person_id", "-register__level", "pk")
     )
     highest: dict[int, Journey] = {}
     for journey in held:
