@@ -124,6 +124,7 @@ def measure_values(
     items: Iterable[ActionItem] | QuerySet[ActionItem] | None = None,
     start: date | None = None,
     end: date | None = None,
+    trend: bool = True,
 ) -> list[SuccessMeasure]:
     """The plan's measures, each with `.current` (its value on the day `on`) and `.trend`.
 
@@ -133,20 +134,21 @@ def measure_values(
     (snapshots up to `on`, oldest first), for the chart only.
 
     `items` limits it to those actions (the item page); `start`/`end` count every measure over
-    that range instead of its own window (a report of one quarter). Two queries, plus each
-    distinct metric's own queries once per window, however many measures share it.
+    that range instead of its own window (a report of one quarter). `trend=False` leaves
+    `.trend` out (recording the month's snapshots needs no history, which grows every month).
+    Two queries (one without the trend), plus each distinct metric's own queries once per
+    window, however many measures share it.
     """
     measures_query = SuccessMeasure.objects.filter(item__plan=plan).select_related(
         "item__pillar", "item__plan__institution", "recorded_by"
     )
     if items is not None:
         measures_query = measures_query.filter(item__in=items)
-    snapshots = MeasureSnapshot.objects.filter(date__lte=on).order_by("date")
-    measures: list[SuccessMeasure] = list(
-        measures_query.order_by("item__position", "item__code", "position").prefetch_related(
-            Prefetch("snapshots", queryset=snapshots, to_attr="trend")
-        )
-    )
+    measures_query = measures_query.order_by("item__position", "item__code", "position")
+    if trend:
+        snapshots = MeasureSnapshot.objects.filter(date__lte=on).order_by("date")
+        measures_query = measures_query.prefetch_related(Prefetch("snapshots", queryset=snapshots, to_attr="trend"))
+    measures: list[SuccessMeasure] = list(measures_query)
     answers: MetricAnswers = {}
     for measure in measures:
         cast(Any, measure).current = measure_evaluate(measure, as_of=on, start=start, end=end, answers=answers)

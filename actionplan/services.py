@@ -324,11 +324,12 @@ def measure_record(
 def snapshots_record(*, plan: ActionPlan, on: date | None = None) -> int:
     """Record every measure's value on the day as history (again on the same day replaces it).
 
-    The values are `selectors.measure_values`, what every page shows that day; a snapshot is
-    only ever read back as the trend. Returns the count.
+    The values are `selectors.measure_values`, what every page shows that day (without the
+    trend: the history is not read to write a month of it); a snapshot is only ever read back as
+    the trend. Returns the count.
     """
     on = on or timezone.localdate()
-    measures = selectors.measure_values(plan=plan, on=on)
+    measures = selectors.measure_values(plan=plan, on=on, trend=False)
     fields = ["value", "status", "detail", "how"]
     with transaction.atomic():
         # The day's rows in one read, then one UPDATE and one INSERT (not one of each per measure).

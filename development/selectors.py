@@ -15,7 +15,9 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
+    DateField,
     DecimalField,
     Exists,
     IntegerField,
@@ -26,6 +28,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -654,19 +657,21 @@ WAITING_WORKING_DAYS = 5
 
 
 def approval_reminders_due(*, today: date | None = None) -> QuerySet[DevelopmentRequest]:
-    """Requests waiting for a decision for more than five working days, with the manager's
-    delegations active today prefetched (as `active_delegations`).
+    """Requests waiting for a decision for more than five working days, with the line manager
+    (their user and institution) and the manager's delegations active today prefetched (as
+    `active_delegations`, with each delegate's user and institution).
 
-    For send_development_reminders; uses the partial index `devrequest_waiting_idx`.
+    For send_development_reminders, across institutions; uses the partial index
+    `devrequest_waiting_idx`.
     """
     today = today or timezone.localdate()
     cutoff = working_days_before(today, WAITING_WORKING_DAYS)
-    active = ManagerDelegate.objects.active_on(today).select_related("delegate__user")
+    active = ManagerDelegate.objects.active_on(today).select_related("delegate__user", "delegate__institution")
     return (
         DevelopmentRequest.objects.filter(
             state=DevelopmentRequest.State.SUBMITTED, submitted_at__date__lt=cutoff, person__line_manager__isnull=False
         )
-        .select_related("person__user", "person__line_manager__user", "person__institution")
+        .select_related("person__user", "person__line_manager__user", "person__line_manager__institution")
         .prefetch_related(
             Prefetch("person__line_manager__delegations_given", queryset=active, to_attr="active_delegations")
         )
@@ -674,23 +679,52 @@ def approval_reminders_due(*, today: date | None = None) -> QuerySet[Development
     )
 
 
-def nothing_recorded_due(*, policy: AllowancePolicy, today: date | None = None) -> tuple[int, QuerySet[StaffProfile]]:
-    """Current staff of the policy's institution with nothing recorded or planned, past mid-year.
+@dataclass
+class NothingRecorded:
+    """An institution past the middle of its allowance year, and its staff with nothing recorded."""
 
-    Returns (year, queryset); the queryset is empty before the middle of the year or when the
-    institution switched the reminder off. For send_development_reminders; each person is two
-    index probes (`trainingrecord_person_date_idx`, `devrequest_person_start_idx`).
+    policy: AllowancePolicy
+    year: int
+    people: list[StaffProfile] = field(default_factory=list)
+
+
+def nothing_recorded_due(*, today: date | None = None) -> list[NothingRecorded]:
+    """For each institution past the middle of its allowance year whose policy asks for the
+    mid-year reminder: its current staff with nothing recorded or planned in that year.
+
+    For send_development_reminders, across institutions: three queries however many institutions
+    (the policies, their overrides, the staff). Each person is two index probes
+    (`trainingrecord_person_date_idx`, `devrequest_person_start_idx`) with their institution's
+    year bounds.
     """
     today = today or timezone.localdate()
-    year = policy.year_containing(today)
-    start, end = policy.year_bounds(year)
-    middle = start + (end - start) / 2
-    staff = StaffProfile.objects.for_institution(policy.institution).current().filter(user__is_active=True)
-    if not policy.remind_mid_year or today < middle:
-        return year, staff.none()
+    due: dict[int, NothingRecorded] = {}
+    institutions_by_bounds: dict[tuple[date, date], list[int]] = {}
+    policies = AllowancePolicy.objects.filter(remind_mid_year=True).select_related("institution")
+    for policy in policies.prefetch_related("overrides"):
+        year = policy.year_containing(today)
+        start, end = policy.year_bounds(year)
+        if today < start + (end - start) / 2:
+            continue
+        due[policy.institution_id] = NothingRecorded(policy=policy, year=year)
+        institutions_by_bounds.setdefault((start, end), []).append(policy.institution_id)
+    if not due:
+        return []
+    # Each person's own institution's year: institutions share one of a few kinds of year
+    # (calendar, academic, a leave year), so one branch per kind, not per institution.
+    year_start = Case(
+        *[When(institution_id__in=ids, then=Value(start)) for (start, _), ids in institutions_by_bounds.items()],
+        output_field=DateField(),
+    )
+    year_end = Case(
+        *[When(institution_id__in=ids, then=Value(end)) for (_, end), ids in institutions_by_bounds.items()],
+        output_field=DateField(),
+    )
     # Exists() keeps each test to one row: a plain exclude() over a many-valued relation may
     # match the date on one request and the state on another.
-    recorded = TrainingRecord.objects.filter(person=OuterRef("pk"), date__gte=start, date__lte=end)
+    recorded = TrainingRecord.objects.filter(
+        person=OuterRef("pk"), date__gte=OuterRef("year_start"), date__lte=OuterRef("year_end")
+    )
     planned = DevelopmentRequest.objects.filter(
         person=OuterRef("pk"),
         state__in=[
@@ -698,20 +732,21 @@ def nothing_recorded_due(*, policy: AllowancePolicy, today: date | None = None) 
             DevelopmentRequest.State.APPROVED,
             DevelopmentRequest.State.COMPLETED,
         ],
-        start_date__gte=start,
-        start_date__lte=end,
+        start_date__gte=OuterRef("year_start"),
+        start_date__lte=OuterRef("year_end"),
     )
-    return year, (
-        staff.exclude(Exists(recorded)).exclude(Exists(planned)).select_related("user", "grade", "job_family")
+    people = (
+        StaffProfile.objects.filter(institution_id__in=list(due))
+        .current()
+        .filter(user__is_active=True)
+        .annotate(year_start=year_start, year_end=year_end)
+        .exclude(Exists(recorded))
+        .exclude(Exists(planned))
+        .select_related("user", "grade", "job_family")
     )
-
-
-def institutions_with_reminders_due(*, today: date | None = None) -> QuerySet[Institution]:
-    """The institutions send_development_reminders fans out to: those with a request waiting too
-    long, or a policy asking for the mid-year reminder. Read across institutions by the beat task."""
-    waiting = approval_reminders_due(today=today).values("person__institution_id")
-    reminding = AllowancePolicy.objects.filter(remind_mid_year=True).values("institution_id")
-    return Institution.objects.filter(Q(pk__in=waiting) | Q(pk__in=reminding)).order_by("pk")
+    for person in people:
+        due[person.institution_id].people.append(person)
+    return list(due.values())
 
 
 def pipeline_people(*, institution: Institution, start: date, end: date) -> dict[str, set[int]]:

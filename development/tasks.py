@@ -2,11 +2,16 @@
 
 Checking an import is a `core.jobs.Job`: its task claims the row,
 run inside its institution's scope and retry for real. A job whose worker died or whose task
-was lost is picked up by core's `sweep_stuck_jobs`.
+was lost is picked up by core's `sweep_stuck_jobs`. The daily reminders are one task across
+institutions that writes the outbox in bulk.
 """
 
-from core.jobs import fan_out, job_task, retrying_task
-from core.tenancy import across_institutions, in_institution
+from datetime import date
+
+from django.utils import timezone
+
+from core.jobs import job_task, retrying_task
+from core.tenancy import across_institutions
 
 from . import selectors, services
 
@@ -21,19 +26,14 @@ def check_training_import(batch):
 
 
 @retrying_task
-def send_development_reminders():
-    """Daily (beat): find the institutions with reminders due and send each its own task.
-
-    Returns the number of institutions sent work. Running twice sends nothing twice (outbox keys).
-    """
-    with across_institutions():  # the due-work query reads every institution's requests and policies
-        due = selectors.institutions_with_reminders_due()
-    return fan_out(send_institution_development_reminders, due)
-
-
-@retrying_task
-def send_institution_development_reminders(institution_id):
-    """Remind one institution's managers of requests waiting 5+ working days, and, past mid-year,
-    its technicians with nothing recorded. Returns the number of messages queued."""
-    with in_institution(institution_id):
-        return services.development_reminders_send()
+def send_development_reminders(on=None):
+    """Daily (beat): remind managers (and their delegates) of requests waiting 5+ working days,
+    and, past the middle of their institution's year, technicians with nothing recorded; across
+    institutions, in bulk, each message in its recipient's institution. Running twice sends
+    nothing twice (outbox keys). `on` (an ISO date) stands in for today in tests."""
+    today = date.fromisoformat(on) if on else timezone.localdate()
+    with across_institutions():  # the due-work queries read every institution's requests and policies
+        return {
+            "approvals": services.approval_reminders_send(requests=selectors.approval_reminders_due(today=today)),
+            "nothing_recorded": services.nothing_recorded_send(due=selectors.nothing_recorded_due(today=today)),
+        }

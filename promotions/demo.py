@@ -213,7 +213,7 @@ def _seed(context):
         round, created = _round(context, pm, f"{opens:%B %Y}", opens)
         if not created:
             continue
-        services.round_notify_managers(round_id=round.pk, now=_at(opens + timedelta(days=1)))
+        services.managers_notify_of_rounds(rounds=[round], now=_at(opens + timedelta(days=1)))
         for index, person in enumerate(people):
             application = _apply(round, person, support_by=person.line_manager)
             decided_at = _at(round.panel_on)
@@ -241,7 +241,7 @@ def _seed(context):
     opens = today - timedelta(days=10)
     round, created = _round(context, pm, f"{opens:%B %Y}", opens)
     if created:
-        services.round_notify_managers(round_id=round.pk, now=_at(round.opens_on + timedelta(days=1)))
+        services.managers_notify_of_rounds(rounds=[round], now=_at(round.opens_on + timedelta(days=1)))
         # A development cohort running now (not a network: its meetings are counted for 2I).
         cohort = (
             cohorts_run_by(pm.user)

@@ -136,6 +136,48 @@ def eligible_staff(round: Round) -> QuerySet[StaffProfile]:
     )
 
 
+def eligible_staff_in_rounds(rounds: list[Round], *, opted_in: bool = False) -> dict[int, list[StaffProfile]]:
+    """The staff eligible in each round, as `eligible_staff` (ordered by name), by round id, with
+    their user and line manager (the manager's user and institution); with `opted_in`, only those
+    who asked to hear of rounds. For the daily sweep across institutions: three queries however
+    many rounds (the criteria's grades, the grades one level below, the staff)."""
+    if not rounds:
+        return {}
+    targets = CriteriaVersion.objects.filter(rounds__in=[round.pk for round in rounds]).values_list(
+        "rounds", "target_grade__job_family_id", "target_grade__level"
+    )
+    wanted: dict[tuple[int, int], set[int]] = {}  # (job family, level) eligible -> rounds
+    for round_id, family, level in targets:
+        wanted.setdefault((family, level - 1), set()).add(round_id)
+    institution_of = {round.pk: round.institution_id for round in rounds}
+    # The grade each (family, level) is (unique per family), and for each grade at each
+    # institution, the rounds whose criteria make its holders eligible.
+    rounds_of: dict[tuple[int, int], set[int]] = {}
+    for grade_id, family, level in Grade.objects.filter(job_family_id__in={family for family, _ in wanted}).values_list(
+        "pk", "job_family_id", "level"
+    ):
+        for round_id in wanted.get((family, level), ()):
+            rounds_of.setdefault((institution_of[round_id], grade_id), set()).add(round_id)
+    if not rounds_of:
+        return {}
+    people = (
+        StaffProfile.objects.filter(
+            institution_id__in={institution for institution, _ in rounds_of},
+            grade_id__in={grade for _, grade in rounds_of},
+            user__is_active=True,
+        )
+        .current()
+        .select_related("user", "line_manager__user", "line_manager__institution")
+    )
+    if opted_in:
+        people = people.filter(promotion_declaration__alert_me_of_rounds=True)
+    by_round: dict[int, list[StaffProfile]] = {round.pk: [] for round in rounds}
+    for person in people:
+        for round_id in rounds_of.get((person.institution_id, person.grade_id), ()):
+            by_round[round_id].append(person)
+    return by_round
+
+
 def criteria_for_person(round: Round, person: StaffProfile) -> CriteriaVersion | None:
     return next_step_for(person, round_criteria(round))
 
@@ -317,29 +359,44 @@ def rounds_open(today: date) -> QuerySet[Round]:
 
 
 def rounds_opening_soon(today: date) -> QuerySet[Round]:
-    """Rounds opening within 14 days (one message per person and round). Uses round_opens_on_idx."""
-    return Round.objects.filter(opens_on__gt=today, opens_on__lte=today + timedelta(days=OPENING_SOON_DAYS))
+    """Rounds opening within 14 days (one message per person and round), with their institution.
+    Uses round_opens_on_idx."""
+    return Round.objects.filter(
+        opens_on__gt=today, opens_on__lte=today + timedelta(days=OPENING_SOON_DAYS)
+    ).select_related("institution")
 
 
-def deadlines_due(today: date) -> QuerySet[Application]:
-    """Intentions not yet submitted whose round closes within 7 days. Uses round_closes_on_idx."""
-    return Application.objects.filter(
-        state=State.INTENDED,
-        round__submissions_close_on__gte=today,
-        round__submissions_close_on__lte=today + timedelta(days=DEADLINE_DAYS),
+def deadlines_due(today: date) -> ApplicationQuerySet:
+    """Intentions not yet submitted whose round closes within 7 days, with the applicant (and
+    their institution). Uses round_closes_on_idx."""
+    return (
+        Application.objects.filter(
+            state=State.INTENDED,
+            round__submissions_close_on__gte=today,
+            round__submissions_close_on__lte=today + timedelta(days=DEADLINE_DAYS),
+        )
+        .with_people()
+        .select_related("applicant__institution")
+        .order_by("pk")
     )
 
 
-def support_waiting_due(today: date) -> QuerySet[Application]:
-    """Open applications with no supporting statement 5 working days after the intention.
+def support_waiting_due(today: date) -> ApplicationQuerySet:
+    """Open applications with no supporting statement 5 working days after the intention, with
+    the applicant and their line manager (and the manager's institution).
     Uses promotion_support_waiting_idx."""
     cutoff = working_days_before(today, SUPPORT_WAITING_WORKING_DAYS)
     cutoff_at = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
-    return Application.objects.filter(
-        state__in=[State.INTENDED, State.SUBMITTED],
-        manager_statement="",
-        intended_at__lt=cutoff_at,
-        applicant__line_manager__isnull=False,
+    return (
+        Application.objects.filter(
+            state__in=[State.INTENDED, State.SUBMITTED],
+            manager_statement="",
+            intended_at__lt=cutoff_at,
+            applicant__line_manager__isnull=False,
+        )
+        .with_people()
+        .select_related("applicant__line_manager__institution")
+        .order_by("pk")
     )
 
 
@@ -347,10 +404,6 @@ def promotions_due(today: date) -> QuerySet[Application]:
     """Promotions whose effective date has come and whose grade is not yet in career history.
     Uses promotion_grade_due_idx."""
     return Application.objects.filter(state=State.PROMOTED, grade_changed_at__isnull=True, effective_date__lte=today)
-
-
-def opted_in_eligible(round: Round) -> QuerySet[StaffProfile]:
-    return eligible_staff(round).filter(promotion_declaration__alert_me_of_rounds=True)
 
 
 def pipeline_people(*, institution: Institution, start: date, end: date) -> dict[str, set[int]]:

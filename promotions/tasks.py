@@ -1,4 +1,7 @@
-"""Promotions' background work: daily beat jobs that decide who gets work and fan out one task each."""
+"""Promotions' background work: the daily notices and reminders in bulk, and the promotions due
+fanned out one task each (each writes career history in its own transaction)."""
+
+from datetime import date
 
 from django.utils import timezone
 
@@ -6,20 +9,21 @@ from core.jobs import fan_out, retrying_task
 from core.tenancy import across_institutions, in_institution, institution_id_of
 
 from . import selectors, services
-from .models import Application, Round
+from .models import Application
 
 
 @retrying_task
-def send_daily():
+def send_daily(on=None):
     """Daily (beat): managers told of open rounds (once each), rounds opening within 14 days,
-    submission deadlines within 7 days, supporting statements waiting 5 working days."""
-    today = timezone.localdate()
+    submission deadlines within 7 days, supporting statements waiting 5 working days; across
+    institutions, in bulk. `on` (an ISO date) stands in for today in tests."""
+    today = date.fromisoformat(on) if on else timezone.localdate()
     with across_institutions():
         return {
-            "opened": fan_out(notify_managers_of_round, selectors.rounds_open(today)),
-            "opening_soon": fan_out(remind_round_opening_soon, selectors.rounds_opening_soon(today)),
-            "deadlines": fan_out(remind_deadline, selectors.deadlines_due(today)),
-            "support": fan_out(remind_support, selectors.support_waiting_due(today)),
+            "opened": services.managers_notify_of_rounds(rounds=selectors.rounds_open(today)),
+            "opening_soon": services.remind_rounds_opening_soon(rounds=selectors.rounds_opening_soon(today)),
+            "deadlines": services.remind_deadlines(applications=selectors.deadlines_due(today)),
+            "support": services.remind_support_waiting(applications=selectors.support_waiting_due(today)),
         }
 
 
@@ -36,30 +40,6 @@ def _in_round_scope(model, pk, call):
         return 0
     with in_institution(institution_id):
         return call()
-
-
-@retrying_task
-def notify_managers_of_round(round_id):
-    return _in_round_scope(Round, round_id, lambda: services.round_notify_managers(round_id=round_id))
-
-
-@retrying_task
-def remind_round_opening_soon(round_id):
-    return _in_round_scope(Round, round_id, lambda: services.round_remind_opening_soon(round_id=round_id))
-
-
-@retrying_task
-def remind_deadline(application_id):
-    return _in_round_scope(
-        Application, application_id, lambda: services.application_remind_deadline(application_id=application_id)
-    )
-
-
-@retrying_task
-def remind_support(application_id):
-    return _in_round_scope(
-        Application, application_id, lambda: services.application_remind_support(application_id=application_id)
-    )
 
 
 @retrying_task

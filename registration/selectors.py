@@ -407,49 +407,71 @@ def champion_figures(institution: Institution, *, today: date | None = None) -> 
 
 
 def renewals_due(*, today: date | None = None) -> QuerySet[Journey]:
-    """Registrations whose annual fee falls due within 30 days. For `registration.tasks.send_reminders`,
-    run across institutions; served by the partial index `journey_renewal_due_idx`."""
+    """Registrations whose annual fee falls due within 30 days, with the person (and their
+    institution) and the register. For `registration.tasks.send_reminders`, run across
+    institutions; served by the partial index `journey_renewal_due_idx`."""
     today = today or timezone.localdate()
-    return Journey.objects.filter(
-        state=State.REGISTERED, renewal_on__gte=today, renewal_on__lte=today + timedelta(days=30)
-    ).order_by("pk")
+    return (
+        Journey.objects.filter(
+            state=State.REGISTERED, renewal_on__gte=today, renewal_on__lte=today + timedelta(days=30)
+        )
+        .select_related("person__user", "person__institution", "register")
+        .order_by("pk")
+    )
 
 
 def stalled_due(*, today: date | None = None) -> QuerySet[Journey]:
-    """Open journeys (not yet submitted) with no progress for 90 days; index `journey_stalled_idx`."""
+    """Open journeys (not yet submitted) with no progress for 90 days, with the person and the
+    register; index `journey_stalled_idx`."""
     today = today or timezone.localdate()
-    return Journey.objects.filter(
-        state__in=[State.INTERESTED, State.MENTOR_FOUND, State.PREPARING, State.SUPPORTER_NAMED],
-        last_progress_on__lte=today - timedelta(days=90),
-    ).order_by("pk")
+    return (
+        Journey.objects.filter(
+            state__in=[State.INTERESTED, State.MENTOR_FOUND, State.PREPARING, State.SUPPORTER_NAMED],
+            last_progress_on__lte=today - timedelta(days=90),
+        )
+        .select_related("person__user", "person__institution", "register")
+        .order_by("pk")
+    )
 
 
 def supporters_waiting_due(*, today: date | None = None) -> QuerySet[Journey]:
-    """Applications waiting 10 days or more for the supporter; index `journey_supporter_waiting_idx`."""
+    """Applications waiting 10 days or more for the supporter, with the person, the supporter
+    (and their institution) and the register; index `journey_supporter_waiting_idx`."""
     today = today or timezone.localdate()
-    return Journey.objects.filter(
-        state=State.SUPPORTER_NAMED,
-        supporter_agreed_on__isnull=True,
-        supporter_asked_on__lte=today - timedelta(days=10),
-    ).order_by("pk")
+    return (
+        Journey.objects.filter(
+            state=State.SUPPORTER_NAMED,
+            supporter__isnull=False,
+            supporter_agreed_on__isnull=True,
+            supporter_asked_on__lte=today - timedelta(days=10),
+        )
+        .select_related("person__user", "supporter__user", "supporter__institution", "register")
+        .order_by("pk")
+    )
 
 
 CPD_REMINDER_FROM = (12, 1)  # the declaration is normally due by 31 December: ask from 1 December
 
 
-def cpd_declarations_due(*, today: date | None = None) -> list[int]:
-    """From 1 December: people registered now who have not declared this year's CPD (one query)."""
+def cpd_declarations_due(*, today: date | None = None) -> list[Journey]:
+    """From 1 December: people registered now who have not declared this year's CPD, as the
+    registration each holds on the highest register (with the person, their institution and the
+    register). One query."""
     today = today or timezone.localdate()
     if (today.month, today.day) < CPD_REMINDER_FROM:
         return []
     declared = CpdDeclaration.objects.filter(year=today.year, declared_on__isnull=False).values("person_id")
-    return list(
+    held = (
         Journey.objects.filter(state=State.REGISTERED)
         .exclude(person_id__in=declared)
-        .values_list("person_id", flat=True)
-        .distinct()
-        .order_by("person_id")
+        .select_related("person__user", "person__institution", "register")
+        # Between registers of one level, the one held longest (the earliest journey).
+        .order_by("person_id", "-register__level", "pk")
     )
+    highest: dict[int, Journey] = {}
+    for journey in held:
+        highest.setdefault(journey.person_id, journey)
+    return list(highest.values())
 
 
 def pipeline_people(*, institution: Institution, start: date, end: date) -> dict[str, set[int]]:

@@ -30,7 +30,7 @@ from .records import (
     training_record_log,
     training_record_update,
 )
-from .reminders import approval_reminder_send, development_reminders_send, nothing_recorded_send
+from .reminders import approval_reminders_send, nothing_recorded_send
 from .requests import (
     REQUEST_FIELDS,
     delegate_end,
@@ -55,10 +55,9 @@ __all__ = [
     "REQUEST_FIELDS",
     "PermissionDenied",  # what the services raise, named here for their callers
     "ValidationError",
-    "approval_reminder_send",
+    "approval_reminders_send",
     "delegate_end",
     "delegate_set",
-    "development_reminders_send",
     "evidence_check",
     "guidance_publish",
     "log_off_the_job",

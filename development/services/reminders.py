@@ -1,88 +1,86 @@
 """The daily reminders: requests waiting for a decision, and nothing recorded by mid-year.
 
 Which rows are due is decided by the selectors (`approval_reminders_due`,
-`nothing_recorded_due`); these functions write the outbox rows, whose idempotency keys make a
-second run of the day send nothing.
+`nothing_recorded_due`), across institutions; these functions write the outbox rows in bulk
+(`notifications_enqueue_many`), whose idempotency keys make a second run of the day send nothing.
+
+In bulk because one task per institution, each enqueueing one message per request, took 12 s at
+national size, and 40 s to send nothing: every message already sent was a savepoint, an INSERT
+refused by the unique key and a rollback, and Django scans the transaction's pending on-commit
+callbacks on each rollback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
 from core.text import number
-from notifications.services import Message, notification_enqueue, notifications_enqueue_many
-from people.models import StaffProfile
+from notifications.services import Message, notifications_enqueue_many
 
-from .. import selectors
-from ..models import AllowanceOverride, AllowancePolicy, DevelopmentRequest
+from ..models import DevelopmentRequest
 from ..notifications import APPROVAL_WAITING, NOTHING_RECORDED
+from ..selectors import NothingRecorded
 
 
-def approval_reminder_send(*, request: DevelopmentRequest) -> int:
-    """Remind the line manager, and anyone standing in for them today, once per submission.
+def approval_reminders_send(*, requests: Iterable[DevelopmentRequest]) -> int:
+    """Remind each request's line manager, and anyone standing in for them today, once per
+    submission.
 
-    `request` comes from `selectors.approval_reminders_due` (delegations prefetched). Returns
-    the number of messages queued (0 when they were all sent before).
+    `requests` come from `selectors.approval_reminders_due` (delegations prefetched). Returns
+    the number of messages queued (none for those sent before).
     """
-    manager = request.person.line_manager
-    assert manager is not None  # approval_reminders_due only returns requests with a line manager
-    deciders = [manager, *(d.delegate for d in getattr(manager, "active_delegations", []))]
-    queued = 0
-    for decider in deciders:
-        key_suffix = "" if decider.pk == manager.pk else f":{decider.pk}"
-        queued += (
-            notification_enqueue(
-                recipient=decider.user,
-                kind=APPROVAL_WAITING.key,
-                idempotency_key=(
-                    f"development.approval_waiting:{request.pk}:{request.submitted_at:%Y%m%d%H%M%S}{key_suffix}"
-                ),
-                context={
-                    "requester": str(request.person),
-                    "title": request.title,
-                    "days": number(request.days),
-                    "submitted": f"{timezone.localtime(request.submitted_at):%d %b %Y}",
-                },
-                link=request.get_absolute_url(),
-            )
-            is not None
-        )
-    return queued
+
+    def messages() -> Iterator[Message]:
+        for request in requests:
+            manager = request.person.line_manager
+            if manager is None:  # approval_reminders_due only returns requests with a line manager
+                continue
+            deciders = {manager.pk: manager}
+            for delegation in getattr(manager, "active_delegations", []):
+                deciders.setdefault(delegation.delegate_id, delegation.delegate)
+            context = {
+                "requester": str(request.person),
+                "title": request.title,
+                "days": number(request.days),
+                "submitted": f"{timezone.localtime(request.submitted_at):%d %b %Y}",
+            }
+            for decider in deciders.values():
+                key_suffix = "" if decider.pk == manager.pk else f":{decider.pk}"
+                yield Message(
+                    recipient=decider.user,
+                    institution=decider.institution,
+                    idempotency_key=(
+                        f"development.approval_waiting:{request.pk}:{request.submitted_at:%Y%m%d%H%M%S}{key_suffix}"
+                    ),
+                    context=context,
+                    link=request.get_absolute_url(),
+                )
+
+    return len(notifications_enqueue_many(kind=APPROVAL_WAITING.key, messages=messages()))
 
 
-def nothing_recorded_send(
-    *, people: Iterable[StaffProfile], policy: AllowancePolicy, year: int, overrides: list[AllowanceOverride]
-) -> int:
+def nothing_recorded_send(*, due: Iterable[NothingRecorded]) -> int:
     """Remind everyone given, once per allowance year, that nothing is recorded or planned.
 
-    In bulk: past mid-year this can be most of an institution's staff.
+    `due` from `selectors.nothing_recorded_due`: each institution's policy (overrides
+    prefetched), its year and its people. Past mid-year this can be most of an institution's staff.
     """
-    created = notifications_enqueue_many(
-        kind=NOTHING_RECORDED.key,
-        messages=(
-            Message(
-                recipient=person.user,
-                institution=policy.institution,
-                idempotency_key=f"development.nothing_recorded:{person.pk}:{year}",
-                context={"minimum": number(policy.minimum_for(person, overrides)), "year": policy.year_label(year)},
-                link="/development/",
-            )
-            for person in people
-        ),
-    )
-    return len(created)
 
+    def messages() -> Iterator[Message]:
+        for each in due:
+            overrides = list(each.policy.overrides.all())
+            for person in each.people:
+                yield Message(
+                    recipient=person.user,
+                    institution=each.policy.institution,
+                    idempotency_key=f"development.nothing_recorded:{person.pk}:{each.year}",
+                    context={
+                        "minimum": number(each.policy.minimum_for(person, overrides)),
+                        "year": each.policy.year_label(each.year),
+                    },
+                    link="/development/",
+                )
 
-def development_reminders_send(*, today: date | None = None) -> int:
-    """Send the day's reminders of the institution in scope; return the number of messages queued."""
-    today = today or timezone.localdate()
-    sent = 0
-    for request in selectors.approval_reminders_due(today=today):
-        sent += approval_reminder_send(request=request)
-    for policy in AllowancePolicy.objects.select_related("institution").prefetch_related("overrides"):
-        year, people = selectors.nothing_recorded_due(policy=policy, today=today)
-        sent += nothing_recorded_send(people=people, policy=policy, year=year, overrides=list(policy.overrides.all()))
-    return sent
+    return len(notifications_enqueue_many(kind=NOTHING_RECORDED.key, messages=messages()))

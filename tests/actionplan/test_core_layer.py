@@ -259,6 +259,25 @@ def test_the_item_page_uses_the_same_number_of_queries_for_few_and_many_measures
     assert len(response.context["measures"]) == 2 + extra_measures  # 1A has two of its own
 
 
+@pytest.mark.parametrize("months", [2, 12])
+def test_recording_the_months_snapshots_reads_that_day_only_however_long_the_history(
+    months, plan, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    day = plan.start + timedelta(days=31 * months)
+    for month in range(months):
+        services.snapshots_record(plan=plan, on=plan.start + timedelta(days=31 * month))
+    # The measures, each distinct metric's own queries, the day's snapshots (locked) and their
+    # INSERT in a savepoint; not the plan's history, which grows by a row per measure every month.
+    with CaptureQueriesContext(connection) as queries, django_assert_num_queries(24):
+        assert services.snapshots_record(plan=plan, on=day) == SuccessMeasure.objects.filter(item__plan=plan).count()
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"actionplan_measuresnapshot"' in q["sql"]]
+    assert len(reads) == 1 and "FOR UPDATE" in reads[0]
+    assert MeasureSnapshot.objects.filter(date=day).count() == SuccessMeasure.objects.filter(item__plan=plan).count()
+
+
 # --- Outbox rows in the service's own transaction -------------------------------------------------
 
 

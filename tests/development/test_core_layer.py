@@ -104,31 +104,27 @@ def test_another_institutions_development_rows_are_invisible_inside_a_scope(both
         assert list(DevelopmentRequest.objects.all()) == [both_institutions_data[institution.pk]]
 
 
-def test_the_reminder_beat_job_fans_out_one_task_per_institution_with_work(technician, outsider, monkeypatch):
-    for person in (technician, outsider):
-        request = make_request(person, start=next_weekday())
-        DevelopmentRequest.objects.filter(pk=request.pk).update(submitted_at=timezone.now() - timedelta(days=14))
-    outsider.line_manager = staff(outsider.institution)
-    outsider.save()
-    sent = []
-    monkeypatch.setattr(tasks.send_institution_development_reminders, "delay", sent.append)
-    from django_scopes import scope
-
-    with scope():  # no institution in scope: the beat task enters its own, across institutions
-        assert tasks.send_development_reminders() == 2
-    assert sorted(sent) == sorted([technician.institution_id, outsider.institution_id])
-
-
-def test_an_institutions_reminder_task_sees_only_its_own_requests(technician, manager, outsider):
+def test_the_reminder_beat_job_tells_each_institutions_managers_of_their_own_reports_only(
+    technician, manager, outsider
+):
     theirs_manager = staff(outsider.institution)
     outsider.line_manager = theirs_manager
     outsider.save()
     for person in (technician, outsider):
         request = make_request(person, start=next_weekday())
         DevelopmentRequest.objects.filter(pk=request.pk).update(submitted_at=timezone.now() - timedelta(days=14))
-    assert tasks.send_institution_development_reminders(technician.institution_id) == 1
-    reminded = Notification.objects.filter(kind="development.approval_waiting").values_list("recipient", flat=True)
-    assert list(reminded) == [manager.user.pk]
+    from django_scopes import scope
+
+    with scope():  # no institution in scope: the beat task reads across institutions, and says so
+        assert tasks.send_development_reminders() == {"approvals": 2, "nothing_recorded": 0}
+    reminded = {
+        (n.recipient_id, n.institution_id, n.context["requester"])
+        for n in Notification.objects.filter(kind="development.approval_waiting")
+    }
+    assert reminded == {
+        (manager.user.pk, manager.institution_id, str(technician)),
+        (theirs_manager.user.pk, outsider.institution_id, str(outsider)),
+    }
 
 
 # --- One workflow ------------------------------------------------------------------------------
@@ -237,9 +233,8 @@ def test_reminders_leave_their_outbox_rows_even_if_the_commit_callbacks_never_ru
     DevelopmentRequest.objects.filter(pk=request.pk).update(submitted_at=timezone.now() - timedelta(days=14))
     policy = AllowancePolicy.objects.create(institution=institution, minimum_days=5)
     with django_capture_on_commit_callbacks(execute=False):
-        [due] = selectors.approval_reminders_due()
-        assert services.approval_reminder_send(request=due) == 1
-        services.nothing_recorded_send(people=[manager], policy=policy, year=2026, overrides=[])
+        assert services.approval_reminders_send(requests=selectors.approval_reminders_due()) == 1
+        services.nothing_recorded_send(due=[selectors.NothingRecorded(policy=policy, year=2026, people=[manager])])
     assert Notification.objects.filter(kind="development.approval_waiting", recipient=manager.user).exists()
     assert Notification.objects.filter(kind="development.nothing_recorded", recipient=manager.user).exists()
 

@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
+from people import roles
 from people.models import CareerEvent, Celebration
 from people.selectors import career_history
 from promotions import services, tasks
 from promotions.models import Application, ManagerNotice
 from tests.conftest import client_for
-from tests.factories import staff
-from tests.promotions.conftest import grade, make_round
+from tests.factories import GradeFactory, InstitutionFactory, JobFamilyFactory, staff
+from tests.promotions.conftest import grade, make_round, publish
 
 pytestmark = pytest.mark.django_db
 State = Application.State
@@ -213,6 +214,58 @@ def test_reminders_are_sent_once_each(institution, criteria, technician, manager
         (manager.user, f"promotions.support_waiting:{application.pk}")
     ]
     assert soon.pk  # the autumn round is still ahead
+
+
+def _institution_with_rounds():
+    """An institution with the SO ladder, criteria for HSO and SSO, a round open since 20 days
+    that closes in 5, and one opening in 10 days."""
+    institution = InstitutionFactory()
+    family = JobFamilyFactory(institution=institution, name="Scientific Officer")
+    for level, short in enumerate(["SO", "HSO", "SSO", "PSO"], start=1):
+        GradeFactory(job_family=family, level=level, short_name=short, name=short)
+    hr = staff(institution, groups=[roles.HR])
+    publish(institution, family, "SSO", hr.user)
+    publish(institution, family, "HSO", hr.user)
+    return {
+        "family": family,
+        "open": make_round(institution, opens=-20, name="Spring", submissions_close_on=5),
+        "soon": make_round(institution, opens=10, name="Autumn", submissions_close_on=30),
+    }
+
+
+@pytest.mark.parametrize("institutions", [1, 6])
+def test_the_daily_job_runs_the_same_queries_however_many_rounds_and_people(institutions, django_assert_num_queries):
+    # Two people with their own manager at each institution, each with an intention waiting in the
+    # round closing soon and asking to hear of the next: a sweep that read rounds, staff or
+    # managers one by one would grow.
+    for _ in range(institutions):
+        rounds = _institution_with_rounds()
+        family = rounds["family"]
+        for _ in range(2):
+            manager = staff(family.institution, job_family=family, grade=grade(family, "SSO"))
+            person = staff(family.institution, job_family=family, grade=grade(family, "HSO"), line_manager=manager)
+            services.declaration_save(person=person, highest_qualification="degree", alert_me_of_rounds=True)
+            services.application_intend(
+                round=rounds["open"], person=person, by=person.user, now=timezone.now() - timedelta(days=10)
+            )
+    people = 2 * institutions
+    # Managers told: the open rounds, their criteria's grades, the grades below, the eligible staff
+    # with their managers, the notices already recorded, the notices inserted (in a savepoint), and
+    # the messages (the keys already sent, one INSERT in a savepoint, the new rows read back).
+    # Opening soon: the rounds, the three eligibility queries, the messages. Deadlines and
+    # support: the applications due with their people, the messages. The three optional kinds
+    # read who switched them off.
+    with django_assert_num_queries(37):
+        assert tasks.send_daily() == {
+            "opened": people,
+            "opening_soon": 2 * people,
+            "deadlines": people,
+            "support": people,
+        }
+    assert ManagerNotice.objects.count() == people
+    with django_assert_num_queries(17):  # everything already sent: nothing inserted
+        assert tasks.send_daily() == {"opened": 0, "opening_soon": 0, "deadlines": 0, "support": 0}
+    assert ManagerNotice.objects.count() == people
 
 
 def test_the_outbox_row_is_written_in_the_intention_transaction(

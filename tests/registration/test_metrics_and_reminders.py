@@ -9,9 +9,9 @@ from django.utils import timezone
 from core import metrics
 from notifications.models import Notification
 from programmes import services as programmes
-from registration import services, tasks
+from registration import selectors, services, tasks
 from registration.models import Journey
-from tests.factories import JobFamilyFactory, staff
+from tests.factories import InstitutionFactory, JobFamilyFactory, staff
 from tests.registration.conftest import at, join, journey_to, register
 
 pytestmark = pytest.mark.django_db
@@ -168,13 +168,12 @@ def test_stalled_journeys_and_waiting_supporters_are_reminded_once(
 def test_the_cpd_declaration_is_asked_for_once_from_1_december(
     institution, technician, django_capture_on_commit_callbacks
 ):
-    journey_to(technician, State.REGISTERED, supporter=staff(institution))
-    assert services.person_remind_cpd_declaration(person_id=technician.pk, year=2026) is not None
-    assert services.person_remind_cpd_declaration(person_id=technician.pk, year=2026) is None
-    from registration import selectors
-
+    held = journey_to(technician, State.REGISTERED, supporter=staff(institution))
+    due = selectors.cpd_declarations_due(today=date(2026, 12, 1))
+    assert due == [held]
+    assert services.remind_cpd_declarations(journeys=due, year=2026) == 1
+    assert services.remind_cpd_declarations(journeys=due, year=2026) == 0
     assert selectors.cpd_declarations_due(today=date(2026, 11, 30)) == []
-    assert selectors.cpd_declarations_due(today=date(2026, 12, 1)) == [technician.pk]
     services.cpd_declaration_save(
         person=technician,
         year=2026,
@@ -185,5 +184,41 @@ def test_the_cpd_declaration_is_asked_for_once_from_1_december(
         today=date(2026, 12, 2),
     )
     assert selectors.cpd_declarations_due(today=date(2026, 12, 3)) == []
-    assert Notification.objects.filter(kind="registration.cpd_declaration_due").count() == 1
+    assert Notification.objects.get(kind="registration.cpd_declaration_due").context == {
+        "year": "2026",
+        "register": "RSci",
+    }
     assert register("RSci").code == "RSci"
+
+
+@pytest.mark.parametrize("each", [1, 6])
+def test_the_sweep_runs_the_same_queries_however_many_reminders(each, institution, django_assert_num_queries):
+    # Half the people at a second institution, each with their own supporter: a sweep that loaded
+    # people or institutions one by one would grow.
+    december = date(timezone.localdate().year, 12, 2)
+    for institution_of in [institution, InstitutionFactory()] * each:
+        journey_to(
+            staff(institution_of),
+            State.REGISTERED,
+            supporter=staff(institution_of),
+            today=december - timedelta(days=40),
+            renewal_on=december + timedelta(days=20),
+        )
+        journey_to(staff(institution_of), State.INTERESTED, today=december - timedelta(days=100))
+        supporter = staff(institution_of)
+        waiting_since = december - timedelta(days=12)
+        journey_to(staff(institution_of), State.SUPPORTER_NAMED, supporter=supporter, today=waiting_since)
+    kinds = ["renewal_due", "journey_stalled", "support_waiting", "cpd_declaration_due"]
+    # For each of the four kinds: the due journeys with their people, the keys already sent, one
+    # INSERT in a savepoint (three statements), the new rows read back to queue their delivery;
+    # and who switched the optional ones off.
+    with django_assert_num_queries(25):
+        assert tasks.send_reminders(on=december.isoformat()) == dict.fromkeys(
+            ["renewals", "stalled", "supporters", "declarations"], 2 * each
+        )
+    for kind in kinds:
+        assert Notification.objects.filter(kind=f"registration.{kind}").count() == 2 * each
+    with django_assert_num_queries(9):  # everything already sent: nothing inserted
+        assert tasks.send_reminders(on=december.isoformat()) == dict.fromkeys(
+            ["renewals", "stalled", "supporters", "declarations"], 0
+        )
