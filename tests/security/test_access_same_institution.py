@@ -330,7 +330,7 @@ ACCESS = {
     "reports:schedule_stop": action(*RUNNERS, why="schedules are shared by everyone who uses the catalogue"),
     "api:token": shows(ADMIN, why="service tokens are the institution administrator's"),
     "api:token_revoke": action(ADMIN),
-    "apprenticeships:provider_contact_invite": form(*PM, why="the programme team invites the provider's staff"),
+    "apprenticeships:provider_contact_invite": action(*PM, why="the programme team invites the provider's staff"),
     "apprenticeships:provider_contact_resend": action(*PM),
     "apprenticeships:provider_contact_deactivate": action(*PM),
     "apprenticeships:provider_apprentice": shows(why="only someone acting for the apprentice's provider"),
