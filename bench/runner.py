@@ -69,7 +69,7 @@ def main_pages(icr) -> dict[str, tuple[str, str]]:
         "catalogue": (ROLES["technician"], "/programmes/"),
         "my development": (ROLES["technician"], "/development/"),
         "directory (hr)": (ROLES["hr"], "/staff/"),
-        "training report (hr)": (ROLES["hr"], "/development/report/"),
+        "training report (hr)": (ROLES["hr"], "/reports/training/"),
     }
     if cohort is not None:
         found["cohort applicants"] = (ROLES["programme manager"], f"/programmes/run/cohorts/{cohort.pk}/")
