@@ -150,11 +150,28 @@ def get_provider_review(contact: ProviderContact, pk: Any) -> ProgressReview:
     )
 
 
-def reviews_awaiting_provider(apprenticeship: Apprenticeship) -> QuerySet[ProgressReview]:
-    """For the reminders (`review_awaiting_provider_idx`)."""
-    return ProgressReview.objects.filter(apprenticeship=apprenticeship, provider_signed_at__isnull=True).order_by(
-        "held_on", "pk"
-    )
+def reviews_awaiting_provider_of(apprenticeship_ids: Iterable[int]) -> dict[int, list[ProgressReview]]:
+    """Each apprenticeship's reviews waiting for the provider's sign-off, oldest first, for the
+    reminders (one query; `review_awaiting_provider_idx`)."""
+    waiting: dict[int, list[ProgressReview]] = defaultdict(list)
+    for review in ProgressReview.objects.filter(
+        apprenticeship_id__in=list(apprenticeship_ids), provider_signed_at__isnull=True
+    ).order_by("held_on", "pk"):
+        waiting[review.apprenticeship_id].append(review)
+    return waiting
+
+
+def active_contacts_by_provider(provider_ids: Iterable[int]) -> dict[int, list[ProviderContact]]:
+    """The people acting for each provider, with their accounts (one query)."""
+    contacts: dict[int, list[ProviderContact]] = defaultdict(list)
+    for contact in (
+        ProviderContact.objects.filter(provider_id__in=list(provider_ids))
+        .active()
+        .select_related("user")
+        .order_by("pk")
+    ):
+        contacts[contact.provider_id].append(contact)
+    return contacts
 
 
 @dataclass
@@ -592,17 +609,24 @@ def outcomes_by_intake(institution: Institution, *, today: date | None = None) -
 def reminders_due(*, today: date | None = None) -> QuerySet[Apprenticeship]:
     """Apprenticeships that may need a reminder today: every open one (reviews, hours, planned end;
     the partial index `apprenticeship_open_idx`) and completions with no destination recorded 3
-    months on (`apprentice_no_destination_idx`). For `apprenticeships.tasks.send_reminders`,
-    read across institutions; the service decides what, if anything, is due."""
+    months on (`apprentice_no_destination_idx`), with their people, standard, provider,
+    institution and breaks (two queries). For `apprenticeships.tasks.send_reminders`, read across
+    institutions; `services.reminders_send` decides what, if anything, is due."""
     today = today or timezone.localdate()
-    return Apprenticeship.objects.filter(
-        Q(state__in=Apprenticeship.OPEN_STATES)
-        | Q(
-            state=State.COMPLETED,
-            destination_recorded_at__isnull=True,
-            ended_on__lte=add_months(today, -DESTINATION_AFTER_MONTHS),
+    return (
+        Apprenticeship.objects.filter(
+            Q(state__in=Apprenticeship.OPEN_STATES)
+            | Q(
+                state=State.COMPLETED,
+                destination_recorded_at__isnull=True,
+                ended_on__lte=add_months(today, -DESTINATION_AFTER_MONTHS),
+            )
         )
-    ).order_by("pk")
+        .with_people()
+        .select_related("institution")
+        .prefetch_related(Prefetch("breaks", queryset=BreakInLearning.objects.order_by("starts_on")))
+        .order_by("pk")
+    )
 
 
 def viewer_can_run(user: Any) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,17 +30,18 @@ from core.access import allowed
 from core.dates import add_months
 from core.tenancy import across_institutions
 from core.workflow import transition
+from development import selectors as development_selectors
 from development import services as development
 from mentoring import selectors as mentoring_selectors
 from mentoring import services as mentoring
-from notifications.services import notification_enqueue
+from notifications.services import Message, notification_enqueue, notifications_enqueue_many
 from people import selectors as people_selectors
 from people import services as people_services
 from people.models import Celebration, EmailDomain, Institution, StaffProfile, User
 
 from . import notifications as kinds
 from . import rules, selectors
-from .hours import OffTheJob
+from .hours import OffTheJob, off_the_job
 from .models import (
     GATEWAY_CHECKS,
     INVITATION_DAYS,
@@ -55,6 +58,7 @@ from .models import (
     Route,
     Standard,
 )
+from .outcomes import destination_of
 
 State = Apprenticeship.State
 RState = ApprenticeshipRequest.State
@@ -984,94 +988,102 @@ def request_withdraw(*, request: ApprenticeshipRequest, by: Any) -> Apprenticesh
 # --- Reminders --------------------------------------------------------------------------------
 
 
-def reminders_send(*, apprenticeship_id: int, today: date | None = None) -> int:
-    """Send whatever reminders one apprenticeship is due today; returns how many were queued.
+def reminders_send(*, apprenticeships: Iterable[Apprenticeship], today: date | None = None) -> int:
+    """Send whatever reminders the apprenticeships are due today; returns how many were queued.
 
     - review due within 2 weeks, and overdue (apprentice and line manager), once per due date;
     - off-the-job hours behind by more than the margin (apprentice and line manager), once a month;
     - planned end within 30 days (apprentice and line manager), once per planned end;
     - no destination 3 months after completion (programme managers), once;
     - a review waiting for the provider's sign-off (each person who acts for the provider), once per review.
-    A repeat run queues nothing: the outbox keys. Runs inside the apprenticeship's institution.
+
+    `apprenticeships` come from `selectors.reminders_due()` (their people, standard, provider and
+    breaks loaded). In bulk, as every daily sweep: the hours, career histories, waiting reviews and
+    provider contacts of all of them are read once each, and each kind of message goes into the
+    outbox in one call; a repeat run queues nothing (the outbox keys). One task per
+    apprenticeship took 4.5 s for 750 messages at national size.
     """
     today = _today(today)
-    apprenticeship = Apprenticeship.objects.with_people().filter(pk=apprenticeship_id).first()
-    if apprenticeship is None:
-        return 0
-    link = apprenticeship.get_absolute_url()
-    context = _context(apprenticeship)
-    people = [p for p in (apprenticeship.apprentice, apprenticeship.line_manager) if p is not None]
-    queued = 0
+    apprenticeships = list(apprenticeships)
+    active = [a for a in apprenticeships if a.state == State.ACTIVE]
+    done = development_selectors.off_the_job_hours(
+        [a.apprentice_id for a in active], until=today, since={a.apprentice_id: a.start_date for a in active}
+    )
+    completed = [
+        a
+        for a in apprenticeships
+        if a.state == State.COMPLETED
+        and a.destination_recorded_at is None
+        and a.ended_on is not None
+        and a.ended_on <= add_months(today, -selectors.DESTINATION_AFTER_MONTHS)
+    ]
+    histories = selectors.career_events_of(a.apprentice_id for a in completed)
+    open_ = [a for a in apprenticeships if a.is_open]
+    waiting = selectors.reviews_awaiting_provider_of(a.pk for a in open_)
+    contacts = selectors.active_contacts_by_provider({a.provider_id for a in open_ if a.pk in waiting})
+    managers_of: dict[int, list[StaffProfile]] = {}
 
-    def send(recipients: list[StaffProfile], kind: str, key: str, extra: dict[str, str]) -> None:
-        nonlocal queued
+    messages: dict[str, list[Message]] = defaultdict(list)
+
+    def send(apprenticeship: Apprenticeship, recipients: Iterable[Any], kind: str, key: str, extra: dict[str, str]):
         for person in recipients:
-            sent = notification_enqueue(
-                recipient=person.user,
-                institution=apprenticeship.institution,
-                kind=kind,
-                idempotency_key=f"{kind}:{apprenticeship.pk}:{key}:{person.pk}",
-                context={**context, **extra},
-                link=link,
-            )
-            queued += sent is not None
-
-    with transaction.atomic():
-        if apprenticeship.state == State.ACTIVE:
-            due = apprenticeship.next_review_due
-            if due is not None and due < today:
-                send(people, kinds.REVIEW_OVERDUE.key, due.isoformat(), {"due": f"{due:%-d %B %Y}"})
-            elif due is not None and due <= today + selectors.REVIEW_DUE_SOON:
-                send(people, kinds.REVIEW_DUE.key, due.isoformat(), {"due": f"{due:%-d %B %Y}"})
-            hours: OffTheJob = selectors.hours_of(apprenticeship, today=today)
-            if hours.behind:
-                send(
-                    people,
-                    kinds.HOURS_BEHIND.key,
-                    f"{today:%Y-%m}",
-                    {"done": str(hours.done), "due": str(hours.due), "behind_by": str(hours.behind_by)},
+            messages[kind].append(
+                Message(
+                    recipient=person.user,
+                    institution=apprenticeship.institution,
+                    idempotency_key=f"{kind}:{apprenticeship.pk}:{key}:{person.pk}",
+                    context={**_context(apprenticeship), **extra},
+                    link=apprenticeship.get_absolute_url(),
                 )
-            end = apprenticeship.planned_end_date
-            if today <= end <= today + selectors.END_APPROACHING:
-                send(people, kinds.END_APPROACHING.key, end.isoformat(), {"planned_end": f"{end:%-d %B %Y}"})
-        elif (
-            apprenticeship.state == State.COMPLETED
-            and apprenticeship.destination_recorded_at is None
-            and apprenticeship.ended_on is not None
-            and apprenticeship.ended_on <= add_months(today, -selectors.DESTINATION_AFTER_MONTHS)
-            # A new grade HR recorded in career history is a destination too.
-            and selectors.destination_for(apprenticeship) is None
-        ):
+            )
+
+    for a in active:
+        people = [p for p in (a.apprentice, a.line_manager) if p is not None]
+        due = a.next_review_due
+        if due is not None and due < today:
+            send(a, people, kinds.REVIEW_OVERDUE.key, due.isoformat(), {"due": f"{due:%-d %B %Y}"})
+        elif due is not None and due <= today + selectors.REVIEW_DUE_SOON:
+            send(a, people, kinds.REVIEW_DUE.key, due.isoformat(), {"due": f"{due:%-d %B %Y}"})
+        hours: OffTheJob = off_the_job(a, done=done.get(a.apprentice_id, Decimal("0")), breaks=a.breaks.all(), on=today)
+        if hours.behind:
             send(
-                selectors.programme_managers_of(apprenticeship.institution),
-                kinds.DESTINATION_MISSING.key,
-                "once",
-                {"completed_on": f"{apprenticeship.ended_on:%-d %B %Y}"},
+                a,
+                people,
+                kinds.HOURS_BEHIND.key,
+                f"{today:%Y-%m}",
+                {"done": str(hours.done), "due": str(hours.due), "behind_by": str(hours.behind_by)},
             )
-        if apprenticeship.is_open:
-            queued += _provider_sign_off_reminders(apprenticeship, context)
-    return queued
-
-
-def _provider_sign_off_reminders(apprenticeship: Apprenticeship, context: dict[str, str]) -> int:
-    """Reviews waiting for the provider's sign-off: one message per review to each person who acts
-    for the provider (the key names the review, so each is asked once). Two queries."""
-    waiting = list(selectors.reviews_awaiting_provider(apprenticeship))
-    if not waiting:
-        return 0
+        end = a.planned_end_date
+        if today <= end <= today + selectors.END_APPROACHING:
+            send(a, people, kinds.END_APPROACHING.key, end.isoformat(), {"planned_end": f"{end:%-d %B %Y}"})
+    for a in completed:
+        # A new grade HR recorded in career history is a destination too.
+        if destination_of(a, histories.get(a.apprentice_id, [])) is not None:
+            continue
+        if a.institution_id not in managers_of:
+            managers_of[a.institution_id] = selectors.programme_managers_of(a.institution)
+        send(
+            a,
+            managers_of[a.institution_id],
+            kinds.DESTINATION_MISSING.key,
+            "once",
+            {"completed_on": f"{a.ended_on:%-d %B %Y}"},
+        )
+    for a in open_:
+        # The key names the review, so each person acting for the provider is asked once.
+        for contact in contacts.get(a.provider_id, []):
+            for review in waiting.get(a.pk, []):
+                messages[kinds.REVIEW_AWAITS_PROVIDER.key].append(
+                    Message(
+                        recipient=contact.user,
+                        institution=a.institution,
+                        idempotency_key=f"{kinds.REVIEW_AWAITS_PROVIDER.key}:{review.pk}:{contact.pk}",
+                        context={**_context(a), "held_on": f"{review.held_on:%-d %B %Y}"},
+                        link=reverse("apprenticeships:provider_apprentice", args=[a.pk]),
+                    )
+                )
     queued = 0
-    for contact in selectors.active_contacts_of(apprenticeship.provider):
-        for review in waiting:
-            sent = notification_enqueue(
-                recipient=contact.user,
-                institution=apprenticeship.institution,
-                kind=kinds.REVIEW_AWAITS_PROVIDER.key,
-                idempotency_key=f"{kinds.REVIEW_AWAITS_PROVIDER.key}:{review.pk}:{contact.pk}",
-                context={
-                    **context,
-                    "held_on": f"{review.held_on:%-d %B %Y}",
-                },
-                link=reverse("apprenticeships:provider_apprentice", args=[apprenticeship.pk]),
-            )
-            queued += sent is not None
+    with transaction.atomic():
+        for kind, batch in messages.items():
+            queued += len(notifications_enqueue_many(kind=kind, messages=batch))
     return queued

@@ -1,25 +1,16 @@
-"""Apprenticeships' background work: a daily beat job that fans out one task per apprenticeship."""
+"""Apprenticeships' background work: a daily beat job that puts its reminders in the outbox in bulk."""
 
-from core.jobs import fan_out, retrying_task
-from core.tenancy import across_institutions, in_institution, institution_id_of
+from core.jobs import retrying_task
+from core.tenancy import across_institutions
 
 from . import selectors, services
-from .models import Apprenticeship
 
 
 @retrying_task
 def send_reminders():
-    """Daily (beat): reviews due or overdue, off-the-job hours behind, planned ends approaching and
-    destinations missing; one task per apprenticeship, each in its own institution."""
+    """Daily (beat): reviews due or overdue, off-the-job hours behind, planned ends approaching,
+    destinations missing and reviews waiting for the provider, across institutions, each message
+    in its apprenticeship's institution."""
     with across_institutions():
-        sent = fan_out(send_reminders_for, selectors.reminders_due())
+        sent = services.reminders_send(apprenticeships=selectors.reminders_due())
     return {"apprenticeships": sent}
-
-
-@retrying_task
-def send_reminders_for(apprenticeship_id):
-    institution_id = institution_id_of(Apprenticeship, apprenticeship_id)
-    if institution_id is None:
-        return 0
-    with in_institution(institution_id):
-        return services.reminders_send(apprenticeship_id=apprenticeship_id)

@@ -171,3 +171,42 @@ def test_no_destination_reminder_when_career_history_shows_the_new_role(
     )
     run_twice()
     assert sent("apprenticeships.destination_missing") == []
+
+
+@pytest.mark.parametrize("apprentices", [1, 5])
+def test_the_sweep_runs_the_same_queries_however_many_apprenticeships(
+    apprentices,
+    institution,
+    so_family,
+    manager,
+    programme_manager,
+    standard,
+    provider,
+    today,
+    django_assert_num_queries,
+):
+    from tests.apprenticeships.conftest import provider_contact_at
+    from tests.factories import staff
+
+    contact = provider_contact_at(institution, provider=provider)
+    for n in range(apprentices):
+        person = staff(
+            institution, job_family=so_family, grade=so_family.grades.get(short_name="APP"), line_manager=manager
+        )
+        # Started 200 days ago with no hours logged: the hours are behind; its one review waits for
+        # the provider's sign-off, and the next one is overdue.
+        a = enrol(person, programme_manager, standard, provider, start=today - timedelta(days=200))
+        services.review_record(apprenticeship=a, by=manager.user, held_on=today - timedelta(days=3 + n), notes="Fine.")
+        Apprenticeship.objects.filter(pk=a.pk).update(next_review_due=today - timedelta(days=10))
+    Notification.objects.all().delete()
+    # The apprenticeships with their people and breaks (2), their hours, the waiting reviews and the
+    # provider's contacts (3); the atomic block around the writes (2); for each of the three kinds:
+    # the keys already sent, one INSERT in a savepoint (three statements) and the new rows read back.
+    with django_assert_num_queries(22):
+        tasks.send_reminders()
+    assert len(sent("apprenticeships.review_overdue")) == 2 * apprentices
+    assert len(sent("apprenticeships.hours_behind")) == 2 * apprentices
+    assert sent("apprenticeships.review_awaits_provider") == [contact.user.email] * apprentices
+    with django_assert_num_queries(10):  # everything already sent: nothing inserted
+        tasks.send_reminders()
+    assert len(sent("apprenticeships.review_overdue")) == 2 * apprentices
