@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from people.forms import ColleagueField
 from people.models import Grade, JobFamily, StaffProfile
 
 from . import services
@@ -142,6 +143,12 @@ class RecordForm(CompleteForm):
 
 
 class DelegateForm(forms.ModelForm):
+    delegate = ColleagueField(
+        StaffProfile.objects.none(),
+        label="Your delegate's work e-mail address",
+        help_text="A colleague at your institution, for example another line manager in your division.",
+    )
+
     class Meta:
         model = ManagerDelegate
         fields = ["delegate", "starts_on", "ends_on"]
@@ -149,12 +156,8 @@ class DelegateForm(forms.ModelForm):
 
     def __init__(self, *args, manager, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = (
-            StaffProfile.objects.for_institution(manager.institution)
-            .current()
-            .exclude(pk=manager.pk)
-            .select_related("user")
-        )
+        # The manager themself stays in: the service says why they cannot be their own delegate.
+        self.fields["delegate"].queryset = StaffProfile.objects.for_institution(manager.institution).current()
 
     def clean(self):
         data = super().clean()

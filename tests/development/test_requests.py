@@ -307,24 +307,48 @@ def test_manager_sets_a_delegate_with_dates_in_order(manager, technician, instit
     url = reverse("development:delegates")
     response = client_for(manager).post(
         url,
-        {"delegate": delegate.pk, "starts_on": today.isoformat(), "ends_on": (today - timedelta(days=1)).isoformat()},
+        {
+            "delegate": delegate.user.email,
+            "starts_on": today.isoformat(),
+            "ends_on": (today - timedelta(days=1)).isoformat(),
+        },
     )
     assert "on or after the first day" in response.context["form"].errors["ends_on"][0]
     assert not ManagerDelegate.objects.exists()
+    # The address as typed, in any case, with spaces around it.
     client_for(manager).post(
         url,
-        {"delegate": delegate.pk, "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=7)).isoformat()},
+        {
+            "delegate": f"  {delegate.user.email.upper()} ",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=7)).isoformat(),
+        },
     )
     assert ManagerDelegate.objects.get().delegate == delegate
+
+
+def test_delegate_form_says_beside_the_field_when_no_colleague_has_the_address_or_it_is_theirs(manager, technician):
+    today = timezone.localdate()
+    client = client_for(manager)
+    url = reverse("development:delegates")
+    dates = {"starts_on": today.isoformat(), "ends_on": today.isoformat()}
+    page = client.post(url, {"delegate": "nobody@example.org", **dates}).content.decode()
+    assert "No one at your institution has this e-mail address in TechCareers" in page
+    page = client.post(url, {"delegate": manager.user.email, **dates}).content.decode()
+    assert "Choose someone other than yourself." in page
+    assert not ManagerDelegate.objects.exists()
+    # The page offers an address box, not a list of every member of staff.
+    form = client.get(url).content.decode()
+    assert 'type="email" name="delegate"' in form and "<select" not in form.split('name="delegate"')[0][-300:]
 
 
 def test_delegate_form_refuses_someone_from_another_institution(manager, technician, outsider):
     today = timezone.localdate()
     response = client_for(manager).post(
         reverse("development:delegates"),
-        {"delegate": outsider.pk, "starts_on": today.isoformat(), "ends_on": today.isoformat()},
+        {"delegate": outsider.user.email, "starts_on": today.isoformat(), "ends_on": today.isoformat()},
     )
-    assert "delegate" in response.context["form"].errors
+    assert "No one at your institution" in response.context["form"].errors["delegate"][0]
     assert not ManagerDelegate.objects.exists()
 
 
