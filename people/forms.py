@@ -49,6 +49,10 @@ class ColleagueField(forms.ModelChoiceField):
     def validate(self, value):
         forms.Field.validate(self, value)
 
+    def has_changed(self, initial, data):
+        # The same address in another case, or with spaces, is the same person.
+        return not self.disabled and str(self.prepare_value(initial) or "").lower() != str(data or "").strip().lower()
+
 
 class OrcidField(forms.CharField):
     """Accepts the iD as typed or pasted (with https://orcid.org/), stores the bare iD."""
@@ -117,14 +121,15 @@ class StaffRecordForm(forms.ModelForm):
         self.fields["division"].queryset = Division.objects.for_institution(institution)
         self.fields["job_family"].queryset = JobFamily.objects.for_institution(institution)
         self.fields["grade"].queryset = Grade.objects.for_institution(institution).select_related("job_family")
-        self.fields["line_manager"].queryset = (
-            StaffProfile.objects.for_institution(institution)
-            .current()
-            .exclude(pk=self.instance.pk)
-            .select_related("user")
-        )
-        self.fields["line_manager"].error_messages["invalid_choice"] = (
-            "Choose a line manager who works at this institution."
+        self.fields["line_manager"] = ColleagueField(
+            StaffProfile.objects.for_institution(institution).current().exclude(pk=self.instance.pk),
+            label="Line manager's work e-mail address",
+            required=False,
+            help_text="Empty when they have no line manager in TechCareers.",
+            error_messages={
+                "invalid_choice": "No one else at this institution has this e-mail address in TechCareers: "
+                "check the address."
+            },
         )
 
         self.fields["cause"] = forms.ChoiceField(
@@ -161,13 +166,12 @@ class OnboardingForm(forms.Form):
         help_text="Your grade on your institution's ladder, e.g. Higher Scientific Officer (HSO).",
     )
     division = forms.ModelChoiceField(Division.objects.none(), label="Division", help_text="Where you work.")
-    manager = forms.ModelChoiceField(
+    manager = ColleagueField(
         StaffProfile.objects.none(),
-        label="Line manager",
+        label="Your line manager's work e-mail address",
         required=False,
-        empty_label="My line manager is not in TechCareers yet",
         help_text="They are asked to confirm that you report to them. Until they do, requests that need a "
-        "line manager cannot be sent.",
+        "line manager cannot be sent. Leave it empty if your line manager is not in TechCareers yet.",
     )
 
     def __init__(self, *args, profile, ask_manager=True, **kwargs):
@@ -189,13 +193,8 @@ class OnboardingForm(forms.Form):
         )
         self.fields["division"].queryset = Division.objects.for_institution(institution)
         self.fields["manager"].queryset = (
-            StaffProfile.objects.for_institution(institution)
-            .current()
-            .exclude(pk=profile.pk)
-            .select_related("user")
-            .order_by("user__last_name", "user__first_name")
+            StaffProfile.objects.for_institution(institution).current().exclude(pk=profile.pk)
         )
-        self.fields["manager"].label_from_instance = lambda person: f"{person} ({person.user.email})"
         for name in ("job_family", "grade", "division"):
             if getattr(profile, f"{name}_id") is not None:
                 del self.fields[name]

@@ -24,7 +24,7 @@ def _record_data(profile, **changes):
         "division": profile.division_id or "",
         "job_family": profile.job_family_id or "",
         "grade": profile.grade_id or "",
-        "line_manager": profile.line_manager_id or "",
+        "line_manager": profile.line_manager.user.email if profile.line_manager_id else "",
         "contract_type": profile.contract_type,
         "start_date": "",
         "leaving_date": "",

@@ -57,7 +57,7 @@ def test_the_onboarding_page_asks_only_for_what_is_missing(institution, so_famil
 
 def test_completing_onboarding_records_the_grade_and_asks_the_manager(newcomer, so_family, division, manager):
     hso = so_family.grades.get(short_name="HSO")
-    with_data = {"job_family": so_family.pk, "grade": hso.pk, "division": division.pk, "manager": manager.pk}
+    with_data = {"job_family": so_family.pk, "grade": hso.pk, "division": division.pk, "manager": manager.user.email}
     response = client_for(newcomer).post(reverse("people:onboarding"), with_data)
     assert response.status_code == 302
     newcomer.refresh_from_db()
@@ -92,7 +92,7 @@ def test_a_manager_of_another_institution_cannot_be_named(newcomer, outsider, so
             "job_family": so_family.pk,
             "grade": so_family.grades.first().pk,
             "division": division.pk,
-            "manager": outsider.pk,
+            "manager": outsider.user.email,
         },
     )
     assert response.status_code == 200 and not ManagerConfirmation.objects.exists()
@@ -238,7 +238,13 @@ def test_an_unconfirmed_sign_up_is_in_no_count(institution, technician, manager,
 
 def test_hr_recording_the_manager_on_the_record_page_withdraws_the_waiting_request(newcomer, manager, hr):
     confirmation = services.manager_confirmation_request(person=newcomer, manager=manager, by=newcomer.user)
-    data = {"job_title": "", "line_manager": manager.pk, "cause": "joined", "staff_number": "", "contract_type": ""}
+    data = {
+        "job_title": "",
+        "line_manager": manager.user.email,
+        "cause": "joined",
+        "staff_number": "",
+        "contract_type": "",
+    }
     assert client_for(hr).post(reverse("people:edit_record", args=[newcomer.pk]), data).status_code == 302
     confirmation.refresh_from_db()
     newcomer.refresh_from_db()

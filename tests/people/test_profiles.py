@@ -67,7 +67,7 @@ def _record_data(profile, **changes):
         "division": profile.division_id or "",
         "job_family": profile.job_family_id or "",
         "grade": profile.grade_id or "",
-        "line_manager": profile.line_manager_id or "",
+        "line_manager": profile.line_manager.user.email if profile.line_manager_id else "",
         "start_date": "",
         "leaving_date": "",
         "orcid": "",
@@ -77,7 +77,9 @@ def _record_data(profile, **changes):
 
 
 def test_hr_refuses_a_management_loop_with_a_clear_message(hr, technician, manager):
-    response = client_for(hr).post(f"/staff/{manager.pk}/record/", _record_data(manager, line_manager=technician.pk))
+    response = client_for(hr).post(
+        f"/staff/{manager.pk}/record/", _record_data(manager, line_manager=technician.user.email)
+    )
     assert response.status_code == 200
     assert "would make a management loop" in response.content.decode()
     manager.refresh_from_db()
@@ -86,7 +88,9 @@ def test_hr_refuses_a_management_loop_with_a_clear_message(hr, technician, manag
 
 def test_hr_refuses_a_loop_through_several_levels(hr, institution, technician, manager):
     junior = staff(institution, line_manager=technician)
-    response = client_for(hr).post(f"/staff/{manager.pk}/record/", _record_data(manager, line_manager=junior.pk))
+    response = client_for(hr).post(
+        f"/staff/{manager.pk}/record/", _record_data(manager, line_manager=junior.user.email)
+    )
     assert "would make a management loop" in response.content.decode()
     manager.refresh_from_db()
     assert manager.line_manager is None
@@ -94,9 +98,9 @@ def test_hr_refuses_a_loop_through_several_levels(hr, institution, technician, m
 
 def test_hr_cannot_choose_a_line_manager_from_another_institution(hr, technician, outsider):
     response = client_for(hr).post(
-        f"/staff/{technician.pk}/record/", _record_data(technician, line_manager=outsider.pk)
+        f"/staff/{technician.pk}/record/", _record_data(technician, line_manager=outsider.user.email)
     )
-    assert "Choose a line manager who works at this institution." in response.content.decode()
+    assert "No one else at this institution has this e-mail address in TechCareers" in response.content.decode()
     technician.refresh_from_db()
     assert technician.line_manager != outsider
 
