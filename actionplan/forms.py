@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from people.forms import ColleaguesField
 from people.models import StaffProfile
 
 from .models import ActionPlan, ProgressUpdate, ReportRun, SuccessMeasure
@@ -111,17 +112,14 @@ class PlanSettingsForm(forms.ModelForm):
 
 
 class OwnerHoldersForm(forms.Form):
-    holders = forms.ModelMultipleChoiceField(
-        label="Held by",
+    holders = ColleaguesField(
+        label="Held by: their work e-mail addresses, one per line",
         queryset=StaffProfile.objects.none(),
         required=False,
         help_text="The people who hold this role now; they see its actions in 'My actions' and get its reminders.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def __init__(self, *args, owner, **kwargs):
         kwargs.setdefault("initial", {"holders": list(owner.holders.all())})
         super().__init__(*args, **kwargs)
-        self.fields["holders"].queryset = (
-            StaffProfile.objects.for_institution(owner.institution).current().select_related("user")
-        )
+        self.fields["holders"].queryset = StaffProfile.objects.for_institution(owner.institution).current()

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from people.forms import ColleagueField
 from people.models import StaffProfile
 
 from .models import GuidancePage, GuidanceReview, GuidanceVersion
@@ -43,7 +44,10 @@ class PageForm(forms.ModelForm):
 
     def __init__(self, *args, institution, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            StaffProfile.objects.filter(institution=institution).staff().select_related("user")
+        self.fields["owner"] = ColleagueField(
+            StaffProfile.objects.filter(institution=institution).staff(),
+            label="Owner's work e-mail address",
+            required=False,
+            help_text=GuidancePage._meta.get_field("owner").help_text,
         )
         self.fields["review_every_months"].min_value = 1

@@ -1,6 +1,9 @@
+import re
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 
 from .models import CareerEvent, Division, Grade, JobFamily, StaffProfile
 from .orcid import normalise_orcid
@@ -52,6 +55,54 @@ class ColleagueField(forms.ModelChoiceField):
     def has_changed(self, initial, data):
         # The same address in another case, or with spaces, is the same person.
         return not self.disabled and str(self.prepare_value(initial) or "").lower() != str(data or "").strip().lower()
+
+
+class ColleaguesField(forms.ModelMultipleChoiceField):
+    """Colleagues named by their work e-mail addresses, one per line (or separated by commas or
+    spaces), among `queryset`: `ColleagueField` for several people. One query."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "autocomplete": "off"})
+
+    def _addresses(self, value) -> list[str]:
+        return [part for part in re.split(r"[\s,;]+", str(value or "")) if part]
+
+    def prepare_value(self, value):
+        if value in self.empty_values:
+            return ""
+        if isinstance(value, str):
+            return value
+        people = [item for item in value if isinstance(item, StaffProfile)]
+        ids = [item for item in value if not isinstance(item, StaffProfile)]
+        addresses = [person.user.email for person in people]
+        if ids:
+            addresses += self.queryset.filter(pk__in=ids).values_list("user__email", flat=True)
+        return "\n".join(addresses)
+
+    def clean(self, value):
+        addresses = self._addresses(value)
+        if not addresses:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        wanted = {address.lower() for address in addresses}
+        found = {
+            person.user.email.lower(): person
+            for person in self.queryset.select_related("user")
+            .annotate(address=Lower("user__email"))
+            .filter(address__in=wanted)
+        }
+        missing = [address for address in addresses if address.lower() not in found]
+        if missing:
+            raise ValidationError(
+                "No one at your institution has %(addresses)s in TechCareers: check the address.",
+                code="invalid_choice",
+                params={"addresses": ", ".join(missing)},
+            )
+        return list(dict.fromkeys(found[address.lower()] for address in addresses))
+
+    def has_changed(self, initial, data):
+        before = {address.lower() for address in self._addresses(self.prepare_value(initial))}
+        return not self.disabled and before != {address.lower() for address in self._addresses(data)}
 
 
 class OrcidField(forms.CharField):

@@ -286,13 +286,17 @@ def test_a_programme_manager_names_who_holds_an_owner_role(plan, programme_manag
     client = client_for(programme_manager)
     url = reverse("actionplan:owner_edit", args=[soa.pk])
 
-    refused = client.post(url, {"holders": [outsider.pk]})
-    assert "Select a valid choice" in refused.content.decode()
+    refused = client.post(url, {"holders": f"{technician.user.email}\n{outsider.user.email}"})
+    assert f"No one at your institution has {outsider.user.email} in TechCareers" in refused.content.decode()
     assert not soa.holders.exists()
 
-    client.post(url, {"holders": [technician.pk]})
+    client.post(url, {"holders": f" {technician.user.email.upper()}, "})
     assert list(soa.holders.all()) == [technician]
+    page = client.get(url).content.decode()
+    assert f"{technician.user.email}</textarea>" in page
     assert [i.code for i in client_for(technician).get(reverse("actionplan:mine")).context["items"]] == ["2H"]
+    client.post(url, {"holders": ""})
+    assert not soa.holders.exists()
 
 
 def test_owner_roles_are_managed_only_inside_the_institution(plan, technician, outsider):

@@ -124,3 +124,20 @@ def test_the_page_takes_the_same_queries_for_2_and_20_versions(versions, guide, 
     with django_assert_num_queries(7):
         response = client.get(reverse("guidance:page", args=["registration-guide"]))
     assert response.text.count("Version ") >= versions
+
+
+def test_a_new_page_names_its_owner_by_work_e_mail_address(institution, other_institution, programme_manager):
+    hr = staff(institution, groups=[roles.HR])
+    outsider = staff(other_institution)
+    data = {
+        "title": "Apprenticeships",
+        "slug": "apprenticeships",
+        "summary": "",
+        "review_every_months": 12,
+        "body": "x",
+    }
+    refused = client_for(hr).post(reverse("guidance:page_create"), {**data, "owner": outsider.user.email})
+    assert "No one at your institution has this e-mail address in TechCareers" in refused.text
+    assert not GuidancePage.objects.exists()
+    client_for(hr).post(reverse("guidance:page_create"), {**data, "owner": programme_manager.user.email})
+    assert GuidancePage.objects.get().owner == programme_manager
