@@ -6,6 +6,9 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from people.forms import ColleagueField
+from people.models import StaffProfile
+
 from .models import (
     GATEWAY_CHECKS,
     Apprenticeship,
@@ -135,11 +138,18 @@ class _PlanFields(forms.Form):
 
 
 class EnrolForm(_PlanFields):
-    apprentice = forms.ModelChoiceField(queryset=None, label="Apprentice", help_text="A member of staff's record.")
+    apprentice = ColleagueField(
+        StaffProfile.objects.none(),
+        label="Apprentice's work e-mail address",
+        help_text="A member of staff with a record in TechCareers.",
+    )
     route = forms.ChoiceField(label="Route", choices=Route.choices, widget=forms.RadioSelect)
     standard = forms.ModelChoiceField(queryset=None, label="Apprenticeship standard")
-    line_manager = forms.ModelChoiceField(
-        queryset=None, required=False, label="Line manager", help_text="Leave empty to take it from the staff record."
+    line_manager = ColleagueField(
+        StaffProfile.objects.none(),
+        required=False,
+        label="Line manager's work e-mail address",
+        help_text="Leave empty to take it from the staff record.",
     )
     levy_funded = forms.BooleanField(label="Levy funded", required=False, initial=True)
 
@@ -184,7 +194,12 @@ class ApprenticeshipForm(forms.ModelForm):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line_manager"].queryset = staff
+        self.fields["line_manager"] = ColleagueField(
+            staff,
+            required=False,
+            label="Line manager's work e-mail address",
+            help_text="Empty when the apprentice has no line manager in TechCareers.",
+        )
 
     def clean(self):
         cleaned = super().clean()

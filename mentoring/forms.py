@@ -1,6 +1,9 @@
 from django import forms
 from django.utils import timezone
 
+from people.forms import ColleagueField
+from people.models import StaffProfile
+
 from .models import Feedback, Meeting, MentoringSettings, MentorProfile, Purpose, Relationship
 
 
@@ -102,8 +105,21 @@ class CloseForm(FeedbackForm):
 
 
 class PairForm(forms.Form):
-    mentee = forms.ModelChoiceField(queryset=None, label="Mentee", help_text="The member of staff to be mentored.")
-    mentor = forms.ModelChoiceField(queryset=None, label="Mentor", help_text="Only people with a mentor profile.")
+    mentee = ColleagueField(
+        StaffProfile.objects.none(),
+        label="Mentee's work e-mail address",
+        help_text="The member of staff to be mentored.",
+    )
+    mentor = ColleagueField(
+        MentorProfile.objects.none(),
+        email_path="person__user__email",
+        label="Mentor's work e-mail address",
+        help_text="Someone with a mentor profile, here or at a partner institution (the mentor directory lists them).",
+        error_messages={
+            "invalid_choice": "No one with a mentor profile here or at a partner institution has this e-mail "
+            "address: check it in the mentor directory."
+        },
+    )
     purpose = forms.ChoiceField(label="Purpose", choices=Purpose.choices)
     hopes = forms.CharField(
         label="What the mentoring is for",
@@ -116,8 +132,6 @@ class PairForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["mentee"].queryset = mentees
         self.fields["mentor"].queryset = mentors
-        self.fields["mentee"].label_from_instance = lambda p: f"{p} ({p.grade.short_name if p.grade else 'no grade'})"
-        self.fields["mentor"].label_from_instance = lambda m: f"{m.person} ({m.person.institution.short_name})"
 
 
 class SettingsForm(forms.ModelForm):

@@ -19,7 +19,8 @@ class SignupForm(AllauthSignupForm):
 
 
 class ColleagueField(forms.ModelChoiceField):
-    """A colleague chosen by their work e-mail address, among `queryset` (staff records).
+    """A colleague chosen by their work e-mail address, among `queryset`: staff records, or rows
+    that name a person (`email_path`, e.g. "person__user__email" for mentor profiles).
 
     A select of every member of staff is 5,000 options at a large institution: 1.2 s to render
     and send at national size (issue 18), and slow to use; the address is what people know. The
@@ -32,21 +33,28 @@ class ColleagueField(forms.ModelChoiceField):
         "address, or choose someone who has signed in.",
     }
 
+    def __init__(self, queryset, *, email_path: str = "user__email", **kwargs):
+        self.email_path = email_path
+        super().__init__(queryset, **kwargs)
+
     def prepare_value(self, value):
-        if isinstance(value, StaffProfile):
-            return value.user.email
         if value in self.empty_values:
             return ""
-        if isinstance(value, int):  # a saved row's initial value is the person's id
-            return self.queryset.filter(pk=value).values_list("user__email", flat=True).first() or ""
+        if isinstance(value, self.queryset.model):
+            for part in self.email_path.split("__"):
+                value = getattr(value, part)
+            return value
+        if isinstance(value, int):  # a saved row's initial value is its id
+            return self.queryset.filter(pk=value).values_list(self.email_path, flat=True).first() or ""
         return value
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        related = self.email_path.rsplit("__", 1)[0]
         try:
-            return self.queryset.select_related("user").get(user__email__iexact=str(value).strip())
-        except (StaffProfile.DoesNotExist, StaffProfile.MultipleObjectsReturned):
+            return self.queryset.select_related(related).get(**{f"{self.email_path}__iexact": str(value).strip()})
+        except (self.queryset.model.DoesNotExist, self.queryset.model.MultipleObjectsReturned):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 
     def validate(self, value):

@@ -362,6 +362,7 @@ def nomination_new(request):
         request.POST or None,
         prizes=selectors.prizes(),
         nominees=selectors.nominees_for(request.user),
+        by_address=roles.is_programme_manager(request.user),
         initial={"prize": request.GET.get("prize")},
     )
     if request.method == "POST" and form.is_valid():

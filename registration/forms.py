@@ -2,6 +2,9 @@ from django import forms
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils import timezone
 
+from people.forms import ColleagueField
+from people.models import StaffProfile
+
 from .models import CompetenceStatement, CpdDeclaration, Journey, Payer, ProgrammeSettings
 
 State = Journey.State
@@ -51,10 +54,11 @@ class StatementForm(forms.ModelForm):
 
 
 class SupporterForm(forms.Form):
-    supporter = forms.ModelChoiceField(
-        queryset=None,
-        label="Supporter",
-        help_text="Usually your line manager. They are asked to read your statements and agree.",
+    supporter = ColleagueField(
+        StaffProfile.objects.none(),
+        label="Your supporter's work e-mail address",
+        help_text="Usually your line manager (already filled in, if you have one). They are asked to read your "
+        "statements and agree.",
     )
 
     def __init__(self, *args, supporters, **kwargs):

@@ -67,7 +67,7 @@ def test_the_programme_managers_journey_moves_both_measures(
     response = pm.post(
         reverse("apprenticeships:enrol"),
         {
-            "apprentice": apprentice.pk,
+            "apprentice": apprentice.user.email,
             "route": "new_recruit",
             "standard": standard.pk,
             "provider": provider.pk,

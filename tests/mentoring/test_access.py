@@ -144,7 +144,12 @@ def test_an_outsider_programme_manager_cannot_pair_our_staff(other_institution, 
     pm = staff(other_institution, groups=[roles.PROGRAMME_MANAGER])
     response = client_for(pm).post(
         reverse("mentoring:pair"),
-        {"mentee": technician.pk, "mentor": senior_mentor.pk, "purpose": "promotion", "hopes": "x"},
+        {
+            "mentee": technician.user.email,
+            "mentor": senior_mentor.person.user.email,
+            "purpose": "promotion",
+            "hopes": "x",
+        },
     )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"mentee", "mentor"}

@@ -137,10 +137,13 @@ def test_a_meeting_in_the_future_is_refused_beside_the_date(technician, senior_m
 def test_a_programme_manager_pairs_two_people_and_it_is_recorded_as_paired(
     technician, senior_mentor, programme_manager
 ):
-    response = client_for(programme_manager).post(
-        reverse("mentoring:pair"),
-        {"mentee": technician.pk, "mentor": senior_mentor.pk, "purpose": "registration", "hopes": "RSciTech."},
-    )
+    client = client_for(programme_manager)
+    data = {"mentee": technician.user.email, "purpose": "registration", "hopes": "RSciTech."}
+    # The mentee's address where the mentor's should be: they have no mentor profile.
+    refused = client.post(reverse("mentoring:pair"), {**data, "mentor": technician.user.email}).content.decode()
+    assert "No one with a mentor profile here or at a partner institution has this e-mail address" in refused
+    assert not Relationship.objects.exists()
+    response = client.post(reverse("mentoring:pair"), {**data, "mentor": senior_mentor.person.user.email.upper()})
     relationship = Relationship.objects.get(mentee=technician)
     assert response.status_code == 302
     assert relationship.state == State.ACTIVE

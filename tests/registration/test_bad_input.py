@@ -69,7 +69,7 @@ def test_a_renewal_before_the_registration_is_refused_beside_the_renewal(technic
 def test_a_supporter_from_another_institution_is_refused_and_nobody_is_asked(technician, outsider):
     journey = journey_to(technician, State.PREPARING)
     response = client_for(technician).post(
-        reverse("registration:supporter", args=[journey.pk]), {"supporter": outsider.pk}
+        reverse("registration:supporter", args=[journey.pk]), {"supporter": outsider.user.email}
     )
     errors, summary = _errors(response)
     assert "supporter" in errors and summary  # not one of the colleagues offered

@@ -55,7 +55,7 @@ def test_a_technician_goes_from_interest_to_registered_with_a_mentor_a_supporter
         [evidence.pk],
     )
 
-    me.post(reverse("registration:supporter", args=[journey.pk]), {"supporter": manager.pk})
+    me.post(reverse("registration:supporter", args=[journey.pk]), {"supporter": manager.user.email})
     journey.refresh_from_db()
     assert (journey.state, journey.supporter, journey.supporter_agreed_on) == (State.SUPPORTER_NAMED, manager, None)
     asked = Notification.objects.get(kind="registration.support_requested")
