@@ -7,7 +7,7 @@ eligible programmes), development (`allowance_for`), mentoring (`mentors_of`, `s
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -499,32 +499,37 @@ def readiness(user: Any, *, today: Any = None) -> Readiness:
     profile = user.profile
     institution = profile.institution
     if roles.is_programme_manager(user):
-        people = list(
-            StaffProfile.objects.filter(institution=institution).current().select_related("grade", "job_family")
-        )
+        staff = StaffProfile.objects.filter(institution=institution).current()
         scope = "Every job family"
     else:
-        people = list(StaffProfile.objects.filter(line_manager=profile).current().select_related("grade", "job_family"))
+        staff = StaffProfile.objects.filter(line_manager=profile).current()
         scope = "Your team"
+    # Columns, not rows: a programme manager's view covers every member of staff (5,600 at the
+    # largest institution, where loading each as a model took 0.3 s; issue 18).
+    people = list(staff.values_list("pk", "job_family_id", "job_family__name", "grade__level"))
     version = framework_in_force(institution)
     levels = _next_levels(institution)
-    latest: dict[int, SelfAssessment] = {}
+    latest: dict[int, tuple[int, str]] = {}
+    ratings: dict[int, dict[int, Rating]] = defaultdict(dict)
     if version is not None:
-        for one in (
-            SelfAssessment.objects.filter(person__in=[p.pk for p in people], version=version)
-            .prefetch_related("ratings")
+        for pk, person_id, state in (
+            SelfAssessment.objects.filter(person__in=staff.values("pk"), version=version)
             .order_by("person_id", "-pk")
+            .values_list("pk", "person_id", "state")
         ):
-            latest.setdefault(one.person_id, one)
+            latest.setdefault(person_id, (pk, state))
+        reviewed = [pk for pk, state in latest.values() if state == SelfAssessment.State.REVIEWED]
+        for rating in Rating.objects.filter(assessment_id__in=reviewed):
+            ratings[rating.assessment_id][rating.capability_id] = rating
     groups: dict[str, list[bool]] = {}
     gap_counts: Counter[str] = Counter()
-    for person in people:
-        label = person.job_family.name if person.job_family else "No job family recorded"
+    for person_id, family_id, family_name, grade_level in people:
+        label = family_name or "No job family recorded"
         ready = False
-        assessment = latest.get(person.pk)
-        target = levels.get((person.job_family_id, person.grade.level)) if person.grade else None
-        if version is not None and assessment is not None and assessment.state == SelfAssessment.State.REVIEWED:
-            found = gaps_of(version, {r.capability_id: r for r in assessment.ratings.all()}, target)
+        assessment_id, state = latest.get(person_id, (None, None))
+        target = levels.get((family_id, grade_level)) if grade_level is not None else None
+        if version is not None and state == SelfAssessment.State.REVIEWED:
+            found = gaps_of(version, ratings[assessment_id], target)
             ready = target is not None and not found
             gap_counts.update(gap.capability.name for gap in found)
         groups.setdefault(label, []).append(ready)
