@@ -7,15 +7,14 @@ content) and signs in through the real sign-in pages, with the TOTP code when as
 """
 
 import re
-from io import StringIO
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
-from django.core.management import call_command
 
 from people import demo
 from tests.accessibility.crawler import Crawl
 from tests.conftest import sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,7 +67,7 @@ def _report(crawl):
 
 @pytest.mark.parametrize("role", list(ACCOUNTS))
 def test_every_page_a_role_reaches_is_accessible(browser_page, live_server, role):
-    call_command("seed_demo", stdout=StringIO())
+    seed_demo()
     crawl = Crawl(browser_page, live_server.url, who=role, skip=None if role == "technician" else ACCOUNT_PAGES)
     sign_in_as_demo(browser_page, ACCOUNTS[role], crawl)
     crawl.crawl("/")
@@ -84,7 +83,7 @@ def test_every_page_a_role_reaches_is_accessible(browser_page, live_server, role
 
 def test_the_signed_out_pages_are_accessible(browser_page, live_server):
     """Sign-in, sign-up, password reset, the statement and the error pages, before signing in."""
-    call_command("seed_demo", stdout=StringIO())
+    seed_demo()
     crawl = Crawl(browser_page, live_server.url, who="signed out")
     for start in ("/accounts/login/", "/sign-in/", "/accounts/signup/", "/accounts/password/reset/", "/accessibility/",
                   "/pathways/published/icr/"):  # fmt: skip

@@ -2,13 +2,11 @@
 sees them, pass the same checks (axe-core WCAG 2.2 AA, no console error, no CSP violation, forms
 sent empty show their errors accessibly). One demo seed per role: add a new page to its role's list."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from tests.accessibility.crawler import Crawl
 from tests.accessibility.test_every_page import ACCOUNTS, _report, sign_in_as_demo
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +38,7 @@ PAGES = {
 
 @pytest.mark.parametrize("role", list(PAGES))
 def test_the_listed_pages_are_accessible_for_each_role_that_sees_them(browser_page, live_server, role):
-    call_command("seed_demo", stdout=StringIO())
+    seed_demo()
     crawl = Crawl(browser_page, live_server.url, who=role)
     sign_in_as_demo(browser_page, ACCOUNTS[role], crawl)
     for url in PAGES[role]:

@@ -2,10 +2,7 @@
 criteria checked against her records, gaps her manager reviewed, Ignite, RSci, days left, a mentor),
 every link on it, the map with her position, her plan and its PDF, and the public page signed out."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from core.tenancy import in_institution
 from people import demo
@@ -14,6 +11,7 @@ from promotions import facts
 from promotions import selectors as promotions
 from promotions.equivalence import Requirement, decide
 from tests.conftest import sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +23,7 @@ def _expected_qualification(priya):
 
 
 def test_the_demo_hso_walks_from_the_home_page_through_her_next_step(browser_page, live_server):
-    call_command("seed_demo", stdout=StringIO())
+    seed_demo()
     priya = StaffProfile.objects.select_related("grade", "institution").get(user__email="technician@icr.ac.uk")
     decision = _expected_qualification(priya)
     page = browser_page

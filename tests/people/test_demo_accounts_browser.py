@@ -1,14 +1,12 @@
 """Each demo account signs in through the real pages and sees the dashboard of its role."""
 
-from io import StringIO
-
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
-from django.core.management import call_command
 
 from people import demo
 from people.models import User
 from tests.conftest import sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +33,7 @@ def _panel_titles(page):
 
 
 def test_every_demo_account_signs_in_and_sees_its_own_dashboard(browser_page, live_server):
-    call_command("seed_demo", stdout=StringIO())
+    seed_demo()
     page = browser_page
     for email, expected in EXPECTED.items():
         page.context.clear_cookies()

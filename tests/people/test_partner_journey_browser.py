@@ -2,16 +2,14 @@
 their record as an HSO, their named Crick line manager confirms, and their Ignite application
 (run by ICR with the Crick, opened to partners) reaches ICR's programme manager."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from people import demo
 from people.models import CareerEvent, StaffProfile
 from programmes.models import Application, Cohort
 from tests.conftest import sign_in
+from tests.demo_data import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +20,7 @@ def _as(page, email):
 
 
 def test_a_crick_technician_onboards_is_confirmed_and_their_ignite_application_reaches_icr(browser_page, live_server):
-    call_command("seed_demo", stdout=StringIO())
+    seed_demo()
     ignite = Cohort.objects.get(programme__title="Ignite", name="2026 intake")
     page = browser_page
 
