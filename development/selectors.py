@@ -595,10 +595,10 @@ def _training_cells(staff: QuerySet[StaffProfile], start: date, end: date) -> li
     """The 1G report's figures per (job family, grade, division) cell, in one statement.
 
     Every person sits in exactly one cell, so each cell's people add up to every breakdown's and
-    the institution's. The year's records are summed per person first (walking
-    trainingrecord_date_person_idx: the year's rows with their person and hours from the index on
-    PostgreSQL), then joined to the staff: counting distinct people over the records joined to
-    their cell, as the ORM would, took 2.9x this statement at national size (issue 18). The ORM
+    the institution's. The year's records are summed per person first (each person's rows of the
+    year with their hours from trainingrecord_person_hrs_idx alone on PostgreSQL), then joined to
+    the staff: counting distinct people over the records joined to their cell, as the ORM would,
+    took 2.9x this statement at national size (issue 18). The ORM
     writes the staff (so the institution's scope and `staff()` apply); the records are read only
     for those people. Plain SQL that SQLite runs too (no GROUPING SETS there).
     """

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from core.access import allowed
@@ -186,11 +187,18 @@ def round_detail(request, pk):
         "can_run": can_run,
     }
     if can_run:
-        applicants = list(selectors.round_applicants(round, state=request.GET.get("state", "")))
+        state = request.GET.get("state", "")
+        # A page at a time: a round at a large institution has hundreds of applicants (797 took
+        # 0.16 s to render at national size).
+        applicants = Paginator(selectors.round_applicants(round, state=state), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         context |= {
             "applicants": applicants,
+            "page": applicants,
+            "query": urlencode({"state": state}) if state else "",
             "states": State.choices,
-            "state": request.GET.get("state", ""),
+            "state": state,
             "eligible_count": selectors.eligible_staff(round).count(),
             "managers_told": len(selectors.managers_told(round)),
         }

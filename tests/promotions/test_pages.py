@@ -68,6 +68,20 @@ def test_the_applicant_list_the_summary_and_the_criteria_page_keep_their_query_c
     assert text.count('href="/promotions/applications/') == 12
 
 
+def test_the_applicant_list_shows_a_page_at_a_time_and_keeps_the_state_chosen(institution, so_family, open_round, hr):
+    for _ in range(27):
+        person = staff(institution, job_family=so_family, grade=grade(so_family, "HSO"))
+        services.application_intend(round=open_round, person=person, by=person.user)
+    client = client_for(hr)
+    url = reverse("promotions:round", args=[open_round.pk])
+    first = client.get(url, {"state": State.INTENDED}).text
+    assert first.count('href="/promotions/applications/') == 25
+    assert "27 applications; 1 to 25 shown" in first
+    assert "?state=intended&amp;page=2" in first
+    second = client.get(url, {"state": State.INTENDED, "page": 2}).text
+    assert second.count('href="/promotions/applications/') == 2 and "26 to 27 shown" in second
+
+
 def test_the_criteria_page_tells_the_technician_what_counts_and_whether_their_records_meet_it(criteria, technician):
     services.declaration_save(person=technician, highest_qualification="phd")
     text = client_for(technician).get(reverse("promotions:criteria")).text
