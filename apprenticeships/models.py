@@ -325,6 +325,9 @@ class Apprenticeship(models.Model):
         COMPLETED = "completed", "Completed"
         NOT_COMPLETED = "not_completed", "Did not complete"
 
+    # Set by selectors.breaks_in_order() on the rows a list assesses.
+    breaks_in_order: list["BreakInLearning"]
+
     workflow = Workflow(
         Move(NEW, State.ACTIVE, perm="apprenticeships.run", refusal=RUN_REFUSAL),
         Move(State.ACTIVE, State.ON_BREAK, perm="apprenticeships.run", refusal=RUN_REFUSAL),

@@ -300,8 +300,14 @@ def assess(apprenticeship: Apprenticeship, hours: OffTheJob, today: date) -> Row
     return row
 
 
+# Each apprenticeship's breaks as a list (`breaks_in_order`), for the status: `a.breaks.all()` on a
+# prefetch clones its query each time, 93 ms for 314 rows at national size.
+def breaks_in_order() -> Prefetch:
+    return Prefetch("breaks", queryset=BreakInLearning.objects.order_by("starts_on"), to_attr="breaks_in_order")
+
+
 def rows_for(apprenticeships: Iterable[Apprenticeship], *, today: date | None = None) -> list[Row]:
-    """Rows for apprenticeships loaded with their standard and `breaks` prefetched: one query for
+    """Rows for apprenticeships loaded with their standard and `breaks_in_order()` prefetched: one query for
     the hours of all of them."""
     today = today or timezone.localdate()
     apprenticeships = list(apprenticeships)
@@ -311,7 +317,9 @@ def rows_for(apprenticeships: Iterable[Apprenticeship], *, today: date | None = 
         since={a.apprentice_id: a.start_date for a in apprenticeships},
     )
     return [
-        assess(a, off_the_job(a, done=done.get(a.apprentice_id, Decimal("0")), breaks=a.breaks.all(), on=today), today)
+        assess(
+            a, off_the_job(a, done=done.get(a.apprentice_id, Decimal("0")), breaks=a.breaks_in_order, on=today), today
+        )
         for a in apprenticeships
     ]
 
@@ -320,14 +328,33 @@ def _listed(rows: QuerySet[Apprenticeship]) -> QuerySet[Apprenticeship]:
     return (
         cast(ApprenticeshipQuerySet, rows)
         .with_people()
-        .prefetch_related(Prefetch("breaks", queryset=BreakInLearning.objects.order_by("starts_on")))
+        .prefetch_related(breaks_in_order())
         .order_by("apprentice__user__last_name", "apprentice__user__first_name", "pk")
     )
 
 
 def open_apprenticeships(institution: Institution) -> QuerySet[Apprenticeship]:
-    """The institution's active, on-break and at-gateway apprenticeships (two queries when listed)."""
-    return _listed(Apprenticeship.objects.filter(institution=institution).open())
+    """The institution's active, on-break and at-gateway apprenticeships, in name order, with what
+    their status needs (standard, breaks) but not their people (two queries when listed): the
+    programme page assesses all of them and shows a page; `with_people_on` loads that page's
+    people. Loading every row's five people took most of the page's 0.23 s for 314 at national size."""
+    return (
+        Apprenticeship.objects.filter(institution=institution)
+        .open()
+        .select_related("standard")
+        .prefetch_related(breaks_in_order())
+        .order_by("apprentice__user__last_name", "apprentice__user__first_name", "pk")
+    )
+
+
+def with_people_on(rows: Iterable[Row]) -> None:
+    """Give the rows shown their apprenticeship with its people (one query)."""
+    rows = list(rows)
+    loaded = Apprenticeship.objects.with_people().in_bulk([row.apprenticeship.pk for row in rows])
+    for row in rows:
+        full = loaded[row.apprenticeship.pk]
+        full.breaks_in_order = row.apprenticeship.breaks_in_order
+        row.apprenticeship = full
 
 
 def apprenticeships_of_people(user: Any) -> list[Apprenticeship]:
@@ -624,7 +651,7 @@ def reminders_due(*, today: date | None = None) -> QuerySet[Apprenticeship]:
         )
         .with_people()
         .select_related("institution")
-        .prefetch_related(Prefetch("breaks", queryset=BreakInLearning.objects.order_by("starts_on")))
+        .prefetch_related(breaks_in_order())
         .order_by("pk")
     )
 

@@ -1044,7 +1044,9 @@ def reminders_send(*, apprenticeships: Iterable[Apprenticeship], today: date | N
             send(a, people, kinds.REVIEW_OVERDUE.key, due.isoformat(), {"due": f"{due:%-d %B %Y}"})
         elif due is not None and due <= today + selectors.REVIEW_DUE_SOON:
             send(a, people, kinds.REVIEW_DUE.key, due.isoformat(), {"due": f"{due:%-d %B %Y}"})
-        hours: OffTheJob = off_the_job(a, done=done.get(a.apprentice_id, Decimal("0")), breaks=a.breaks.all(), on=today)
+        hours: OffTheJob = off_the_job(
+            a, done=done.get(a.apprentice_id, Decimal("0")), breaks=a.breaks_in_order, on=today
+        )
         if hours.behind:
             send(
                 a,

@@ -117,6 +117,7 @@ def programme(request):
     rag = request.GET.get("rag", "")
     shown = [row for row in rows if not rag or row.rag == rag]
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.with_people_on(page.object_list)
     # Counted over everything recorded so far (the action plan counts over its own period).
     since = selectors.first_start(institution) or today
     # Plain values: a template would call the Metric itself (it is callable), not read it.

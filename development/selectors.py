@@ -370,9 +370,14 @@ def off_the_job_hours(
         return {}
     rows = TrainingRecord.objects.filter(off_the_job=True, person_id__in=ids, date__lte=until)
     if isinstance(since, Mapping):
-        window = Q(pk__in=[])
+        # One condition per first day, not per person: apprentices of an intake share their start
+        # (314 people, one condition each, took 90 ms to build at national size).
+        people_from: dict[date, list[int]] = {}
         for person_id, first_day in since.items():
-            window |= Q(person_id=person_id, date__gte=first_day)
+            people_from.setdefault(first_day, []).append(person_id)
+        window = Q(pk__in=[])
+        for first_day, people in people_from.items():
+            window |= Q(person_id__in=people, date__gte=first_day)
         rows = rows.filter(window)
     elif since is not None:
         rows = rows.filter(date__gte=since)

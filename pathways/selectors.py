@@ -526,10 +526,10 @@ def readiness(user: Any, *, today: Any = None) -> Readiness:
     for person_id, family_id, family_name, grade_level in people:
         label = family_name or "No job family recorded"
         ready = False
-        assessment_id, state = latest.get(person_id, (None, None))
+        newest = latest.get(person_id)
         target = levels.get((family_id, grade_level)) if grade_level is not None else None
-        if version is not None and state == SelfAssessment.State.REVIEWED:
-            found = gaps_of(version, ratings[assessment_id], target)
+        if version is not None and newest is not None and newest[1] == SelfAssessment.State.REVIEWED:
+            found = gaps_of(version, ratings[newest[0]], target)
             ready = target is not None and not found
             gap_counts.update(gap.capability.name for gap in found)
         groups.setdefault(label, []).append(ready)
