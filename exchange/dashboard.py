@@ -14,7 +14,7 @@ MY_PLACEMENTS_ON_PANEL = 5
 @dashboard_panel(order=45)
 def technician_exchange(request):
     profile = request.user.profile
-    placements = list(selectors.placements_of(profile)[:MY_PLACEMENTS_ON_PANEL])
+    placements = selectors.placements_on_panel(profile, MY_PLACEMENTS_ON_PANEL)
     for placement in placements:
         placement.my_role = placement.role_of(profile)
     open_round = selectors.open_round(profile.institution)
@@ -31,10 +31,10 @@ def technician_exchange(request):
 def exchange_approvals(request):
     if not allowed(request.user, "exchange.see_approvals_panel"):
         return None
-    waiting = selectors.approvals_waiting_for(request.user)
+    count, first = selectors.approvals_on_panel(request.user, 3)
     return Panel(
         title="Exchange requests to approve",
         template="exchange/panels/approvals.html",
-        context={"count": waiting.count(), "first": list(waiting[:3])},
+        context={"count": count, "first": first},
         empty_text="Exchange requests from or for your reports appear here for your approval.",
     )

@@ -117,19 +117,36 @@ def get_placement_for_user(user: Any, pk: Any) -> ExchangePlacement:
 
 def placements_of(profile: StaffProfile) -> QuerySet[ExchangePlacement]:
     """The person's exchanges as host or visitor, newest first, with their feedback."""
-    return (
-        ExchangePlacement.objects.filter(Q(visitor=profile) | Q(offer__host=profile))
-        .with_people()
-        .prefetch_related("feedback")
-        .order_by("-created_at", "-pk")
+    return _placements_of(profile).with_people().prefetch_related("feedback")
+
+
+def placements_on_panel(profile: StaffProfile, limit: int) -> list[ExchangePlacement]:
+    """The person's newest exchanges, named (one query)."""
+    return list(_placements_of(profile).with_names()[:limit])
+
+
+def _placements_of(profile: StaffProfile) -> ExchangePlacementQuerySet:
+    return cast(
+        ExchangePlacementQuerySet,
+        ExchangePlacement.objects.filter(Q(visitor=profile) | Q(offer__host=profile)).order_by("-created_at", "-pk"),
     )
 
 
 def approvals_waiting_for(user: Any) -> QuerySet[ExchangePlacement]:
     """Requests waiting for an approval this user may give (their reports, or people without a
     manager for a programme manager)."""
+    return _approvals_waiting_for(user).with_people()
+
+
+def approvals_on_panel(user: Any, limit: int) -> tuple[int, list[ExchangePlacement]]:
+    """How many requests wait for the user's approval, and the first few, named (two queries)."""
+    waiting = _approvals_waiting_for(user)
+    return waiting.count(), list(waiting.with_names()[:limit])
+
+
+def _approvals_waiting_for(user: Any) -> ExchangePlacementQuerySet:
     if not roles.has_profile(user):
-        return ExchangePlacement.objects.none()
+        return cast(ExchangePlacementQuerySet, ExchangePlacement.objects.none())
     profile = user.profile
     waiting = Q(visitor__line_manager=profile, visitor_manager_approved_at__isnull=True) | Q(
         offer__host__line_manager=profile, host_manager_approved_at__isnull=True
@@ -138,11 +155,11 @@ def approvals_waiting_for(user: Any) -> QuerySet[ExchangePlacement]:
         waiting |= Q(visitor__line_manager__isnull=True, visitor_manager_approved_at__isnull=True) | Q(
             offer__host__line_manager__isnull=True, host_manager_approved_at__isnull=True
         )
-    return (
+    return cast(
+        ExchangePlacementQuerySet,
         ExchangePlacement.objects.for_institution(user.institution)
         .filter(waiting, state=State.REQUESTED)
-        .with_people()
-        .order_by("created_at", "pk")
+        .order_by("created_at", "pk"),
     )
 
 
