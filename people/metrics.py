@@ -65,8 +65,8 @@ def welcome_within_2_months(*, institution, start, end):
 def orcid_share(*, institution, start, end):
     """Return the share with an ORCID iD, with both counts; None when nobody is employed then.
 
-    One query (two conditional counts). The counts are shown as they are: the portal has no
-    disclosure-control helper yet, and a whole institution's headcount is not a small group.
+    One query (two conditional counts). Raw counts: the action plan shows the value beyond its
+    owners through `core.disclosure` (`actionplan.measures`), as every staff figure.
     """
     on = min(end, timezone.localdate())
     staff = (

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.metrics import MetricResult, metric
+from core.tenancy import across_institutions
 from people.models import StaffProfile
 
 from .models import AnnualReport, Nomination, Output, Prize
@@ -70,13 +71,17 @@ def prize_nominees(*, institution, start, end):
 def staff_with_outputs(*, institution, start, end):
     """One query (two conditional counts); None when nobody is employed then."""
     on = min(end, timezone.localdate())
+    # Correlated to the outer staff, which the institution's scope limits: built across
+    # institutions, the subquery does not join each output's person again for the scope.
+    with across_institutions():
+        outputs = Output.objects.filter(person=OuterRef("pk"))
     staff = (
         StaffProfile.objects.for_institution(institution)
         .staff()
         .filter(
             Q(start_date__isnull=True) | Q(start_date__lte=on), Q(leaving_date__isnull=True) | Q(leaving_date__gt=on)
         )
-        .annotate(has_output=Exists(Output.objects.filter(person=OuterRef("pk"))))
+        .annotate(has_output=Exists(outputs))
     )
     counts = staff.aggregate(total=Count("pk"), with_outputs=Count("pk", filter=Q(has_output=True)))
     total, with_outputs = counts["total"], counts["with_outputs"]
