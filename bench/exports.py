@@ -48,6 +48,8 @@ def run(institution: Any, *, out=None) -> list[dict]:
         cases.append(
             ("programme manager", f"/programmes/run/cohorts/{cohort.pk}/applicants.csv", f"applicants of {cohort}")
         )
+    # HR's staff list: everyone in post at ICR, the largest institution (issue 18's staff export).
+    cases.append(("hr", reverse("people:staff_list_csv"), "staff list CSV (HR)"))
     cases.append(("technician", "/development/records/export.csv", "my training records CSV"))
     rows = []
     for role, path, label in cases:

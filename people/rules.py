@@ -88,13 +88,18 @@ rules.add_perm("people.see_career_history", same_institution & (is_self | is_lin
 
 # HR keeps the staff list (import) and answers subject access requests and erasure.
 rules.add_perm("people.import_staff", has_profile & is_hr)
+rules.add_perm("people.export_staff_list", has_profile & is_hr)
 rules.add_perm("people.subject_access", same_institution & is_hr)
 
-HR_ONLY = "Only HR can import the staff list, export a person's data or erase a leaver."
+HR_ONLY = "Only HR can import or download the staff list, export a person's data or erase a leaver."
 
 
 def require_import_staff(user):
     require(user, "people.import_staff", message=HR_ONLY)
+
+
+def require_export_staff_list(user):
+    require(user, "people.export_staff_list", message=HR_ONLY)
 
 
 def require_subject_access(user, profile):

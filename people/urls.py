@@ -6,6 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("staff-list.csv", views.staff_list_csv, name="staff_list_csv"),
     path("me/edit/", views.profile_edit_own, name="edit_own"),
     path("welcome/", views.onboarding, name="onboarding"),
     path("confirmations/", views.confirmations, name="confirmations"),

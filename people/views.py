@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import portal, privacy
+from core import exports, portal, privacy
 from core.access import allowed, require
 from core.forms import add_service_errors
 from core.reauth import reauthentication_required
@@ -24,7 +24,7 @@ from .forms import (
     StaffRecordForm,
 )
 from .models import CONFIRM_REFUSAL, Celebration
-from .rules import require_edit_staff_record, require_import_staff, require_subject_access
+from .rules import require_edit_staff_record, require_export_staff_list, require_import_staff, require_subject_access
 from .sections import sections_for
 
 DIRECTORY_PAGE_SIZE = 25
@@ -55,7 +55,25 @@ def directory(request):
     return render(
         request,
         "people/directory.html",
-        {"filter": staff_filter, "page": page, "query": query.urlencode()},
+        {
+            "filter": staff_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_download": allowed(request.user, "people.export_staff_list"),
+        },
+    )
+
+
+@login_required
+@reauthentication_required
+def staff_list_csv(request):
+    """HR's staff list as the staff import reads it, streamed (the decorator puts the download in
+    the audit log)."""
+    profile = roles.require_profile(request.user)
+    require_export_staff_list(request.user)
+    return exports.csv_response(
+        selectors.staff_list_rows(profile.institution),
+        filename=f"staff-{profile.institution.slug}-{timezone.localdate():%Y-%m-%d}.csv",
     )
 
 
