@@ -6,8 +6,10 @@ Makes a throwaway institution ("Staff import benchmark", its own e-mail domain, 
 the sector's job families and grades) and an HR account, writes a staff list of N rows to a
 temporary file (a tenth of them managers, the rest reporting to them), then runs the import's
 own services as the worker would: the check, the write of every row, and a second check and
-write of the same file (which must change nothing). Prints each phase's time and the process's
-peak memory after each phase. Deletes the institution afterwards unless --keep.
+write of the same file (which must change nothing). Then HR's staff list download of those N
+people (time to the first line, memory), imported back (which must change nothing either).
+Prints each phase's time and the process's peak memory after each phase. Deletes the institution
+afterwards unless --keep.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import resource
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from django.conf import settings
@@ -24,7 +27,7 @@ from django.db import transaction
 
 from core.exports import append_row, csv_lines
 from core.tenancy import across_institutions, in_institution
-from people import services, services_staff_import
+from people import selectors, services, services_staff_import
 from people.models import (
     CareerEvent,
     Division,
@@ -76,12 +79,41 @@ class Command(BaseCommand):
                         raise CommandError(f"Wrote {batch.written_rows} of {rows} rows: {batch.error}")
                     if attempt == "same file again" and (batch.written_rows or batch.unchanged_count != rows):
                         raise CommandError("Importing the same file again changed something.")
+                download = Path(folder) / "download.csv"
+                self._download(institution, download, rows)
+                batch = self._import(institution, hr, download, "its staff list downloaded, imported back")
+                if batch.written_rows or batch.unchanged_count != rows:
+                    raise CommandError("Importing the downloaded staff list back changed something.")
             with across_institutions():
                 people = StaffProfile.objects.filter(institution=institution).count()
                 events = CareerEvent.objects.filter(person__institution=institution).count()
             self.stdout.write(f"{people} staff records and {events} career events in the database.")
         if not keep:
             self._delete()
+
+    def _download(self, institution, path: Path, rows: int) -> None:
+        """HR's staff list download (`people.views.staff_list_csv` streams these same lines):
+        time to the first person's line, the whole file, and the Python memory it took."""
+        tracemalloc.start()
+        started = time.perf_counter()
+        lines = csv_lines(selectors.staff_list_rows(institution))
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write(next(lines))
+            handle.write(next(lines))
+            first = time.perf_counter()
+            written = 2
+            for line in lines:
+                handle.write(line)
+                written += 1
+        done = time.perf_counter()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        if written != rows + 1:
+            raise CommandError(f"The staff list has {written - 1} people, not {rows}.")
+        self.stdout.write(
+            f"staff list download: {written - 1} people, first line {1000 * (first - started):.0f} ms, "
+            f"all {done - started:.1f} s, Python memory {peak / 2**20:.1f} MB"
+        )
 
     def _import(self, institution, hr, path, attempt):
         with path.open("rb") as handle:
