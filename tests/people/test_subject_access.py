@@ -229,6 +229,30 @@ def test_the_command_exports_json_and_erases_a_leaver(technician, settings, tmp_
     assert technician.user.email == f"erased-{technician.user.pk}@erased.invalid"
 
 
+def test_erasing_a_leaver_unpublishes_their_celebrations_and_no_longer_names_them(technician, settings):
+    from people.models import Celebration
+    from people.services import propose_celebration
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    name = technician.user.get_full_name()
+    celebration = propose_celebration(
+        person=technician,
+        kind=Celebration.Kind.PROMOTION,
+        title=f"{name} is promoted to Senior Scientific Officer (SSO)",
+        body=f"Congratulations, {name}!",
+        occurred_on=date.today() - timedelta(days=400),
+        source="promotions.Application:1",
+        consent=True,
+    )
+    technician.leaving_date = date.today() - timedelta(days=31)
+    technician.save()
+    call_command("subject_access", technician.user.email, "--erase", stdout=StringIO())
+    celebration.refresh_from_db()
+    assert name not in celebration.title and celebration.body == ""
+    assert celebration.consent == Celebration.Consent.DECLINED  # off the feed
+    assert Celebration.objects.filter(person=technician).count() == 1  # the row stays, as every other
+
+
 def test_the_requests_page_lists_leavers_due_with_the_same_queries_at_two_sizes(
     hr, institution, settings, django_assert_max_num_queries
 ):

@@ -102,6 +102,12 @@ def personal_data_export(technician, hr, **_):
     return client_for(hr).get(reverse("people:personal_data_export", args=[technician.pk, "csv"]))
 
 
+def staff_list_csv(technician, hr, **_):
+    technician.user.first_name = FORMULA
+    technician.user.save()
+    return client_for(hr).get(reverse("people:staff_list_csv"))
+
+
 def cohort_applicants_csv(technician, programme_manager, capture, **_):
     from programmes.services import application_submit
     from tests.programmes.conftest import CohortFactory
@@ -202,6 +208,7 @@ EXPORTS = {
     "reports:report_csv": catalogue_report("csv"),
     "reports:report_xlsx": catalogue_report("xlsx"),
     "people:personal_data_export": personal_data_export,
+    "people:staff_list_csv": staff_list_csv,
     # The person's own answers: each value is one of the fixed answers of equality/characteristics.py.
     "equality:mine_csv": None,
 }
