@@ -1,5 +1,7 @@
 """The benchmark's tables: the README block is replaced, not appended; sizes follow --staff."""
 
+import json
+
 from bench import table
 from bench.seeding import Sizes
 
@@ -40,3 +42,18 @@ def test_sizes_not_given_follow_the_staff_asked_for():
     tenth = Sizes().scaled(0.1)
     assert (tenth.staff, tenth.training, tenth.applications, tenth.institutions) == (3000, 100_000, 9400, 12)
     assert Sizes().scaled(200 / 30_000).institutions == 2
+
+
+def test_merging_keeps_when_each_part_ran_even_from_a_file_already_merged(tmp_path):
+    from bench import runner
+
+    full = tmp_path / "full.json"
+    full.write_text(json.dumps({"ran_at": "10:00", "pages": [], "jobs": [], "load": {}}))
+    figures = tmp_path / "figures.json"
+    figures.write_text(json.dumps({"ran_at": "10:30", "measures": []}))
+    first = tmp_path / "first.json"
+    first.write_text(json.dumps({**runner.merge([full, figures]), "ran_at": "11:00"}))  # written when merged
+    load = tmp_path / "load.json"
+    load.write_text(json.dumps({"ran_at": "12:00", "load": {"mix": None}}))
+    merged = runner.merge([first, load])
+    assert merged["parts_ran_at"] == {"pages": "10:00", "jobs": "10:00", "measures": "10:30", "load": "12:00"}
