@@ -28,6 +28,7 @@ DEMO_APPS = [
     "equality",
     "pathways",
     "reports",
+    "api",
 ]
 
 
